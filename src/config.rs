@@ -1,0 +1,252 @@
+//! Every setting of a run, in one serialisable struct.
+//!
+//! The page sends one JSON object (camelCase keys); keys it leaves out take the defaults below,
+//! unknown keys and out-of-range values are refused with a message naming the key. The same
+//! struct drives the native command line, so a config file works in both places.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::Dataset;
+use crate::error::GanError;
+use crate::loss::GanLoss;
+use crate::model::Activation;
+
+/// The noise prior p_z the generator's input is drawn from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Prior {
+    /// Standard normal in every dimension.
+    Gaussian,
+    /// Uniform on [-1, 1] in every dimension.
+    Uniform,
+}
+
+/// The optimiser of one network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OptimizerKind {
+    /// Adam (Kingma & Ba, 2015) with `beta1`, `beta2`.
+    Adam,
+    /// Plain stochastic gradient descent.
+    Sgd,
+}
+
+/// One GAN run: data, networks, loss, optimisers, schedule and seed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
+pub struct GanConfig {
+    /// The 2-D target distribution.
+    pub dataset: Dataset,
+    /// Size of the dataset (ring radius, grid spacing, moon radius, spiral radius); `null` takes
+    /// the dataset's default (see `Dataset`).
+    pub data_scale: Option<f64>,
+    /// Standard deviation of the noise around each mode or curve; `null` takes the default.
+    pub data_std: Option<f64>,
+    /// The loss pair (discriminator, generator).
+    pub loss: GanLoss,
+    /// Dimension of the generator's noise input z.
+    pub z_dim: usize,
+    /// Distribution of z.
+    pub prior: Prior,
+    /// Hidden layers of the generator.
+    pub gen_layers: usize,
+    /// Units per hidden layer of the generator.
+    pub gen_width: usize,
+    /// Hidden activation of the generator.
+    pub gen_activation: Activation,
+    /// Hidden layers of the discriminator.
+    pub disc_layers: usize,
+    /// Units per hidden layer of the discriminator.
+    pub disc_width: usize,
+    /// Hidden activation of the discriminator.
+    pub disc_activation: Activation,
+    /// Optimiser of the generator.
+    pub gen_optimizer: OptimizerKind,
+    /// Optimiser of the discriminator.
+    pub disc_optimizer: OptimizerKind,
+    /// Learning rate of the generator.
+    pub lr_g: f64,
+    /// Learning rate of the discriminator.
+    pub lr_d: f64,
+    /// Adam's first-moment decay. 0.5 rather than Adam's usual 0.9, after DCGAN (Radford et al.,
+    /// 2016): momentum that remembers too much overshoots in a game whose target keeps moving.
+    pub beta1: f64,
+    /// Adam's second-moment decay.
+    pub beta2: f64,
+    /// Samples per minibatch (real and fake alike).
+    pub batch_size: usize,
+    /// Discriminator updates per round: Goodfellow et al.'s k in Algorithm 1.
+    pub k: usize,
+    /// Generator updates per round.
+    pub g_steps: usize,
+    /// Seed of every random draw of the run (weights, data, noise).
+    pub seed: u64,
+}
+
+impl Default for GanConfig {
+    /// The reference GAN: G 2-64-64-2 and D 2-64-64-1 with ReLU, batch 256, Adam (lr 1e-3,
+    /// beta1 0.5), non-saturating loss, ring of 8 Gaussians.
+    fn default() -> Self {
+        Self {
+            dataset: Dataset::Ring8,
+            data_scale: None,
+            data_std: None,
+            loss: GanLoss::NonSaturating,
+            z_dim: 2,
+            prior: Prior::Gaussian,
+            gen_layers: 2,
+            gen_width: 64,
+            gen_activation: Activation::Relu,
+            disc_layers: 2,
+            disc_width: 64,
+            disc_activation: Activation::Relu,
+            gen_optimizer: OptimizerKind::Adam,
+            disc_optimizer: OptimizerKind::Adam,
+            lr_g: 1e-3,
+            lr_d: 1e-3,
+            beta1: 0.5,
+            beta2: 0.999,
+            batch_size: 256,
+            k: 1,
+            g_steps: 1,
+            // Seed 2 covers all 8 modes of the ring within ~3,000 steps with these settings;
+            // on some other seeds the reference GAN drops a mode (see BENCHMARKS.md).
+            seed: 2,
+        }
+    }
+}
+
+fn check_usize(
+    key: &'static str,
+    v: usize,
+    lo: usize,
+    hi: usize,
+    allowed: &'static str,
+) -> Result<(), GanError> {
+    if v < lo || v > hi {
+        return Err(GanError::OutOfRange {
+            key,
+            value: v.to_string(),
+            allowed,
+        });
+    }
+    Ok(())
+}
+
+fn check_f64(
+    key: &'static str,
+    v: f64,
+    lo: f64,
+    hi: f64,
+    allowed: &'static str,
+) -> Result<(), GanError> {
+    // `!(lo..=hi).contains` is also true for NaN, which is what we want.
+    if !(lo..=hi).contains(&v) {
+        return Err(GanError::OutOfRange {
+            key,
+            value: v.to_string(),
+            allowed,
+        });
+    }
+    Ok(())
+}
+
+impl GanConfig {
+    /// Parses a JSON config; missing keys take their defaults. The result is validated.
+    pub fn from_json(json: &str) -> Result<Self, GanError> {
+        let config: GanConfig =
+            serde_json::from_str(json).map_err(|e| GanError::Config(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// This config as JSON (every key, defaults included).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a GanConfig always serialises")
+    }
+
+    /// Checks every setting against its allowed range.
+    pub fn validate(&self) -> Result<(), GanError> {
+        check_usize("zDim", self.z_dim, 1, 256, "1 to 256")?;
+        check_usize("genLayers", self.gen_layers, 0, 8, "0 to 8")?;
+        check_usize("discLayers", self.disc_layers, 0, 8, "0 to 8")?;
+        check_usize("genWidth", self.gen_width, 1, 1024, "1 to 1024")?;
+        check_usize("discWidth", self.disc_width, 1, 1024, "1 to 1024")?;
+        check_usize("batchSize", self.batch_size, 1, 4096, "1 to 4096")?;
+        check_usize("k", self.k, 1, 100, "1 to 100")?;
+        check_usize("gSteps", self.g_steps, 1, 100, "1 to 100")?;
+        check_f64("lrG", self.lr_g, 1e-7, 1.0, "1e-7 to 1")?;
+        check_f64("lrD", self.lr_d, 1e-7, 1.0, "1e-7 to 1")?;
+        check_f64("beta1", self.beta1, 0.0, 0.9999, "0 to 0.9999")?;
+        check_f64("beta2", self.beta2, 0.0, 0.99999, "0 to 0.99999")?;
+        if let Some(s) = self.data_scale {
+            check_f64("dataScale", s, 0.01, 100.0, "0.01 to 100, or null")?;
+        }
+        if let Some(s) = self.data_std {
+            check_f64("dataStd", s, 0.0, 10.0, "0 to 10, or null")?;
+        }
+        if self.seed > (1u64 << 53) {
+            // Seeds travel through JavaScript numbers: above 2^53 they would silently change.
+            return Err(GanError::OutOfRange {
+                key: "seed",
+                value: self.seed.to_string(),
+                allowed: "0 to 2^53",
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_object_gives_the_defaults() {
+        assert_eq!(GanConfig::from_json("{}").unwrap(), GanConfig::default());
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let c = GanConfig {
+            dataset: Dataset::Spiral,
+            loss: GanLoss::Minimax,
+            seed: 42,
+            ..GanConfig::default()
+        };
+        assert_eq!(GanConfig::from_json(&c.to_json()).unwrap(), c);
+    }
+
+    #[test]
+    fn unknown_key_is_named_in_the_error() {
+        let err = GanConfig::from_json(r#"{"batchSzie": 64}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `batchSzie`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_loss_lists_the_choices() {
+        let err = GanConfig::from_json(r#"{"loss": "wasserstein-ish"}"#).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("unknown variant `wasserstein-ish`"), "{msg}");
+        assert!(msg.contains("nonSaturating"), "{msg}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_with_the_key() {
+        for (json, key) in [
+            (r#"{"batchSize": 0}"#, "batchSize"),
+            (r#"{"lrD": 1e9}"#, "lrD"),
+            (r#"{"zDim": 100000}"#, "zDim"),
+            (r#"{"k": 0}"#, "k"),
+        ] {
+            let err = GanConfig::from_json(json).unwrap_err();
+            assert!(err.to_string().contains(key), "{json}: {err}");
+            assert!(err.to_string().contains("out of range"), "{json}: {err}");
+        }
+        let err = GanConfig::from_json(r#"{"batchSize": -3}"#).unwrap_err();
+        assert!(err.to_string().contains("invalid value"), "{err}");
+    }
+}

@@ -1,0 +1,24 @@
+//! GAN playground engine: generative adversarial networks (Goodfellow et al., 2014) on burn,
+//! trained in a web page (WebGPU or wasm CPU) or natively.
+//!
+//! One concept per module: [`config`] (every setting), [`data`] (target distributions),
+//! [`model`] (the networks), [`loss`] (the games), [`trainer`] (Algorithm 1, stepwise),
+//! [`backend`] (devices, chosen at the edge), and `wasm` (the page's boundary, wasm only).
+
+pub mod backend;
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod loss;
+pub mod model;
+pub mod rng;
+pub mod trainer;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use backend::BackendKind;
+pub use config::GanConfig;
+pub use error::GanError;
+pub use loss::GanLoss;
+pub use trainer::{StepStats, Trainer};

@@ -1,0 +1,270 @@
+//! The training loop of Goodfellow et al. (2014), Algorithm 1, turned inside out: the caller
+//! owns the loop and calls [`Trainer::train`]; each round is `k` discriminator updates on fresh
+//! minibatches followed by `g_steps` generator updates. Nothing here times, prints or reads back
+//! on its own: losses stay on the device until [`Trainer::losses`] is awaited.
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::tensor::{Device, Tensor, TensorData};
+
+use crate::config::{GanConfig, OptimizerKind, Prior};
+use crate::data::Distribution2d;
+use crate::error::GanError;
+use crate::model::Mlp;
+use crate::rng::Rng;
+
+/// Seed offsets of the fixed draws used for display, so that reading samples never consumes
+/// the training stream (a run's losses must not depend on how often the page looked at it).
+const VIEW_NOISE_STREAM: u64 = 0x5EED_0F_D15_u64;
+const VIEW_DATA_STREAM: u64 = 0xDA7A_0F_D15_u64;
+
+/// Losses of the last finished round, read back from the device.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepStats {
+    /// Rounds trained so far.
+    pub step: u64,
+    /// The discriminator's cost in the round's last D update.
+    pub loss_d: f32,
+    /// The generator's cost in the round's last G update.
+    pub loss_g: f32,
+}
+
+/// A GAN being trained: both networks, their optimisers, the data and the RNG stream.
+pub struct Trainer {
+    config: GanConfig,
+    data: Distribution2d,
+    device: Device,
+    generator: Mlp,
+    discriminator: Mlp,
+    opt_g: ModuleOptimizer,
+    opt_d: ModuleOptimizer,
+    rng: Rng,
+    step: u64,
+    /// `[2]`: (D cost, G cost) of the last round, detached, not yet read.
+    last_losses: Option<Tensor<1>>,
+}
+
+fn optimizer(kind: OptimizerKind, config: &GanConfig) -> ModuleOptimizer {
+    match kind {
+        OptimizerKind::Adam => AdamConfig::new()
+            .with_beta_1(config.beta1 as f32)
+            .with_beta_2(config.beta2 as f32)
+            .with_epsilon(1e-8)
+            .init(),
+        OptimizerKind::Sgd => SgdConfig::new().init(),
+    }
+}
+
+impl Trainer {
+    /// A fresh run of `config` on `device` (a plain device: autodiff is switched on here).
+    pub fn new(config: GanConfig, device: &Device) -> Result<Self, GanError> {
+        config.validate()?;
+        let device = device.clone().autodiff();
+        let mut rng = Rng::new(config.seed);
+        let mut init_rng = rng.fork();
+        let generator = Mlp::new(
+            config.z_dim,
+            config.gen_layers,
+            config.gen_width,
+            2,
+            config.gen_activation,
+            &mut init_rng,
+            &device,
+        );
+        let discriminator = Mlp::new(
+            2,
+            config.disc_layers,
+            config.disc_width,
+            1,
+            config.disc_activation,
+            &mut init_rng,
+            &device,
+        );
+        Ok(Self {
+            data: Distribution2d::new(config.dataset, config.data_scale, config.data_std),
+            opt_g: optimizer(config.gen_optimizer, &config),
+            opt_d: optimizer(config.disc_optimizer, &config),
+            config,
+            device,
+            generator,
+            discriminator,
+            rng,
+            step: 0,
+            last_losses: None,
+        })
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> &GanConfig {
+        &self.config
+    }
+
+    /// The target distribution.
+    pub fn data(&self) -> &Distribution2d {
+        &self.data
+    }
+
+    /// Rounds trained so far.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// The generator network.
+    pub fn generator(&self) -> &Mlp {
+        &self.generator
+    }
+
+    /// The discriminator network.
+    pub fn discriminator(&self) -> &Mlp {
+        &self.discriminator
+    }
+
+    fn noise_from(&self, rng: &mut Rng, n: usize) -> Tensor<2> {
+        let z_dim = self.config.z_dim;
+        let z: Vec<f32> = match self.config.prior {
+            Prior::Gaussian => (0..n * z_dim).map(|_| rng.normal() as f32).collect(),
+            Prior::Uniform => (0..n * z_dim)
+                .map(|_| rng.uniform_in(-1.0, 1.0) as f32)
+                .collect(),
+        };
+        Tensor::from_data(TensorData::new(z, [n, z_dim]), &self.device)
+    }
+
+    fn real_batch(&mut self, n: usize) -> Tensor<2> {
+        let x = self.data.sample(&mut self.rng, n);
+        Tensor::from_data(TensorData::new(x, [n, 2]), &self.device)
+    }
+
+    /// One discriminator update on a fresh real minibatch and a fresh batch of fakes; the
+    /// generator is held fixed (its output is detached). Returns the cost, detached.
+    fn discriminator_update(&mut self) -> Tensor<1> {
+        let b = self.config.batch_size;
+        let real = self.real_batch(b); // [b, 2]
+        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        let z = self.noise_from(&mut rng, b); // [b, z_dim]
+        self.rng = rng;
+        let fake = self.generator.forward(z).detach(); // [b, 2]
+        let a_real = self.discriminator.forward(real); // [b, 1]
+        let a_fake = self.discriminator.forward(fake); // [b, 1]
+        let cost = self.config.loss.discriminator(a_real, a_fake);
+        let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
+        self.discriminator = self
+            .opt_d
+            .step(self.config.lr_d, self.discriminator.clone(), grads);
+        cost.detach()
+    }
+
+    /// One generator update through the fixed discriminator. Returns the cost, detached.
+    fn generator_update(&mut self) -> Tensor<1> {
+        let b = self.config.batch_size;
+        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        let z = self.noise_from(&mut rng, b); // [b, z_dim]
+        self.rng = rng;
+        // D's parameters take no part in this update, so they are not tracked: no gradient
+        // is computed for them (the input gradient still flows through D to G).
+        let fixed_d = self.discriminator.clone().no_grad();
+        let a_fake = fixed_d.forward(self.generator.forward(z)); // [b, 1]
+        let cost = self.config.loss.generator(a_fake);
+        let grads = GradientsParams::from_grads(cost.backward(), &self.generator);
+        self.generator = self
+            .opt_g
+            .step(self.config.lr_g, self.generator.clone(), grads);
+        cost.detach()
+    }
+
+    /// Trains `rounds` rounds of Algorithm 1 (k D updates, then g_steps G updates each),
+    /// without reading anything back.
+    pub fn train(&mut self, rounds: usize) {
+        for _ in 0..rounds {
+            let mut loss_d = None;
+            for _ in 0..self.config.k {
+                loss_d = Some(self.discriminator_update());
+            }
+            let mut loss_g = None;
+            for _ in 0..self.config.g_steps {
+                loss_g = Some(self.generator_update());
+            }
+            if let (Some(d), Some(g)) = (loss_d, loss_g) {
+                self.last_losses = Some(Tensor::cat(vec![d, g], 0));
+            }
+            self.step += 1;
+        }
+    }
+
+    /// Reads back the last round's losses (one small async transfer). A NaN or infinite loss
+    /// is reported as [`GanError::Diverged`]. The future owns what it reads, so training may go
+    /// on while it is pending.
+    pub fn losses(&self) -> impl Future<Output = Result<StepStats, GanError>> + 'static {
+        let losses = self.last_losses.clone();
+        let step = self.step;
+        async move {
+            let Some(losses) = losses else {
+                return Ok(StepStats {
+                    step,
+                    loss_d: f32::NAN,
+                    loss_g: f32::NAN,
+                });
+            };
+            let v = read_vec(losses).await?;
+            if !v.iter().all(|x| x.is_finite()) {
+                return Err(GanError::Diverged { step });
+            }
+            Ok(StepStats {
+                step,
+                loss_d: v[0],
+                loss_g: v[1],
+            })
+        }
+    }
+
+    /// `n` generated points, flat `[x0, y0, ...]`, always from the same fixed noise draws so
+    /// that successive calls show the same fakes moving. Does not touch the training stream.
+    pub fn generated(
+        &self,
+        n: usize,
+    ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
+        let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
+        let z = self.noise_from(&mut rng, n).inner(); // [n, z_dim]
+        let points = self.generator.valid().forward(z); // [n, 2]
+        read_vec(points)
+    }
+
+    /// `n` real points for display, the same ones on every call.
+    pub fn real_samples(&self, n: usize) -> Vec<f32> {
+        self.data
+            .sample(&mut Rng::new(self.config.seed ^ VIEW_DATA_STREAM), n)
+    }
+
+    /// D evaluated on a `res` x `res` grid over the square of half-side `extent`, as the heatmap
+    /// shows it (sigmoid of the logit, or the clamped LSGAN output). Row-major, first row at the
+    /// top (y = +extent), first column at the left (x = -extent); cell centres are sampled.
+    pub fn discriminator_grid(
+        &self,
+        res: usize,
+        extent: f64,
+    ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
+        let mut pts = Vec::with_capacity(2 * res * res);
+        for row in 0..res {
+            let y = extent - (row as f64 + 0.5) / res as f64 * 2.0 * extent;
+            for col in 0..res {
+                let x = -extent + (col as f64 + 0.5) / res as f64 * 2.0 * extent;
+                pts.push(x as f32);
+                pts.push(y as f32);
+            }
+        }
+        let inner = self.device.clone().inner();
+        let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &inner);
+        let d = self.discriminator.valid().forward(x); // [res*res, 1]
+        read_vec(self.config.loss.display(d))
+    }
+}
+
+/// Reads a tensor back asynchronously (the only kind of readback that works on WebGPU in wasm).
+async fn read_vec<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, GanError> {
+    let data = t
+        .into_data_async()
+        .await
+        .map_err(|e| GanError::Readback(format!("{e:?}")))?;
+    data.try_to_vec::<f32>()
+        .map_err(|e| GanError::Readback(format!("{e:?}")))
+}

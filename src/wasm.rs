@@ -1,0 +1,192 @@
+//! The page's boundary: every `#[wasm_bindgen]` item lives here. It converts arguments, calls
+//! the engine and maps errors to `JsError`s with the engine's messages; no tensor math here.
+//!
+//! Compute (`train`) is synchronous; every read is a `Promise` whose future owns the tensors it
+//! reads, so the page can keep stepping while a readback is in flight and never blocks on the
+//! GPU (a synchronous readback panics on WebGPU in wasm).
+
+use std::cell::RefCell;
+
+use burn::tensor::Device;
+use js_sys::{Float32Array, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::backend::BackendKind;
+use crate::config::GanConfig;
+use crate::error::GanError;
+use crate::trainer::{StepStats, Trainer};
+
+thread_local! {
+    /// The WebGPU device, made once per page: burn's wgpu runtime cannot be set up twice.
+    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+}
+
+fn js_err(e: GanError) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn js_value_err(e: GanError) -> JsValue {
+    JsError::new(&e.to_string()).into()
+}
+
+/// Turns the page's config object into a validated `GanConfig` through JSON, so that the page
+/// and the command line refuse the same inputs with the same messages.
+fn parse_config(config: &JsValue) -> Result<GanConfig, GanError> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(GanConfig::default());
+    }
+    if !config.is_object() {
+        return Err(GanError::Config("the config must be an object".into()));
+    }
+    let json = js_sys::JSON::stringify(config)
+        .map_err(|_| GanError::Config("the config could not be turned into JSON".into()))?;
+    GanConfig::from_json(&String::from(json))
+}
+
+fn set(obj: &Object, key: &str, value: JsValue) {
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value);
+}
+
+fn stats_object(s: StepStats) -> JsValue {
+    let o = Object::new();
+    set(&o, "step", JsValue::from_f64(s.step as f64));
+    set(&o, "lossD", JsValue::from_f64(s.loss_d as f64));
+    set(&o, "lossG", JsValue::from_f64(s.loss_g as f64));
+    o.into()
+}
+
+async fn webgpu_device() -> Result<Device, GanError> {
+    if let Some(d) = WEBGPU.with(|w| w.borrow().clone()) {
+        return Ok(d);
+    }
+    #[cfg(feature = "webgpu")]
+    {
+        let d = Device::wgpu_options()
+            .init_async()
+            .await
+            .map_err(|e| GanError::Backend(format!("WebGPU could not start: {e:?}")))?;
+        WEBGPU.with(|w| *w.borrow_mut() = Some(d.clone()));
+        Ok(d)
+    }
+    #[cfg(not(feature = "webgpu"))]
+    Err(GanError::Backend(
+        "this build has no WebGPU backend; load the webgpu build of the engine".into(),
+    ))
+}
+
+/// The defaults of every config key, as a plain object.
+#[wasm_bindgen(js_name = defaultConfig)]
+pub fn default_config() -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&GanConfig::default().to_json())
+        .map_err(|_| JsError::new("could not build the default config"))
+}
+
+/// Validates a config object; resolves to the full config (defaults filled in) or throws with
+/// a message naming the bad key.
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(config: JsValue) -> Result<JsValue, JsError> {
+    let c = parse_config(&config).map_err(js_err)?;
+    js_sys::JSON::parse(&c.to_json()).map_err(|_| JsError::new("could not serialise the config"))
+}
+
+/// Whether this build of the engine contains the WebGPU backend.
+#[wasm_bindgen(js_name = hasWebgpu)]
+pub fn has_webgpu() -> bool {
+    cfg!(feature = "webgpu")
+}
+
+/// An opaque handle on one training run.
+#[wasm_bindgen]
+pub struct GanTrainer {
+    trainer: Trainer,
+    backend: BackendKind,
+}
+
+#[wasm_bindgen]
+impl GanTrainer {
+    /// Starts a run of `config` on `backend` ("cpu", "flex", "ndarray" or "webgpu").
+    pub async fn create(config: JsValue, backend: String) -> Result<GanTrainer, JsError> {
+        let config = parse_config(&config).map_err(js_err)?;
+        let kind = BackendKind::parse(&backend).map_err(js_err)?;
+        let device = match kind {
+            BackendKind::Webgpu => webgpu_device().await.map_err(js_err)?,
+            cpu => cpu.cpu_device().map_err(js_err)?,
+        };
+        let trainer = Trainer::new(config, &device).map_err(js_err)?;
+        Ok(GanTrainer {
+            trainer,
+            backend: kind,
+        })
+    }
+
+    /// Trains `rounds` rounds (k D updates + gSteps G updates each) without reading back.
+    pub fn train(&mut self, rounds: u32) {
+        self.trainer.train(rounds as usize);
+    }
+
+    /// Trains `rounds` rounds, then resolves to `{step, lossD, lossG}` (one async readback).
+    /// Rejects with a message if the losses became NaN or infinite.
+    pub fn step(&mut self, rounds: u32) -> Promise {
+        self.trainer.train(rounds as usize);
+        self.losses()
+    }
+
+    /// Resolves to the last round's `{step, lossD, lossG}`.
+    pub fn losses(&self) -> Promise {
+        let f = self.trainer.losses();
+        future_to_promise(async move { f.await.map(stats_object).map_err(js_value_err) })
+    }
+
+    /// Resolves to `n` generated points as a flat Float32Array `[x0, y0, x1, y1, ...]`, from a
+    /// fixed set of noise vectors (the same fakes on every call).
+    pub fn samples(&self, n: u32) -> Promise {
+        let f = self.trainer.generated(n as usize);
+        future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(Float32Array::from(v.as_slice()).into())
+        })
+    }
+
+    /// `n` real points, flat `[x0, y0, ...]` (the same ones on every call).
+    #[wasm_bindgen(js_name = realSamples)]
+    pub fn real_samples(&self, n: u32) -> Float32Array {
+        Float32Array::from(self.trainer.real_samples(n as usize).as_slice())
+    }
+
+    /// Resolves to D on a `res` x `res` grid over the plot (row-major, top row first), each
+    /// value in [0, 1].
+    #[wasm_bindgen(js_name = discriminatorGrid)]
+    pub fn discriminator_grid(&self, res: u32) -> Promise {
+        let f = self
+            .trainer
+            .discriminator_grid(res.clamp(2, 256) as usize, self.extent());
+        future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(Float32Array::from(v.as_slice()).into())
+        })
+    }
+
+    /// Half the side of the plotted square, centred on the origin.
+    pub fn extent(&self) -> f64 {
+        self.trainer.data().extent()
+    }
+
+    /// Rounds trained so far.
+    #[wasm_bindgen(js_name = stepCount)]
+    pub fn step_count(&self) -> f64 {
+        self.trainer.step_count() as f64
+    }
+
+    /// The backend this run trains on, e.g. "cpu (flex)" or "webgpu".
+    pub fn backend(&self) -> String {
+        self.backend.name().to_string()
+    }
+
+    /// The run's full config.
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        js_sys::JSON::parse(&self.trainer.config().to_json())
+            .map_err(|_| JsError::new("could not serialise the config"))
+    }
+}

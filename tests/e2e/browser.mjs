@@ -1,0 +1,50 @@
+// Shared set-up of the browser tests: the static server and headless Chromium (Debian's), with
+// the flags this closed-network machine needs and WebGPU switched on (SwiftShader here).
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** Starts the server on a free port and a fresh headless Chromium. */
+export async function start({ webgpu = true } = {}) {
+  const { server, url } = await serve({ port: 0, root: '.' });
+  const args = [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+  ];
+  if (webgpu) args.push('--enable-unsafe-webgpu');
+  const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'gan-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    viewport: { width: 1100, height: 900 },
+  });
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+/** Opens the page and collects console errors and uncaught exceptions. */
+export async function openPage(env, hash = '') {
+  const page = await env.browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(env.url + hash);
+  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  return { page, problems };
+}

@@ -1,0 +1,101 @@
+//! The real wasm engine in headless Chromium (`wasm-pack test --headless --chrome`): training
+//! on the CPU backend and on WebGPU (SwiftShader here), and the page boundary's error messages.
+#![cfg(target_arch = "wasm32")]
+
+use gan_playground::wasm::{GanTrainer, validate_config};
+use gan_playground::{BackendKind, GanConfig, Trainer};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn small() -> GanConfig {
+    GanConfig {
+        batch_size: 64,
+        ..GanConfig::default()
+    }
+}
+
+/// Trains a few rounds on `device`; losses are finite and change between readings.
+async fn trains(trainer: &mut Trainer) {
+    trainer.train(1);
+    let a = trainer.losses().await.unwrap();
+    trainer.train(10);
+    let b = trainer.losses().await.unwrap();
+    assert_eq!(b.step, 11);
+    for v in [a.loss_d, a.loss_g, b.loss_d, b.loss_g] {
+        assert!(v.is_finite(), "{a:?} {b:?}");
+    }
+    assert!(a.loss_d != b.loss_d && a.loss_g != b.loss_g, "{a:?} {b:?}");
+    let pts = trainer.generated(32).await.unwrap();
+    assert_eq!(pts.len(), 64);
+    assert!(pts.iter().all(|v| v.is_finite()));
+    let grid = trainer.discriminator_grid(8, 3.0).await.unwrap();
+    assert!(grid.iter().all(|v| (0.0..=1.0).contains(v)));
+}
+
+#[wasm_bindgen_test]
+async fn trains_on_the_cpu_backends() {
+    for kind in [BackendKind::Flex, BackendKind::Ndarray] {
+        let mut t = Trainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
+        trains(&mut t).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn cpu_backends_agree_on_the_same_seed() {
+    let run = |kind: BackendKind| async move {
+        let mut t = Trainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
+        t.train(5);
+        t.losses().await.unwrap()
+    };
+    let (a, b) = (
+        run(BackendKind::Flex).await,
+        run(BackendKind::Ndarray).await,
+    );
+    assert!(
+        (a.loss_d - b.loss_d).abs() < 1e-4 && (a.loss_g - b.loss_g).abs() < 1e-4,
+        "{a:?} {b:?}"
+    );
+}
+
+#[cfg(feature = "webgpu")]
+#[wasm_bindgen_test]
+async fn trains_on_webgpu() {
+    let device = burn::tensor::Device::wgpu_options()
+        .init_async()
+        .await
+        .expect("headless Chromium with --enable-unsafe-webgpu offers an adapter");
+    let mut t = Trainer::new(small(), &device).unwrap();
+    trains(&mut t).await;
+}
+
+fn message(e: JsValue) -> String {
+    js_sys::Error::from(e).message().into()
+}
+
+#[wasm_bindgen_test]
+async fn the_boundary_refuses_bad_input_with_a_message() {
+    let bad = js_sys::JSON::parse(r#"{"batchSize": 0}"#).unwrap();
+    let err = validate_config(bad).err().unwrap();
+    assert!(message(err.into()).contains("batchSize"));
+
+    let unknown = js_sys::JSON::parse(r#"{"lossy": "x"}"#).unwrap();
+    let err = GanTrainer::create(unknown, "cpu".into())
+        .await
+        .err()
+        .unwrap();
+    assert!(message(err.into()).contains("unknown field `lossy`"));
+
+    let err = GanTrainer::create(JsValue::UNDEFINED, "tpu".into())
+        .await
+        .err()
+        .unwrap();
+    assert!(message(err.into()).contains("unknown backend `tpu`"));
+
+    let err = GanTrainer::create(JsValue::from_str("{}"), "cpu".into())
+        .await
+        .err()
+        .unwrap();
+    assert!(message(err.into()).contains("must be an object"));
+}

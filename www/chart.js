@@ -1,0 +1,55 @@
+// The live loss chart: the discriminator's and the generator's cost over training steps.
+
+export class LossChart {
+  /** @param {HTMLCanvasElement} canvas */
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext('2d');
+    this.clear();
+  }
+
+  clear() {
+    /** @type {{step: number, d: number, g: number}[]} */
+    this.points = [];
+  }
+
+  /** Appends one reading; keeps at most 2,000 by thinning every other old point. */
+  push(step, d, g) {
+    if (!Number.isFinite(d) || !Number.isFinite(g)) return;
+    this.points.push({ step, d, g });
+    if (this.points.length > 2000) this.points = this.points.filter((_, i) => i % 2 === 0 || i > 1500);
+  }
+
+  draw() {
+    const { ctx, canvas, points } = this;
+    const W = canvas.width, H = canvas.height, pad = 28;
+    ctx.clearRect(0, 0, W, H);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, W, H);
+    ctx.font = '11px system-ui, sans-serif';
+    if (points.length < 2) {
+      ctx.fillStyle = '#777';
+      ctx.fillText('losses appear here once training runs', pad, H / 2);
+      return;
+    }
+    const s0 = points[0].step, s1 = points[points.length - 1].step || 1;
+    let lo = Infinity, hi = -Infinity;
+    for (const p of points) { lo = Math.min(lo, p.d, p.g); hi = Math.max(hi, p.d, p.g); }
+    if (hi - lo < 1e-6) { hi += 0.5; lo -= 0.5; }
+    const x = (s) => pad + ((s - s0) / Math.max(1, s1 - s0)) * (W - pad - 8);
+    const y = (v) => H - pad + 8 - ((v - lo) / (hi - lo)) * (H - pad - 8);
+    ctx.strokeStyle = '#ddd';
+    ctx.beginPath(); ctx.moveTo(pad, 4); ctx.lineTo(pad, H - pad + 8); ctx.lineTo(W - 4, H - pad + 8); ctx.stroke();
+    ctx.fillStyle = '#555';
+    ctx.fillText(hi.toFixed(2), 2, 12);
+    ctx.fillText(lo.toFixed(2), 2, H - pad + 6);
+    ctx.fillText(`step ${s1}`, W - 70, H - 6);
+    for (const [key, color] of [['d', '#0f8a6c'], ['g', '#c2410c']]) {
+      ctx.strokeStyle = color;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      points.forEach((p, i) => (i ? ctx.lineTo(x(p.step), y(p[key])) : ctx.moveTo(x(p.step), y(p[key]))));
+      ctx.stroke();
+    }
+  }
+}

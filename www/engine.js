@@ -1,0 +1,73 @@
+// Loads the engine (wasm) and picks the backend it trains on.
+//
+// Two builds of the same crate sit under pkg/: pkg/cpu (the CPU backends only, ~1 MB gzipped)
+// and pkg/webgpu (adds burn-wgpu, several MB). A page loads the WebGPU build only when the
+// browser offers a real GPU adapter: a software adapter (SwiftShader) is correct but ~200x
+// slower than wasm CPU for these small networks, so it is never chosen automatically.
+
+const builds = new Map();
+
+/**
+ * Imports and initialises one build of the engine, once.
+ * @param {'cpu'|'webgpu'} which
+ */
+export async function loadBuild(which) {
+  if (!builds.has(which)) {
+    builds.set(which, (async () => {
+      const url = new URL(`../pkg/${which}/gan_playground.js`, import.meta.url);
+      const mod = await import(url.href);
+      await mod.default({ module_or_path: new URL(`../pkg/${which}/gan_playground_bg.wasm`, import.meta.url) });
+      return mod;
+    })());
+  }
+  try {
+    return await builds.get(which);
+  } catch (e) {
+    builds.delete(which);
+    throw new Error(`could not load the ${which} build of the engine (${e.message})`);
+  }
+}
+
+/**
+ * What WebGPU this browser really has.
+ * @returns {Promise<{gpu: boolean, reason: string}>}
+ */
+export async function probeWebgpu() {
+  if (!('gpu' in navigator) || !navigator.gpu) {
+    return { gpu: false, reason: 'this browser has no WebGPU' };
+  }
+  let adapter = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { gpu: false, reason: `WebGPU adapter request failed (${e.message})` };
+  }
+  if (!adapter) return { gpu: false, reason: 'WebGPU offers no adapter' };
+  const info = adapter.info || {};
+  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  if (fallback || /swiftshader/i.test(name)) {
+    return {
+      gpu: false,
+      reason: `WebGPU here is a software fallback${name ? ` (${name})` : ''}, far slower than the CPU`,
+    };
+  }
+  return { gpu: true, reason: `real GPU adapter${name ? `: ${name}` : ''}` };
+}
+
+/**
+ * Resolves the backend a run should use.
+ * @param {'auto'|'cpu'|'ndarray'|'webgpu'} wanted
+ * @returns {Promise<{build: 'cpu'|'webgpu', backend: string, reason: string}>}
+ */
+export async function chooseBackend(wanted) {
+  if (wanted === 'cpu') return { build: 'cpu', backend: 'cpu', reason: 'CPU chosen by the user' };
+  if (wanted === 'ndarray') return { build: 'cpu', backend: 'ndarray', reason: 'CPU (ndarray) chosen by the user' };
+  const probe = await probeWebgpu();
+  if (wanted === 'webgpu') {
+    const note = probe.gpu ? probe.reason : `${probe.reason}; WebGPU forced by the user`;
+    return { build: 'webgpu', backend: 'webgpu', reason: note };
+  }
+  if (probe.gpu) return { build: 'webgpu', backend: 'webgpu', reason: probe.reason };
+  return { build: 'cpu', backend: 'cpu', reason: `${probe.reason}: training on the CPU (wasm)` };
+}

@@ -1,0 +1,221 @@
+// The controller: owns the run (engine handle, backend, pacing) and the documented JS API.
+// It never reads tensors synchronously: every read is an awaited promise from the engine, and
+// samples and the D grid are read only every few frames, when the view needs them.
+
+import { chooseBackend, loadBuild } from './engine.js';
+import { PAGE_DEFAULTS, splitConfig } from './state.js';
+
+/** How often (in animation frames) the view reads generated points and the D grid. */
+const VIEW_EVERY_FRAMES = 3;
+/** Compute budget per animation frame when stepsPerFrame is automatic (ms). */
+const FRAME_BUDGET_MS = 24;
+/** Resolution of the D heatmap. */
+export const GRID_RES = 48;
+/** Points drawn per set. */
+export const VIEW_POINTS = 512;
+
+export class Playground extends EventTarget {
+  constructor() {
+    super();
+    this.engineConfig = {};
+    this.page = { ...PAGE_DEFAULTS };
+    this.trainer = null;
+    this.mod = null;
+    this.backendInfo = { backend: 'none', reason: 'not started' };
+    this.playing = false;
+    this.busy = Promise.resolve();
+    this.last = { step: 0, lossD: NaN, lossG: NaN };
+    this.msPerStep = NaN;
+    this.error = null;
+    this.frame = 0;
+    this.stepsPerFrame = 1;
+    this.view = { fake: null, real: null, grid: null, extent: 3 };
+  }
+
+  /** Serialises engine calls: one at a time, in order. */
+  exclusive(fn) {
+    const run = this.busy.then(fn, fn);
+    this.busy = run.catch(() => {});
+    return run;
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /**
+   * Validates `config` and starts a fresh run with it. Keys left out keep their defaults.
+   * Rejects (and keeps the current run) if any key is unknown or out of range.
+   * @param {object} config
+   * @returns {Promise<object>} the full config in force
+   */
+  configure(config = {}) {
+    return this.exclusive(async () => {
+      const { engine, page } = splitConfig(config);
+      const nextPage = { ...PAGE_DEFAULTS, ...page };
+      const choice = await chooseBackend(nextPage.backend);
+      let mod;
+      let info = choice;
+      try {
+        mod = await loadBuild(choice.build);
+      } catch (e) {
+        if (choice.build === 'cpu') throw e;
+        mod = await loadBuild('cpu');
+        info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
+      }
+      const full = mod.validateConfig(engine); // throws with the bad key's name
+      let trainer;
+      try {
+        trainer = await mod.GanTrainer.create(full, info.backend);
+      } catch (e) {
+        if (info.backend !== 'webgpu') throw e;
+        mod = await loadBuild('cpu');
+        info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
+        trainer = await mod.GanTrainer.create(full, 'cpu');
+      }
+      if (this.trainer) this.trainer.free();
+      this.mod = mod;
+      this.trainer = trainer;
+      this.engineConfig = full;
+      this.page = nextPage;
+      this.backendInfo = { backend: trainer.backend(), reason: info.reason };
+      this.last = { step: 0, lossD: NaN, lossG: NaN };
+      this.msPerStep = NaN;
+      this.error = null;
+      this.stepsPerFrame = nextPage.stepsPerFrame || 1;
+      this.view = { fake: null, real: trainer.realSamples(VIEW_POINTS), grid: null, extent: trainer.extent() };
+      await this.refreshView();
+      this.emit('reset', this.config());
+      return this.config();
+    });
+  }
+
+  /** The config in force: the engine's keys and the page's. */
+  config() {
+    return { ...this.engineConfig, ...this.page };
+  }
+
+  /** Restarts the current config from step 0 (same seed, so the same run). */
+  reset() {
+    return this.configure(this.config());
+  }
+
+  /** Starts the animation loop. */
+  play() {
+    if (!this.trainer) throw new Error('no run: call configure() first');
+    if (this.playing) return;
+    this.playing = true;
+    this.emit('play');
+    const tick = () => {
+      if (!this.playing) return;
+      this.exclusive(() => this.frameWork()).then(
+        () => requestAnimationFrame(tick),
+        (e) => this.fail(e),
+      );
+    };
+    requestAnimationFrame(tick);
+  }
+
+  /** Stops the loop after the frame in progress. */
+  pause() {
+    this.playing = false;
+    this.emit('pause');
+  }
+
+  fail(e) {
+    this.playing = false;
+    this.error = e instanceof Error ? e.message : String(e);
+    this.emit('error', this.error);
+  }
+
+  /** One animation frame of training: a batch of rounds sized to the frame budget. */
+  async frameWork() {
+    const n = this.stepsPerFrame;
+    await this.trainRounds(n);
+    if (!this.page.stepsPerFrame) {
+      // Aim the frame's compute at the budget; grow or shrink gently.
+      const target = Math.max(1, Math.round(FRAME_BUDGET_MS / Math.max(this.msPerStep, 0.05)));
+      this.stepsPerFrame = Math.max(1, Math.min(500, Math.round(0.7 * n + 0.3 * target)));
+    }
+    this.frame += 1;
+    if (this.frame % VIEW_EVERY_FRAMES === 0) await this.refreshView();
+    this.emit('frame', this.statsNow());
+  }
+
+  async trainRounds(n) {
+    const t0 = performance.now();
+    const s = await this.trainer.step(n);
+    const dt = performance.now() - t0;
+    const per = dt / n;
+    this.msPerStep = Number.isFinite(this.msPerStep) ? 0.8 * this.msPerStep + 0.2 * per : per;
+    this.last = s;
+    this.emit('losses', s);
+    return s;
+  }
+
+  /** Reads generated points and the D grid (async) for the view. */
+  async refreshView() {
+    const [fake, grid] = await Promise.all([
+      this.trainer.samples(VIEW_POINTS),
+      this.trainer.discriminatorGrid(GRID_RES),
+    ]);
+    this.view.fake = fake;
+    this.view.grid = grid;
+    this.emit('view', this.view);
+  }
+
+  /**
+   * Trains n rounds (one D update(s) + G update(s) each) and resolves with the stats.
+   * @param {number} n
+   */
+  step(n = 1) {
+    if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
+    if (!Number.isInteger(n) || n < 1 || n > 100000) {
+      return Promise.reject(new Error('step(n): n must be an integer from 1 to 100000'));
+    }
+    return this.exclusive(async () => {
+      let left = n;
+      while (left > 0) {
+        const chunk = Math.min(left, 200);
+        await this.trainRounds(chunk);
+        left -= chunk;
+      }
+      await this.refreshView();
+      this.emit('frame', this.statsNow());
+      return this.statsNow();
+    }).catch((e) => {
+      this.fail(e);
+      throw e;
+    });
+  }
+
+  statsNow() {
+    return {
+      step: this.last.step,
+      backend: this.backendInfo.backend,
+      backendReason: this.backendInfo.reason,
+      msPerStep: this.msPerStep,
+      lossD: this.last.lossD,
+      lossG: this.last.lossG,
+      playing: this.playing,
+      error: this.error,
+    };
+  }
+
+  /** Resolves to {step, backend, msPerStep, lossD, lossG, ...} once pending work is done. */
+  stats() {
+    return this.exclusive(async () => this.statsNow());
+  }
+
+  /**
+   * Resolves to n generated points, a flat Float32Array [x0, y0, x1, y1, ...].
+   * @param {number} n
+   */
+  samples(n = VIEW_POINTS) {
+    if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
+    if (!Number.isInteger(n) || n < 1 || n > 100000) {
+      return Promise.reject(new Error('samples(n): n must be an integer from 1 to 100000'));
+    }
+    return this.exclusive(() => this.trainer.samples(n));
+  }
+}
