@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, skipping whatever is already there (safe to re-run):
 # the wasm32 target, wasm-pack and wasm-bindgen-cli (from crates.io), Debian's chromium and
-# chromium-driver, and the npm packages (playwright-core, binaryen).
+# chromium-driver, and the npm packages (playwright-core).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -29,7 +29,7 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ]; then
   log "installing npm packages"
   npm ci --no-audit --no-fund
 fi

@@ -16,7 +16,8 @@ log "native tests"
 cargo test --release
 
 log "wasm tests in headless Chromium (wasm-pack test --headless --chrome)"
-wasm-pack test --headless --chrome --release -- --features webgpu
+# WebGPU here is SwiftShader (software): the runner's default 20 s budget is too short.
+WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --headless --chrome --release -- --features webgpu
 
 bash scripts/build.sh
 log "end-to-end browser tests"

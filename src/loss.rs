@@ -102,7 +102,7 @@ pub fn sigmoid_f64(x: f64) -> f64 {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use burn::tensor::{Device, TensorData};

@@ -15,8 +15,8 @@ use crate::rng::Rng;
 
 /// Seed offsets of the fixed draws used for display, so that reading samples never consumes
 /// the training stream (a run's losses must not depend on how often the page looked at it).
-const VIEW_NOISE_STREAM: u64 = 0x5EED_0F_D15_u64;
-const VIEW_DATA_STREAM: u64 = 0xDA7A_0F_D15_u64;
+const VIEW_NOISE_STREAM: u64 = 0x0005_EED0_FD15_u64;
+const VIEW_DATA_STREAM: u64 = 0x000D_A7A0_FD15_u64;
 
 /// Losses of the last finished round, read back from the device.
 #[derive(Clone, Copy, Debug, PartialEq)]

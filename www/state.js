@@ -5,10 +5,10 @@
 export const PAGE_KEYS = ['backend', 'stepsPerFrame'];
 
 /**
- * Backends a user may ask for: auto (the fastest real one), cpu (burn-flex in wasm), ndarray
- * (burn-ndarray in wasm, for comparison), webgpu (burn-wgpu on the browser's WebGPU).
+ * Backends a user may ask for: auto (the fastest real one), cpu (the faster CPU backend in
+ * wasm: burn-ndarray), flex (burn-flex in wasm, for comparison), webgpu (burn-wgpu on WebGPU).
  */
-export const BACKENDS = ['auto', 'cpu', 'ndarray', 'webgpu'];
+export const BACKENDS = ['auto', 'cpu', 'flex', 'webgpu'];
 
 /** The page's defaults for its own keys. */
 export const PAGE_DEFAULTS = { backend: 'auto', stepsPerFrame: 0 };
