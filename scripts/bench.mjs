@@ -67,7 +67,7 @@ for (const build of ['cpu', 'webgpu']) {
   row(`download, pkg/${build} (wasm + glue), MB`, `${(raw / 1e6).toFixed(2)} raw / ${(gz / 1e6).toFixed(2)} gzipped`, 'gzip -9');
 }
 
-const machine = execFileSync('sh', ['-c', 'nproc; uname -m; /usr/bin/chromium --version']).toString().trim().split('\n');
+const machine = execFileSync('sh', ['-c', 'nproc; uname -m; /usr/bin/chromium --version 2>/dev/null']).toString().trim().split('\n');
 const md = [
   '# Benchmarks',
   '',
