@@ -51,6 +51,7 @@ function setPlaying(on) {
 }
 
 pg.addEventListener('reset', (e) => {
+  showError(''); // a new run: an old run's error no longer applies
   fillControls(e.detail);
   chart.clear();
   chart.draw();

@@ -139,3 +139,23 @@ test('bad settings are refused with a message naming them, and the run goes on',
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a diverging run stops with a message saying what to change, and a new config trains again', async () => {
+  const { page, problems } = await openPage(env);
+  const msg = await page.evaluate(async () => {
+    const pg = window.playground;
+    await pg.configure({ lrD: 1, lrG: 1, genOptimizer: 'sgd', discOptimizer: 'sgd', loss: 'leastSquares' });
+    return pg.step(2000).then(() => 'no divergence', (e) => e.message);
+  });
+  assert.match(msg, /training diverged at step \d+: a loss became NaN or infinite; lower the learning rates/);
+  assert.match(await page.textContent('#error'), /training diverged/);
+  const s = await page.evaluate(async () => {
+    await window.playground.configure({});
+    return window.playground.step(10);
+  });
+  assert.equal(s.step, 10);
+  assert.ok(Number.isFinite(s.lossD));
+  assert.equal(await page.isHidden('#error'), true, 'the new run cleared the old error');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
