@@ -119,17 +119,6 @@ impl Trainer {
         &self.discriminator
     }
 
-    fn noise_from(&self, rng: &mut Rng, n: usize) -> Tensor<2> {
-        let z_dim = self.config.z_dim;
-        let z: Vec<f32> = match self.config.prior {
-            Prior::Gaussian => (0..n * z_dim).map(|_| rng.normal() as f32).collect(),
-            Prior::Uniform => (0..n * z_dim)
-                .map(|_| rng.uniform_in(-1.0, 1.0) as f32)
-                .collect(),
-        };
-        Tensor::from_data(TensorData::new(z, [n, z_dim]), &self.device)
-    }
-
     fn real_batch(&mut self, n: usize) -> Tensor<2> {
         let x = self.data.sample(&mut self.rng, n);
         Tensor::from_data(TensorData::new(x, [n, 2]), &self.device)
@@ -140,9 +129,7 @@ impl Trainer {
     fn discriminator_update(&mut self) -> Tensor<1> {
         let b = self.config.batch_size;
         let real = self.real_batch(b); // [b, 2]
-        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
-        let z = self.noise_from(&mut rng, b); // [b, z_dim]
-        self.rng = rng;
+        let z = noise(&self.config, &mut self.rng, b, &self.device); // [b, z_dim]
         let fake = self.generator.forward(z).detach(); // [b, 2]
         let a_real = self.discriminator.forward(real); // [b, 1]
         let a_fake = self.discriminator.forward(fake); // [b, 1]
@@ -157,9 +144,7 @@ impl Trainer {
     /// One generator update through the fixed discriminator. Returns the cost, detached.
     fn generator_update(&mut self) -> Tensor<1> {
         let b = self.config.batch_size;
-        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
-        let z = self.noise_from(&mut rng, b); // [b, z_dim]
-        self.rng = rng;
+        let z = noise(&self.config, &mut self.rng, b, &self.device); // [b, z_dim]
         // D's parameters take no part in this update, so they are not tracked: no gradient
         // is computed for them (the input gradient still flows through D to G).
         let fixed_d = self.discriminator.clone().no_grad();
@@ -224,7 +209,7 @@ impl Trainer {
         n: usize,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
-        let z = self.noise_from(&mut rng, n).inner(); // [n, z_dim]
+        let z = noise(&self.config, &mut rng, n, &self.device).inner(); // [n, z_dim]
         let points = self.generator.valid().forward(z); // [n, 2]
         read_vec(points)
     }
@@ -257,6 +242,18 @@ impl Trainer {
         let d = self.discriminator.valid().forward(x); // [res*res, 1]
         read_vec(self.config.loss.display(d))
     }
+}
+
+/// `n` draws from the prior p_z, `[n, z_dim]`, taken from `rng`.
+fn noise(config: &GanConfig, rng: &mut Rng, n: usize, device: &Device) -> Tensor<2> {
+    let z_dim = config.z_dim;
+    let z: Vec<f32> = match config.prior {
+        Prior::Gaussian => (0..n * z_dim).map(|_| rng.normal() as f32).collect(),
+        Prior::Uniform => (0..n * z_dim)
+            .map(|_| rng.uniform_in(-1.0, 1.0) as f32)
+            .collect(),
+    };
+    Tensor::from_data(TensorData::new(z, [n, z_dim]), device)
 }
 
 /// Reads a tensor back asynchronously (the only kind of readback that works on WebGPU in wasm).

@@ -3,7 +3,7 @@
 
 import { LossChart } from './chart.js';
 import { PlanePlot } from './plot.js';
-import { Playground } from './playground.js';
+import { GRID_RES, Playground } from './playground.js';
 
 const $ = (id) => document.getElementById(id);
 const pg = new Playground();
@@ -62,7 +62,7 @@ pg.addEventListener('view', (e) => {
   plot.extent = e.detail.extent;
   plot.real = e.detail.real;
   plot.fake = e.detail.fake;
-  plot.setGrid(e.detail.grid, 48);
+  plot.setGrid(e.detail.grid, GRID_RES);
   plot.draw();
 });
 pg.addEventListener('losses', (e) => chart.push(e.detail.step, e.detail.lossD, e.detail.lossG));
