@@ -33,7 +33,9 @@ pub struct StepStats {
 pub struct Trainer {
     config: GanConfig,
     data: Distribution2d,
-    device: Device,
+    /// The device without autodiff (the networks hold the autodiff one), for inputs and for
+    /// evaluations that record no graph.
+    plain: Device,
     generator: Mlp,
     discriminator: Mlp,
     opt_g: ModuleOptimizer,
@@ -85,7 +87,7 @@ impl Trainer {
             opt_g: optimizer(config.gen_optimizer, &config),
             opt_d: optimizer(config.disc_optimizer, &config),
             config,
-            device,
+            plain: device.inner(),
             generator,
             discriminator,
             rng,
@@ -119,20 +121,24 @@ impl Trainer {
         &self.discriminator
     }
 
+    /// A fresh real minibatch, `[n, 2]`, as a constant (no autodiff tracking).
     fn real_batch(&mut self, n: usize) -> Tensor<2> {
         let x = self.data.sample(&mut self.rng, n);
-        Tensor::from_data(TensorData::new(x, [n, 2]), &self.device)
+        Tensor::from_data(TensorData::new(x, [n, 2]), &self.plain)
     }
 
     /// One discriminator update on a fresh real minibatch and a fresh batch of fakes; the
-    /// generator is held fixed (its output is detached). Returns the cost, detached.
+    /// generator is held fixed (evaluated without autodiff, so it records no graph). Real and
+    /// fake go through D as one `[2b, 2]` batch: half the operations of two passes, and the
+    /// same cost. Returns the cost, detached.
     fn discriminator_update(&mut self) -> Tensor<1> {
         let b = self.config.batch_size;
         let real = self.real_batch(b); // [b, 2]
-        let z = noise(&self.config, &mut self.rng, b, &self.device); // [b, z_dim]
-        let fake = self.generator.forward(z).detach(); // [b, 2]
-        let a_real = self.discriminator.forward(real); // [b, 1]
-        let a_fake = self.discriminator.forward(fake); // [b, 1]
+        let z = noise(&self.config, &mut self.rng, b, &self.plain); // [b, z_dim]
+        let fake = self.generator.valid().forward(z); // [b, 2]
+        let a = self.discriminator.forward(Tensor::cat(vec![real, fake], 0)); // [2b, 1]
+        let a_real = a.clone().narrow(0, 0, b);
+        let a_fake = a.narrow(0, b, b);
         let cost = self.config.loss.discriminator(a_real, a_fake);
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self
@@ -144,7 +150,7 @@ impl Trainer {
     /// One generator update through the fixed discriminator. Returns the cost, detached.
     fn generator_update(&mut self) -> Tensor<1> {
         let b = self.config.batch_size;
-        let z = noise(&self.config, &mut self.rng, b, &self.device); // [b, z_dim]
+        let z = noise(&self.config, &mut self.rng, b, &self.plain); // [b, z_dim]
         // D's parameters take no part in this update, so they are not tracked: no gradient
         // is computed for them (the input gradient still flows through D to G).
         let fixed_d = self.discriminator.clone().no_grad();
@@ -209,7 +215,7 @@ impl Trainer {
         n: usize,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
-        let z = noise(&self.config, &mut rng, n, &self.device).inner(); // [n, z_dim]
+        let z = noise(&self.config, &mut rng, n, &self.plain); // [n, z_dim]
         let points = self.generator.valid().forward(z); // [n, 2]
         read_vec(points)
     }
@@ -237,8 +243,7 @@ impl Trainer {
                 pts.push(y as f32);
             }
         }
-        let inner = self.device.clone().inner();
-        let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &inner);
+        let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &self.plain);
         let d = self.discriminator.valid().forward(x); // [res*res, 1]
         read_vec(self.config.loss.display(d))
     }
