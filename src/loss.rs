@@ -5,8 +5,11 @@
 //! underflows to log(0) once |a| passes ~17 in f32:
 //!   -log D      = -log sigmoid(a)     = softplus(-a)
 //!   -log(1 - D) = -log sigmoid(-a)    = softplus(a)
-//! Sources: Goodfellow et al. (2014) for minimax and the non-saturating fix; Mao et al. (2017)
-//! for least squares (the 0-1-1 coding: fakes to 0, reals to 1, G aims at 1).
+//! Sources: Goodfellow et al. (2014) for minimax and the non-saturating fix; Goodfellow (2016,
+//! NIPS tutorial) for the maximum-likelihood cost -exp(a) = -D/(1 - D); Mao et al. (2017) for
+//! least squares (the 0-1-1 coding: fakes to 0, reals to 1, G aims at 1); Gulrajani et al.
+//! (2017) for WGAN-GP (a critic, no sigmoid; the gradient penalty is added by the trainer, see
+//! `Mlp::gradient_penalty`); Lim & Ye (2017) / Miyato et al. (2018) for the hinge loss.
 
 use burn::tensor::{Tensor, activation};
 use serde::{Deserialize, Serialize};
@@ -20,8 +23,16 @@ pub enum GanLoss {
     Minimax,
     /// G minimises -log D(G(z)) instead: the same fixed point, strong gradients early on.
     NonSaturating,
+    /// G minimises -exp(a) = -D/(1 - D), the maximum-likelihood cost of Goodfellow's tutorial;
+    /// D is the usual cross-entropy discriminator.
+    MaxLikelihood,
     /// LSGAN: D regresses reals to 1 and fakes to 0, G pulls its fakes towards 1.
     LeastSquares,
+    /// WGAN-GP: a critic maximising E[D(x)] - E[D(G(z))] under a gradient penalty of weight
+    /// `gpWeight` (run it with k = n_critic, e.g. 5); G minimises -E[D(G(z))].
+    WganGp,
+    /// Hinge: D minimises E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))], G minimises -E[D(G(z))].
+    Hinge,
 }
 
 /// softplus(x) = log(1 + e^x) = -log sigmoid(-x), through burn's log-sum-exp `log_sigmoid`,
@@ -33,16 +44,46 @@ pub fn softplus<const D: usize>(x: Tensor<D>) -> Tensor<D> {
 }
 
 impl GanLoss {
+    /// Every loss, in the order the page lists them.
+    pub const ALL: [GanLoss; 6] = [
+        GanLoss::Minimax,
+        GanLoss::NonSaturating,
+        GanLoss::MaxLikelihood,
+        GanLoss::LeastSquares,
+        GanLoss::WganGp,
+        GanLoss::Hinge,
+    ];
+
+    /// True when D is the cross-entropy classifier (its output a logit, D = sigmoid(a)): the
+    /// losses that differ only in the generator's cost, which twin runs may compare.
+    pub fn is_cross_entropy(self) -> bool {
+        matches!(
+            self,
+            GanLoss::Minimax | GanLoss::NonSaturating | GanLoss::MaxLikelihood
+        )
+    }
+
+    /// Whether the trainer adds the gradient penalty to the discriminator's cost.
+    pub fn uses_gradient_penalty(self) -> bool {
+        self == GanLoss::WganGp
+    }
+
     /// The discriminator's cost, a scalar, from its outputs on real (`[batch, 1]`) and fake
     /// (`[batch, 1]`) samples.
     pub fn discriminator(self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
         match self {
             // -E[log D(x)] - E[log(1 - D(G(z)))]: the negated value V(D, G) that D ascends.
-            GanLoss::Minimax | GanLoss::NonSaturating => {
+            GanLoss::Minimax | GanLoss::NonSaturating | GanLoss::MaxLikelihood => {
                 softplus(real.neg()).mean() + softplus(fake).mean()
             }
             GanLoss::LeastSquares => {
                 (real.sub_scalar(1.0).square().mean() + fake.square().mean()).mul_scalar(0.5)
+            }
+            // The critic's side of the Wasserstein estimate, without the penalty.
+            GanLoss::WganGp => fake.mean() - real.mean(),
+            GanLoss::Hinge => {
+                activation::relu(real.neg().add_scalar(1.0)).mean()
+                    + activation::relu(fake.add_scalar(1.0)).mean()
             }
         }
     }
@@ -54,16 +95,23 @@ impl GanLoss {
             GanLoss::Minimax => softplus(fake).mean().neg(),
             // -E[log D(G(z))] = E[softplus(-a)]
             GanLoss::NonSaturating => softplus(fake.neg()).mean(),
+            // -E[exp(a)] = -E[D / (1 - D)]
+            GanLoss::MaxLikelihood => fake.exp().mean().neg(),
             GanLoss::LeastSquares => fake.sub_scalar(1.0).square().mean().mul_scalar(0.5),
+            GanLoss::WganGp | GanLoss::Hinge => fake.mean().neg(),
         }
     }
 
-    /// D's output mapped to the probability-like value the heatmap shows: sigmoid of the logit
-    /// for the cross-entropy losses, the raw output clamped to [0, 1] for least squares.
+    /// D's output mapped to the value the heatmap shows: sigmoid of the logit for the
+    /// cross-entropy and hinge losses, the raw output clamped to [0, 1] for least squares, and the
+    /// raw critic value for WGAN-GP (unbounded: the page scales it to the grid's range).
     pub fn display(self, out: Tensor<2>) -> Tensor<2> {
         match self {
-            GanLoss::Minimax | GanLoss::NonSaturating => activation::sigmoid(out),
+            GanLoss::Minimax | GanLoss::NonSaturating | GanLoss::MaxLikelihood | GanLoss::Hinge => {
+                activation::sigmoid(out)
+            }
             GanLoss::LeastSquares => out.clamp(0.0, 1.0),
+            GanLoss::WganGp => out,
         }
     }
 
@@ -72,18 +120,36 @@ impl GanLoss {
         match self {
             GanLoss::Minimax => -softplus_f64(a),
             GanLoss::NonSaturating => softplus_f64(-a),
+            GanLoss::MaxLikelihood => -a.exp(),
             GanLoss::LeastSquares => 0.5 * (a - 1.0) * (a - 1.0),
+            GanLoss::WganGp | GanLoss::Hinge => -a,
         }
     }
 
-    /// d(generator cost)/da for one fake: -D for minimax, -(1 - D) for non-saturating,
-    /// a - 1 for least squares (analytic, the reference the tensor gradients are tested against).
+    /// d(generator cost)/da for one fake: -D for minimax, -(1 - D) for non-saturating, -exp(a) =
+    /// -D/(1 - D) for maximum likelihood, a - 1 for least squares, -1 for the critic losses
+    /// (analytic, the reference the tensor gradients are tested against).
     pub fn generator_grad_at(self, a: f64) -> f64 {
         match self {
             GanLoss::Minimax => -sigmoid_f64(a),
             GanLoss::NonSaturating => -sigmoid_f64(-a),
+            GanLoss::MaxLikelihood => -a.exp(),
             GanLoss::LeastSquares => a - 1.0,
+            GanLoss::WganGp | GanLoss::Hinge => -1.0,
         }
+    }
+}
+
+/// The three generator costs of the theory panel as functions of d = D(G(z)) in (0, 1):
+/// `(cost, d cost / d logit)` for minimax log(1 - d), non-saturating -log d and maximum
+/// likelihood -d/(1 - d) (the logit being a = log(d / (1 - d))).
+pub fn theory_curve(loss: GanLoss, d: f64) -> Option<(f64, f64)> {
+    let a = (d / (1.0 - d)).ln();
+    match loss {
+        GanLoss::Minimax | GanLoss::NonSaturating | GanLoss::MaxLikelihood => {
+            Some((loss.generator_cost_at(a), loss.generator_grad_at(a)))
+        }
+        _ => None,
     }
 }
 
@@ -148,11 +214,7 @@ mod tests {
     fn generator_gradients_match_the_analytic_forms() {
         let d = device();
         let n = LOGITS.len() as f64;
-        for loss in [
-            GanLoss::Minimax,
-            GanLoss::NonSaturating,
-            GanLoss::LeastSquares,
-        ] {
+        for loss in GanLoss::ALL {
             let a = column(&LOGITS, &d).require_grad();
             // The cost is a mean over the batch; times n it is the sum of per-sample costs.
             let cost = loss.generator(a.clone()).mul_scalar(n);
@@ -161,8 +223,9 @@ mod tests {
             for (x, gx) in LOGITS.iter().zip(g) {
                 let want = loss.generator_grad_at(*x as f64);
                 assert!(gx.is_finite(), "{loss:?} at {x}");
+                // 1e-5 absolute, or relative where the value is large (exp(30) ~ 1e13).
                 assert!(
-                    (gx as f64 - want).abs() < 1e-5,
+                    (gx as f64 - want).abs() < 1e-5 * want.abs().max(1.0),
                     "{loss:?} at {x}: {gx} vs {want}"
                 );
             }
@@ -176,11 +239,7 @@ mod tests {
     #[test]
     fn generator_costs_match_the_scalar_forms() {
         let d = device();
-        for loss in [
-            GanLoss::Minimax,
-            GanLoss::NonSaturating,
-            GanLoss::LeastSquares,
-        ] {
+        for loss in GanLoss::ALL {
             let got = read(loss.generator(column(&LOGITS, &d)).reshape([1, 1]))[0] as f64;
             let want = LOGITS
                 .iter()
@@ -212,5 +271,43 @@ mod tests {
                 .reshape([1, 1]),
         )[0];
         assert!((got - 3.5).abs() < 1e-5, "{got}");
+    }
+
+    #[test]
+    fn critic_and_hinge_costs_match_hand_computed_values() {
+        let d = device();
+        let real = || column(&[2.0, -1.0], &d);
+        let fake = || column(&[0.0, 3.0], &d);
+        let scalar = |t: Tensor<1>| read(t.reshape([1, 1]))[0];
+        // WGAN critic: mean(f) - mean(r) = 1.5 - 0.5 = 1
+        let got = scalar(GanLoss::WganGp.discriminator(real(), fake()));
+        assert!((got - 1.0).abs() < 1e-6, "{got}");
+        // hinge: mean(max(0, 1 - r)) + mean(max(0, 1 + f)) = (0 + 2)/2 + (1 + 4)/2 = 3.5
+        let got = scalar(GanLoss::Hinge.discriminator(real(), fake()));
+        assert!((got - 3.5).abs() < 1e-6, "{got}");
+        // both generators: -mean(f) = -1.5; maximum likelihood: -mean(exp f) = -(1 + e^3)/2
+        for loss in [GanLoss::WganGp, GanLoss::Hinge] {
+            let got = scalar(loss.generator(fake()));
+            assert!((got + 1.5).abs() < 1e-6, "{loss:?}: {got}");
+        }
+        let got = scalar(GanLoss::MaxLikelihood.generator(fake())) as f64;
+        let want = -(1.0 + 3f64.exp()) / 2.0;
+        assert!((got - want).abs() < 1e-5 * want.abs(), "{got} vs {want}");
+    }
+
+    #[test]
+    fn theory_curves_at_one_half_and_in_the_tails() {
+        let (c, g) = theory_curve(GanLoss::Minimax, 0.5).unwrap();
+        assert!((c - 0.5f64.ln()).abs() < 1e-12 && (g + 0.5).abs() < 1e-12);
+        let (c, g) = theory_curve(GanLoss::NonSaturating, 0.5).unwrap();
+        assert!((c - 2f64.ln()).abs() < 1e-12 && (g + 0.5).abs() < 1e-12);
+        let (c, g) = theory_curve(GanLoss::MaxLikelihood, 0.5).unwrap();
+        assert!((c + 1.0).abs() < 1e-12 && (g + 1.0).abs() < 1e-12);
+        // Where D rejects the fake (d -> 0) the minimax gradient -d vanishes, the others do not.
+        let (_, g) = theory_curve(GanLoss::Minimax, 1e-4).unwrap();
+        assert!((g + 1e-4).abs() < 1e-9);
+        let (_, g) = theory_curve(GanLoss::NonSaturating, 1e-4).unwrap();
+        assert!((g + (1.0 - 1e-4)).abs() < 1e-9);
+        assert!(theory_curve(GanLoss::Hinge, 0.5).is_none());
     }
 }

@@ -6,7 +6,7 @@
 
 use burn::module::{Module, Param};
 use burn::nn::Linear;
-use burn::tensor::{Device, Tensor, TensorData, activation};
+use burn::tensor::{Device, Gradients, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::rng::Rng;
@@ -29,6 +29,17 @@ impl Activation {
             Activation::Relu => activation::relu(x),
             Activation::LeakyRelu => activation::leaky_relu(x, 0.2),
             Activation::Tanh => activation::tanh(x),
+        }
+    }
+
+    /// The derivative of the activation at the pre-activations `p`, as a tensor built from
+    /// differentiable operations (for tanh, 1 - tanh(p)^2 carries its own second derivative;
+    /// the piecewise-linear slopes are constants, their derivative being 0 almost everywhere).
+    fn slope(self, p: Tensor<2>) -> Tensor<2> {
+        match self {
+            Activation::Relu => p.greater_elem(0.0).float(),
+            Activation::LeakyRelu => p.greater_elem(0.0).float().mul_scalar(0.8).add_scalar(0.2),
+            Activation::Tanh => activation::tanh(p).square().neg().add_scalar(1.0),
         }
     }
 }
@@ -99,6 +110,110 @@ impl Mlp {
     /// The number of trainable scalars.
     pub fn parameter_count(&self) -> usize {
         self.num_params()
+    }
+
+    /// d out / d x for a network with one output, `[n, d_in]`, written as tensor operations
+    /// (the backward pass unrolled by hand) so that autodiff can differentiate it again with
+    /// respect to the weights: the double backpropagation a gradient penalty needs.
+    pub fn input_gradient(&self, x: Tensor<2>) -> Tensor<2> {
+        let n = x.dims()[0];
+        let last = self.layers.len() - 1;
+        let mut h = x;
+        let mut slopes = Vec::with_capacity(last);
+        for layer in &self.layers[..last] {
+            let p = layer.forward(h); // [n, width]
+            slopes.push(self.activation.slope(p.clone()));
+            h = self.activation.apply(p);
+        }
+        // Row vector d out / d h_last = W_last^T, `[1, width]`, then back through each layer.
+        let mut g = self.layers[last].weight.val().transpose().repeat_dim(0, n); // [n, width]
+        for i in (0..last).rev() {
+            g = g * slopes[i].clone(); // through the activation
+            g = g.matmul(self.layers[i].weight.val().transpose()); // through layer i: [n, d_in_i]
+        }
+        g
+    }
+
+    /// WGAN-GP's penalty (Gulrajani et al., 2017): mean over `x` of (||d D / d x||_2 - 1)^2,
+    /// differentiable with respect to D's weights. (1e-12 inside the square root keeps its
+    /// derivative finite where the gradient vanishes.)
+    pub fn gradient_penalty(&self, x: Tensor<2>) -> Tensor<1> {
+        let norm = self
+            .input_gradient(x)
+            .square()
+            .sum_dim(1)
+            .add_scalar(1e-12)
+            .sqrt(); // [n, 1]
+        norm.sub_scalar(1.0).square().mean()
+    }
+
+    /// The squared L2 norm of this network's parameter gradient in `grads`, `[1]` (zero where a
+    /// parameter took no part).
+    pub fn grad_sq_norm(&self, grads: &Gradients) -> Tensor<1> {
+        let mut parts = Vec::new();
+        for layer in &self.layers {
+            if let Some(g) = layer.weight.grad(grads) {
+                parts.push(g.square().sum());
+            }
+            if let Some(g) = layer.bias.as_ref().and_then(|b| b.grad(grads)) {
+                parts.push(g.square().sum());
+            }
+        }
+        Tensor::cat(parts, 0).sum()
+    }
+
+    /// Every parameter in one flat tensor: per layer the weight (row-major `[d_in, d_out]`) and
+    /// then the bias.
+    pub fn flat_params(&self) -> Tensor<1> {
+        let mut parts = Vec::new();
+        for layer in &self.layers {
+            parts.push(layer.weight.val().flatten::<1>(0, 1));
+            if let Some(b) = &layer.bias {
+                parts.push(b.val());
+            }
+        }
+        Tensor::cat(parts, 0)
+    }
+
+    /// The same network with its parameters taken from `flat` (the layout of `flat_params`).
+    pub fn with_flat_params(&self, flat: &[f32]) -> Result<Self, String> {
+        if flat.len() != self.parameter_count() {
+            return Err(format!(
+                "expected {} parameters, got {}",
+                self.parameter_count(),
+                flat.len()
+            ));
+        }
+        let mut at = 0;
+        let mut take = |n: usize| {
+            at += n;
+            flat[at - n..at].to_vec()
+        };
+        let layers = self
+            .layers
+            .iter()
+            .map(|layer| {
+                let w = layer.weight.val();
+                let device = w.device();
+                let [d_in, d_out] = w.dims();
+                Linear {
+                    weight: Param::from_tensor(Tensor::from_data(
+                        TensorData::new(take(d_in * d_out), [d_in, d_out]),
+                        &device,
+                    )),
+                    bias: layer.bias.as_ref().map(|_| {
+                        Param::from_tensor(Tensor::from_data(
+                            TensorData::new(take(d_out), [d_out]),
+                            &device,
+                        ))
+                    }),
+                }
+            })
+            .collect();
+        Ok(Self {
+            layers,
+            activation: self.activation,
+        })
     }
 }
 

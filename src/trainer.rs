@@ -5,11 +5,12 @@
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData, activation};
 
 use crate::config::{GanConfig, OptimizerKind, Prior};
 use crate::data::Distribution2d;
 use crate::error::GanError;
+use crate::loss::GanLoss;
 use crate::model::Mlp;
 use crate::rng::Rng;
 
@@ -17,6 +18,8 @@ use crate::rng::Rng;
 /// the training stream (a run's losses must not depend on how often the page looked at it).
 const VIEW_NOISE_STREAM: u64 = 0x0005_EED0_FD15_u64;
 const VIEW_DATA_STREAM: u64 = 0x000D_A7A0_FD15_u64;
+/// Seed offset of the gradient probe's batches (one fresh batch per step, off the training stream).
+const PROBE_STREAM: u64 = 0x0000_0B0B_E5EE_D000_u64;
 
 /// Losses of the last finished round, read back from the device.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,8 +28,28 @@ pub struct StepStats {
     pub step: u64,
     /// The discriminator's cost in the round's last D update.
     pub loss_d: f32,
-    /// The generator's cost in the round's last G update.
+    /// The generator's cost in the round's last G update (NaN while no G update has run, as
+    /// during `dPretrain`).
     pub loss_g: f32,
+}
+
+/// What one gradient probe measured: on one batch of z (the same for both), with D fixed, the
+/// generator's parameter gradient under the minimax cost and under the non-saturating cost,
+/// neither applied.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProbeStats {
+    /// The step probed.
+    pub step: u64,
+    /// ||d cost / d theta_G||_2 for the minimax cost E[log(1 - D(G(z)))].
+    pub grad_norm_minimax: f32,
+    /// ||d cost / d theta_G||_2 for the non-saturating cost -E[log D(G(z))].
+    pub grad_norm_non_saturating: f32,
+    /// D(G(z)) = sigmoid(a) for each sample of the batch.
+    pub d_fake: Vec<f32>,
+    /// |d cost_i / d a_i| per sample under the minimax cost (= D).
+    pub dlogit_minimax: Vec<f32>,
+    /// |d cost_i / d a_i| per sample under the non-saturating cost (= 1 - D).
+    pub dlogit_non_saturating: Vec<f32>,
 }
 
 /// A GAN being trained: both networks, their optimisers, the data and the RNG stream.
@@ -42,8 +65,10 @@ pub struct Trainer {
     opt_d: ModuleOptimizer,
     rng: Rng,
     step: u64,
-    /// `[2]`: (D cost, G cost) of the last round, detached, not yet read.
-    last_losses: Option<Tensor<1>>,
+    /// D's cost in the last D update, detached, not yet read.
+    last_d: Option<Tensor<1>>,
+    /// G's cost in the last G update, detached, not yet read.
+    last_g: Option<Tensor<1>>,
 }
 
 fn optimizer(kind: OptimizerKind, config: &GanConfig) -> ModuleOptimizer {
@@ -92,7 +117,8 @@ impl Trainer {
             discriminator,
             rng,
             step: 0,
-            last_losses: None,
+            last_d: None,
+            last_g: None,
         })
     }
 
@@ -136,10 +162,20 @@ impl Trainer {
         let real = self.real_batch(b); // [b, 2]
         let z = noise(&self.config, &mut self.rng, b, &self.plain); // [b, z_dim]
         let fake = self.generator.valid().forward(z); // [b, 2]
-        let a = self.discriminator.forward(Tensor::cat(vec![real, fake], 0)); // [2b, 1]
+        let pair = Tensor::cat(vec![real, fake], 0); // [2b, 2]
+        let a = self.discriminator.forward(pair.clone()); // [2b, 1]
         let a_real = a.clone().narrow(0, 0, b);
         let a_fake = a.narrow(0, b, b);
-        let cost = self.config.loss.discriminator(a_real, a_fake);
+        let mut cost = self.config.loss.discriminator(a_real, a_fake);
+        if self.config.loss.uses_gradient_penalty() {
+            // On random points between the real and the fake samples, one draw per pair.
+            let eps: Vec<f32> = (0..b).map(|_| self.rng.uniform() as f32).collect();
+            let eps = Tensor::<2>::from_data(TensorData::new(eps, [b, 1]), &self.plain);
+            let (real, fake) = (pair.clone().narrow(0, 0, b), pair.narrow(0, b, b));
+            let x_hat = real * eps.clone() + fake * eps.neg().add_scalar(1.0);
+            let gp = self.discriminator.gradient_penalty(x_hat);
+            cost = cost + gp.mul_scalar(self.config.gp_weight);
+        }
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self
             .opt_d
@@ -164,19 +200,19 @@ impl Trainer {
     }
 
     /// Trains `rounds` rounds of Algorithm 1 (k D updates, then g_steps G updates each),
-    /// without reading anything back.
+    /// without reading anything back. The first `dPretrain` rounds of a run are one D update
+    /// each, with the generator frozen.
     pub fn train(&mut self, rounds: usize) {
         for _ in 0..rounds {
-            let mut loss_d = None;
-            for _ in 0..self.config.k {
-                loss_d = Some(self.discriminator_update());
-            }
-            let mut loss_g = None;
-            for _ in 0..self.config.g_steps {
-                loss_g = Some(self.generator_update());
-            }
-            if let (Some(d), Some(g)) = (loss_d, loss_g) {
-                self.last_losses = Some(Tensor::cat(vec![d, g], 0));
+            if self.step < self.config.d_pretrain as u64 {
+                self.last_d = Some(self.discriminator_update());
+            } else {
+                for _ in 0..self.config.k {
+                    self.last_d = Some(self.discriminator_update());
+                }
+                for _ in 0..self.config.g_steps {
+                    self.last_g = Some(self.generator_update());
+                }
             }
             self.step += 1;
         }
@@ -186,26 +222,44 @@ impl Trainer {
     /// is reported as [`GanError::Diverged`]. The future owns what it reads, so training may go
     /// on while it is pending.
     pub fn losses(&self) -> impl Future<Output = Result<StepStats, GanError>> + 'static {
-        let losses = self.last_losses.clone();
+        let parts: Vec<Tensor<1>> = [&self.last_d, &self.last_g]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let (has_d, has_g) = (self.last_d.is_some(), self.last_g.is_some());
         let step = self.step;
         async move {
-            let Some(losses) = losses else {
-                return Ok(StepStats {
-                    step,
-                    loss_d: f32::NAN,
-                    loss_g: f32::NAN,
-                });
+            let v = if parts.is_empty() {
+                Vec::new()
+            } else {
+                read_vec(Tensor::cat(parts, 0)).await?
             };
-            let v = read_vec(losses).await?;
             if !v.iter().all(|x| x.is_finite()) {
                 return Err(GanError::Diverged { step });
             }
+            let mut it = v.into_iter();
+            let loss_d = if has_d { it.next() } else { None };
+            let loss_g = if has_g { it.next() } else { None };
             Ok(StepStats {
                 step,
-                loss_d: v[0],
-                loss_g: v[1],
+                loss_d: loss_d.unwrap_or(f32::NAN),
+                loss_g: loss_g.unwrap_or(f32::NAN),
             })
         }
+    }
+
+    /// The gradient probe (see [`probe_generator`]) at the current step, on a batch of
+    /// `batchSize` draws from a stream of its own: probing never changes the run.
+    pub fn probe(&self) -> impl Future<Output = Result<ProbeStats, GanError>> + 'static {
+        let seed = self.config.seed ^ PROBE_STREAM ^ self.step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let z = noise(
+            &self.config,
+            &mut Rng::new(seed),
+            self.config.batch_size,
+            &self.plain,
+        );
+        probe_generator(&self.generator, &self.discriminator, z, self.step)
     }
 
     /// `n` generated points, flat `[x0, y0, ...]`, always from the same fixed noise draws so
@@ -246,6 +300,50 @@ impl Trainer {
         let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &self.plain);
         let d = self.discriminator.valid().forward(x); // [res*res, 1]
         read_vec(self.config.loss.display(d))
+    }
+}
+
+/// Computes, without applying them, the generator's parameter gradients under the minimax and
+/// the non-saturating cost for the batch `z` (`[n, z_dim]`, no autodiff) through the fixed
+/// `discriminator`, and the per-sample derivatives of both costs with respect to D's logit,
+/// all read back in one transfer. Works for any loss's networks; the two costs read D's output
+/// as a logit, which it is for the cross-entropy losses.
+pub fn probe_generator(
+    generator: &Mlp,
+    discriminator: &Mlp,
+    z: Tensor<2>,
+    step: u64,
+) -> impl Future<Output = Result<ProbeStats, GanError>> + 'static {
+    let n = z.dims()[0];
+    let fixed_d = discriminator.clone().no_grad();
+    let costs = [GanLoss::Minimax, GanLoss::NonSaturating];
+    let mut parts = Vec::with_capacity(5);
+    for loss in costs {
+        let a = fixed_d.forward(generator.forward(z.clone())); // [n, 1], tracked through G
+        parts.push(generator.grad_sq_norm(&loss.generator(a).backward()));
+    }
+    let a = discriminator.valid().forward(generator.valid().forward(z)); // [n, 1], plain
+    for loss in costs {
+        let leaf = a.clone().autodiff().require_grad();
+        // The cost is a batch mean: times n, its derivative is the per-sample one.
+        let grads = loss.generator(leaf.clone()).mul_scalar(n as f64).backward();
+        let g = leaf
+            .grad(&grads)
+            .unwrap_or_else(|| Tensor::zeros([n, 1], &a.device()));
+        parts.push(g.abs().reshape([n]));
+    }
+    parts.push(activation::sigmoid(a).reshape([n]));
+    let all = Tensor::cat(parts, 0);
+    async move {
+        let v = read_vec(all).await?;
+        Ok(ProbeStats {
+            step,
+            grad_norm_minimax: v[0].sqrt(),
+            grad_norm_non_saturating: v[1].sqrt(),
+            dlogit_minimax: v[2..2 + n].to_vec(),
+            dlogit_non_saturating: v[2 + n..2 + 2 * n].to_vec(),
+            d_fake: v[2 + 2 * n..2 + 3 * n].to_vec(),
+        })
     }
 }
 
