@@ -15,7 +15,8 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::backend::BackendKind;
 use crate::config::GanConfig;
 use crate::error::GanError;
-use crate::trainer::{StepStats, Trainer};
+use crate::loss::{GanLoss, theory_curve};
+use crate::trainer::{ProbeStats, StepStats, Trainer};
 
 thread_local! {
     /// The WebGPU device, made once per page: burn's wgpu runtime cannot be set up twice.
@@ -54,6 +55,67 @@ fn stats_object(s: StepStats) -> JsValue {
     set(&o, "step", JsValue::from_f64(s.step as f64));
     set(&o, "lossD", JsValue::from_f64(s.loss_d as f64));
     set(&o, "lossG", JsValue::from_f64(s.loss_g as f64));
+    o.into()
+}
+
+fn probe_object(p: ProbeStats) -> JsValue {
+    let o = Object::new();
+    set(&o, "step", JsValue::from_f64(p.step as f64));
+    set(
+        &o,
+        "gradNormMinimax",
+        JsValue::from_f64(p.grad_norm_minimax as f64),
+    );
+    set(
+        &o,
+        "gradNormNonSaturating",
+        JsValue::from_f64(p.grad_norm_non_saturating as f64),
+    );
+    set(&o, "dFake", Float32Array::from(p.d_fake.as_slice()).into());
+    set(
+        &o,
+        "dlogitMinimax",
+        Float32Array::from(p.dlogit_minimax.as_slice()).into(),
+    );
+    set(
+        &o,
+        "dlogitNonSaturating",
+        Float32Array::from(p.dlogit_non_saturating.as_slice()).into(),
+    );
+    o.into()
+}
+
+/// The theory panel's curves, from the engine's own scalar forms: for `n` values of
+/// d = D(G(z)) evenly inside (0, 1), each generator cost (minimax, nonSaturating,
+/// maxLikelihood) and its derivative with respect to the logit:
+/// `{d, minimax: {cost, grad}, nonSaturating: {...}, maxLikelihood: {...}}`.
+#[wasm_bindgen(js_name = theoryCurves)]
+pub fn theory_curves(n: u32) -> JsValue {
+    let n = n.clamp(2, 4096) as usize;
+    let d: Vec<f64> = (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect();
+    let o = Object::new();
+    set(
+        &o,
+        "d",
+        Float32Array::from(d.iter().map(|&x| x as f32).collect::<Vec<_>>().as_slice()).into(),
+    );
+    for (key, loss) in [
+        ("minimax", GanLoss::Minimax),
+        ("nonSaturating", GanLoss::NonSaturating),
+        ("maxLikelihood", GanLoss::MaxLikelihood),
+    ] {
+        let (cost, grad): (Vec<f32>, Vec<f32>) = d
+            .iter()
+            .map(|&x| {
+                let (c, g) = theory_curve(loss, x).unwrap_or((f64::NAN, f64::NAN));
+                (c as f32, g as f32)
+            })
+            .unzip();
+        let c = Object::new();
+        set(&c, "cost", Float32Array::from(cost.as_slice()).into());
+        set(&c, "grad", Float32Array::from(grad.as_slice()).into());
+        set(&o, key, c.into());
+    }
     o.into()
 }
 
@@ -147,6 +209,16 @@ impl GanTrainer {
             let v = f.await.map_err(js_value_err)?;
             Ok(Float32Array::from(v.as_slice()).into())
         })
+    }
+
+    /// Resolves to the gradient probe at the current step: on one batch of noise, with D fixed,
+    /// the generator's parameter-gradient norm under the minimax and under the non-saturating
+    /// cost (neither applied), and per sample D(G(z)) and |d cost / d logit| for both:
+    /// `{step, gradNormMinimax, gradNormNonSaturating, dFake, dlogitMinimax,
+    /// dlogitNonSaturating}` (the last three Float32Arrays of batchSize values).
+    pub fn probe(&self) -> Promise {
+        let f = self.trainer.probe();
+        future_to_promise(async move { f.await.map(probe_object).map_err(js_value_err) })
     }
 
     /// `n` real points, flat `[x0, y0, ...]` (the same ones on every call).

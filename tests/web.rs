@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use gan_playground::wasm::{GanTrainer, validate_config};
-use gan_playground::{BackendKind, GanConfig, Trainer};
+use gan_playground::{BackendKind, GanConfig, GanLoss, Trainer};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -32,6 +32,17 @@ async fn trains(trainer: &mut Trainer, more: usize) {
     assert!(pts.iter().all(|v| v.is_finite()));
     let grid = trainer.discriminator_grid(8, 3.0).await.unwrap();
     assert!(grid.iter().all(|v| (0.0..=1.0).contains(v)));
+    // The gradient probe reads its gradients back asynchronously too.
+    let p = trainer.probe().await.unwrap();
+    assert!(
+        p.grad_norm_minimax > 0.0 && p.grad_norm_minimax.is_finite(),
+        "{p:?}"
+    );
+    assert!(p.grad_norm_non_saturating > 0.0 && p.grad_norm_non_saturating.is_finite());
+    assert_eq!(p.d_fake.len(), 64);
+    for i in 0..64 {
+        assert!((p.dlogit_minimax[i] - p.d_fake[i]).abs() < 1e-5);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -39,6 +50,20 @@ async fn trains_on_the_cpu_backends() {
     for kind in [BackendKind::Flex, BackendKind::Ndarray] {
         let mut t = Trainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
         trains(&mut t, 10).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn wgan_gp_and_hinge_train_on_the_cpu() {
+    for loss in [GanLoss::WganGp, GanLoss::Hinge] {
+        let config = GanConfig { loss, ..small() };
+        let mut t = Trainer::new(config, &BackendKind::Ndarray.cpu_device().unwrap()).unwrap();
+        t.train(5);
+        let s = t.losses().await.unwrap();
+        assert!(
+            s.loss_d.is_finite() && s.loss_g.is_finite(),
+            "{loss:?}: {s:?}"
+        );
     }
 }
 

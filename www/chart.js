@@ -13,9 +13,12 @@ export class LossChart {
     this.points = [];
   }
 
-  /** Appends one reading; keeps at most 2,000 by thinning every other old point. */
+  /**
+   * Appends one reading (a cost may be NaN, e.g. G's while D pretrains alone); keeps at most
+   * 2,000 by thinning every other old point.
+   */
   push(step, d, g) {
-    if (!Number.isFinite(d) || !Number.isFinite(g)) return;
+    if (!Number.isFinite(d) && !Number.isFinite(g)) return;
     this.points.push({ step, d, g });
     if (this.points.length > 2000) this.points = this.points.filter((_, i) => i % 2 === 0 || i > 1500);
   }
@@ -34,7 +37,9 @@ export class LossChart {
     }
     const s0 = points[0].step, s1 = points[points.length - 1].step || 1;
     let lo = Infinity, hi = -Infinity;
-    for (const p of points) { lo = Math.min(lo, p.d, p.g); hi = Math.max(hi, p.d, p.g); }
+    for (const p of points) {
+      for (const v of [p.d, p.g]) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    }
     if (hi - lo < 1e-6) { hi += 0.5; lo -= 0.5; }
     const x = (s) => pad + ((s - s0) / Math.max(1, s1 - s0)) * (W - pad - 8);
     const y = (v) => H - pad + 8 - ((v - lo) / (hi - lo)) * (H - pad - 8);
@@ -48,7 +53,12 @@ export class LossChart {
       ctx.strokeStyle = color;
       ctx.lineWidth = 1.5;
       ctx.beginPath();
-      points.forEach((p, i) => (i ? ctx.lineTo(x(p.step), y(p[key])) : ctx.moveTo(x(p.step), y(p[key]))));
+      let pen = false;
+      for (const p of points) {
+        if (!Number.isFinite(p[key])) { pen = false; continue; }
+        if (pen) ctx.lineTo(x(p.step), y(p[key])); else ctx.moveTo(x(p.step), y(p[key]));
+        pen = true;
+      }
       ctx.stroke();
     }
   }

@@ -2,8 +2,12 @@
 // Exposes the controller as window.playground, the documented JS API.
 
 import { LossChart } from './chart.js';
+import { LOSSES, renderFormula } from './losses.js';
 import { PlanePlot } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
+import { ProbeChart } from './probe.js';
+import { STRONG_D_PRESET } from './state.js';
+import { TheoryPlot } from './theory.js';
 
 const $ = (id) => document.getElementById(id);
 const pg = new Playground();
@@ -11,8 +15,12 @@ window.playground = pg;
 
 const plot = new PlanePlot($('plane'));
 const chart = new LossChart($('losses'));
-const FIELDS = ['dataset', 'loss', 'lrD', 'lrG', 'batchSize', 'k', 'seed', 'backend'];
-const NUMERIC = new Set(['lrD', 'lrG', 'batchSize', 'k', 'seed']);
+const twinPlot = new PlanePlot($('twin-plane'));
+const twinChart = new LossChart($('twin-losses'));
+const theory = new TheoryPlot($('theory'));
+const probeChart = new ProbeChart($('probe'));
+const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'batchSize', 'k', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery'];
+const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'batchSize', 'k', 'dPretrain', 'seed', 'probeEvery']);
 
 function showError(msg) {
   const box = $('error');
@@ -43,30 +51,58 @@ function renderStatus(s) {
     : 'not timed yet';
   $('status').textContent =
     `backend: ${s.backend} (${s.backendReason}) · step ${s.step} · ${speed} · ` +
-    `loss D ${fmt(s.lossD)} · loss G ${fmt(s.lossG)}`;
+    `loss D ${fmt(s.lossD)} · loss G ${fmt(s.lossG)}` +
+    (s.gradNormMinimax !== null ? ` · ‖∇G‖ minimax ${s.gradNormMinimax.toExponential(2)}, non-sat. ${s.gradNormNonSaturating.toExponential(2)}` : '');
 }
 
 function setPlaying(on) {
   $('play').textContent = on ? 'Pause' : 'Play';
 }
 
+const lossLabel = (name) => (LOSSES[name] ? LOSSES[name].label : name);
+
 pg.addEventListener('reset', (e) => {
   showError(''); // a new run: an old run's error no longer applies
-  fillControls(e.detail);
-  chart.clear();
-  chart.draw();
-  plot.extent = pg.view.extent;
+  const c = e.detail;
+  fillControls(c);
+  renderFormula($('formula'), c.loss);
+  const twin = c.compare !== 'off';
+  $('twin-figure').hidden = !twin;
+  $('twin-losses-figure').hidden = !twin;
+  $('plane-title').textContent = `this run: ${lossLabel(c.loss)}`;
+  $('twin-title').textContent = twin ? `twin: ${lossLabel(c.compare)}` : 'twin';
+  for (const ch of [chart, twinChart]) { ch.clear(); ch.draw(); }
+  probeChart.clear();
+  probeChart.draw();
+  theory.curves = pg.mod.theoryCurves(200);
+  theory.batch = null;
+  theory.draw();
+  plot.extent = twinPlot.extent = pg.view.extent;
   renderStatus(pg.statsNow());
 });
 pg.addEventListener('view', (e) => {
-  plot.extent = e.detail.extent;
-  plot.real = e.detail.real;
-  plot.fake = e.detail.fake;
-  plot.setGrid(e.detail.grid, GRID_RES);
-  plot.draw();
+  const v = e.detail;
+  const scale = pg.engineConfig.loss === 'wganGp'; // a critic's values are unbounded
+  for (const [p, fake, grid] of [[plot, v.fake, v.grid], [twinPlot, v.twinFake, v.twinGrid]]) {
+    if (!fake) continue;
+    p.extent = v.extent;
+    p.real = v.real;
+    p.fake = fake;
+    p.setGrid(grid, GRID_RES, scale);
+    p.draw();
+  }
 });
-pg.addEventListener('losses', (e) => chart.push(e.detail.step, e.detail.lossD, e.detail.lossG));
-pg.addEventListener('frame', (e) => { chart.draw(); renderStatus(e.detail); });
+pg.addEventListener('losses', (e) => {
+  chart.push(e.detail.step, e.detail.lossD, e.detail.lossG);
+  if (e.detail.twin) twinChart.push(e.detail.twin.step, e.detail.twin.lossD, e.detail.twin.lossG);
+});
+pg.addEventListener('probe', (e) => {
+  probeChart.push(e.detail.main);
+  probeChart.draw();
+  theory.batch = e.detail.main.dFake;
+  theory.draw();
+});
+pg.addEventListener('frame', (e) => { chart.draw(); if (pg.twin) twinChart.draw(); renderStatus(e.detail); });
 pg.addEventListener('play', () => setPlaying(true));
 pg.addEventListener('pause', () => setPlaying(false));
 pg.addEventListener('error', (e) => { setPlaying(false); showError(e.detail); });
@@ -89,10 +125,19 @@ for (const f of FIELDS) {
   });
 }
 for (const layer of ['heatmap', 'real', 'fake']) {
-  $(`show-${layer}`).addEventListener('change', (e) => { plot.show[layer] = e.target.checked; plot.draw(); });
+  $(`show-${layer}`).addEventListener('change', (e) => {
+    for (const p of [plot, twinPlot]) { p.show[layer] = e.target.checked; p.draw(); }
+  });
 }
+$('preset-strong-d').addEventListener('click', () => {
+  pg.pause();
+  pg.configure({ ...pg.config(), ...STRONG_D_PRESET }).then(
+    () => { showError(''); pg.play(); },
+    (e) => showError(e.message),
+  );
+});
 
 pg.configure({}).then(
-  () => { for (const b of ['play', 'step', 'reset']) $(b).disabled = false; },
+  () => { for (const b of ['play', 'step', 'reset', 'preset-strong-d']) $(b).disabled = false; },
   (e) => { $('status').textContent = 'the engine could not start'; showError(e.message); },
 );

@@ -29,7 +29,13 @@ export class Playground extends EventTarget {
     this.error = null;
     this.frame = 0;
     this.stepsPerFrame = 1;
-    this.view = { fake: null, real: null, grid: null, extent: 3 };
+    this.view = { fake: null, real: null, grid: null, extent: 3, twinFake: null, twinGrid: null };
+    /** The twin run (same config and seed, another generator loss), or null. */
+    this.twin = null;
+    this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
+    /** Probe results, oldest first: {main: [...], twin: [...]}. */
+    this.probeLog = { main: [], twin: [] };
+    this.lastProbeStep = -1;
   }
 
   /** Serialises engine calls: one at a time, in order. */
@@ -73,7 +79,15 @@ export class Playground extends EventTarget {
         info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
         trainer = await mod.GanTrainer.create(full, 'cpu');
       }
+      const twin = nextPage.compare !== 'off'
+        ? await mod.GanTrainer.create({ ...full, loss: nextPage.compare }, info.backend)
+        : null;
       if (this.trainer) this.trainer.free();
+      if (this.twin) this.twin.free();
+      this.twin = twin;
+      this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
+      this.probeLog = { main: [], twin: [] };
+      this.lastProbeStep = -1;
       this.mod = mod;
       this.trainer = trainer;
       this.engineConfig = full;
@@ -83,7 +97,11 @@ export class Playground extends EventTarget {
       this.msPerStep = NaN;
       this.error = null;
       this.stepsPerFrame = nextPage.stepsPerFrame || 1;
-      this.view = { fake: null, real: trainer.realSamples(VIEW_POINTS), grid: null, extent: trainer.extent() };
+      this.view = {
+        fake: null, real: trainer.realSamples(VIEW_POINTS), grid: null, extent: trainer.extent(),
+        twinFake: null, twinGrid: null,
+      };
+      await this.probeIfDue();
       await this.refreshView();
       this.emit('reset', this.config());
       return this.config();
@@ -145,22 +163,39 @@ export class Playground extends EventTarget {
   async trainRounds(n) {
     const t0 = performance.now();
     const s = await this.trainer.step(n);
+    const t = this.twin ? await this.twin.step(n) : null;
     const dt = performance.now() - t0;
     const per = dt / n;
     this.msPerStep = Number.isFinite(this.msPerStep) ? 0.8 * this.msPerStep + 0.2 * per : per;
     this.last = s;
-    this.emit('losses', s);
+    if (t) this.twinLast = t;
+    this.emit('losses', { ...s, twin: t });
+    await this.probeIfDue();
     return s;
   }
 
-  /** Reads generated points and the D grid (async) for the view. */
+  /** Runs the gradient probe (on both twins) when `probeEvery` steps have passed since the last. */
+  async probeIfDue() {
+    const every = this.page.probeEvery;
+    const step = this.last.step;
+    if (!every || (this.lastProbeStep >= 0 && Math.floor(step / every) <= Math.floor(this.lastProbeStep / every))) return;
+    this.lastProbeStep = step;
+    const [main, twin] = await Promise.all([this.trainer.probe(), this.twin ? this.twin.probe() : null]);
+    const keep = (log, p) => { log.push(p); if (log.length > 5000) log.splice(0, log.length - 5000); };
+    keep(this.probeLog.main, main);
+    if (twin) keep(this.probeLog.twin, twin);
+    this.emit('probe', { main, twin });
+  }
+
+  /** Reads generated points and the D grid (async) for the view, the twin's too. */
   async refreshView() {
-    const [fake, grid] = await Promise.all([
+    const [fake, grid, twinFake, twinGrid] = await Promise.all([
       this.trainer.samples(VIEW_POINTS),
       this.trainer.discriminatorGrid(GRID_RES),
+      this.twin ? this.twin.samples(VIEW_POINTS) : null,
+      this.twin ? this.twin.discriminatorGrid(GRID_RES) : null,
     ]);
-    this.view.fake = fake;
-    this.view.grid = grid;
+    Object.assign(this.view, { fake, grid, twinFake, twinGrid });
     this.emit('view', this.view);
   }
 
@@ -176,7 +211,10 @@ export class Playground extends EventTarget {
     return this.exclusive(async () => {
       let left = n;
       while (left > 0) {
-        const chunk = Math.min(left, 200);
+        // Stop at each probe step so that probes land every probeEvery steps exactly.
+        const every = this.page.probeEvery;
+        const toProbe = every ? every - (this.last.step % every) : Infinity;
+        const chunk = Math.min(left, 200, toProbe);
         await this.trainRounds(chunk);
         left -= chunk;
       }
@@ -190,8 +228,21 @@ export class Playground extends EventTarget {
   }
 
   statsNow() {
+    const probe = this.probeLog.main[this.probeLog.main.length - 1];
+    const twinProbe = this.probeLog.twin[this.probeLog.twin.length - 1];
     return {
       step: this.last.step,
+      loss: this.engineConfig.loss,
+      gradNormMinimax: probe ? probe.gradNormMinimax : null,
+      gradNormNonSaturating: probe ? probe.gradNormNonSaturating : null,
+      probeStep: probe ? probe.step : null,
+      twin: this.twin ? {
+        loss: this.page.compare,
+        lossD: this.twinLast.lossD,
+        lossG: this.twinLast.lossG,
+        gradNormMinimax: twinProbe ? twinProbe.gradNormMinimax : null,
+        gradNormNonSaturating: twinProbe ? twinProbe.gradNormNonSaturating : null,
+      } : null,
       backend: this.backendInfo.backend,
       backendReason: this.backendInfo.reason,
       msPerStep: this.msPerStep,
@@ -205,6 +256,16 @@ export class Playground extends EventTarget {
   /** Resolves to {step, backend, msPerStep, lossD, lossG, ...} once pending work is done. */
   stats() {
     return this.exclusive(async () => this.statsNow());
+  }
+
+  /**
+   * Resolves to every probe so far, oldest first, of the run and of its twin:
+   * {main: [{step, gradNormMinimax, gradNormNonSaturating}], twin: [...]} (the twin's list is
+   * empty without a twin). Each run's probe measures both costs on its own networks.
+   */
+  probes() {
+    const slim = (p) => ({ step: p.step, gradNormMinimax: p.gradNormMinimax, gradNormNonSaturating: p.gradNormNonSaturating });
+    return this.exclusive(async () => ({ main: this.probeLog.main.map(slim), twin: this.probeLog.twin.map(slim) }));
   }
 
   /**

@@ -38,7 +38,18 @@ export class PlanePlot {
     return [((x + this.extent) / (2 * this.extent)) * width, ((this.extent - y) / (2 * this.extent)) * height];
   }
 
-  setGrid(values, res) {
+  /**
+   * @param {Float32Array} values D on the grid, row-major, top row first
+   * @param {number} res
+   * @param {boolean} scale map the grid's own range onto [0, 1] (for a critic's unbounded values)
+   */
+  setGrid(values, res, scale = false) {
+    if (values && scale) {
+      let lo = Infinity, hi = -Infinity;
+      for (const v of values) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      const span = hi - lo > 1e-12 ? hi - lo : 1;
+      values = values.map((v) => (v - lo) / span);
+    }
     this.grid = values;
     this.gridRes = res;
   }

@@ -2,7 +2,13 @@
 // changes a run goes through here, so that a later URL hash (and embeds) can serialise it.
 
 /** Page-level keys that are not part of the engine's config. */
-export const PAGE_KEYS = ['backend', 'stepsPerFrame'];
+export const PAGE_KEYS = ['backend', 'stepsPerFrame', 'compare', 'probeEvery'];
+
+/**
+ * Generator losses a twin run may use: the ones whose discriminator is the same cross-entropy
+ * classifier, so that the twins differ in nothing but the generator's cost.
+ */
+export const COMPARABLE = ['minimax', 'nonSaturating', 'maxLikelihood'];
 
 /**
  * Backends a user may ask for: auto (the fastest real one), cpu (the faster CPU backend in
@@ -11,7 +17,16 @@ export const PAGE_KEYS = ['backend', 'stepsPerFrame'];
 export const BACKENDS = ['auto', 'cpu', 'flex', 'webgpu'];
 
 /** The page's defaults for its own keys. */
-export const PAGE_DEFAULTS = { backend: 'auto', stepsPerFrame: 0 };
+export const PAGE_DEFAULTS = { backend: 'auto', stepsPerFrame: 0, compare: 'off', probeEvery: 25 };
+
+/**
+ * The loss lab's preset: D trained alone for 500 steps, then minimax and non-saturating twins.
+ * G uses plain SGD here: Adam divides each step by the gradient's running size and so hides a
+ * vanishing gradient (with Adam the minimax twin recovers within a few dozen steps).
+ */
+export const STRONG_D_PRESET = {
+  loss: 'minimax', compare: 'nonSaturating', dPretrain: 500, probeEvery: 10, genOptimizer: 'sgd', lrG: 0.05,
+};
 
 /**
  * Splits a user config into the engine's part and the page's part, checking the page's keys.
@@ -35,6 +50,21 @@ export function splitConfig(config) {
     const s = page.stepsPerFrame;
     if (!Number.isInteger(s) || s < 0 || s > 1000) {
       throw new Error('invalid config: stepsPerFrame must be an integer from 0 (automatic) to 1000');
+    }
+  }
+  if ('probeEvery' in page) {
+    const s = page.probeEvery;
+    if (!Number.isInteger(s) || s < 0 || s > 100000) {
+      throw new Error('invalid config: probeEvery must be an integer from 0 (no probe) to 100000');
+    }
+  }
+  if ('compare' in page && page.compare !== 'off') {
+    if (!COMPARABLE.includes(page.compare)) {
+      throw new Error(`invalid config: compare = ${JSON.stringify(page.compare)} is not one of off, ${COMPARABLE.join(', ')}`);
+    }
+    const loss = engine.loss ?? 'nonSaturating';
+    if (!COMPARABLE.includes(loss)) {
+      throw new Error(`invalid config: a twin run (compare = ${page.compare}) needs a cross-entropy loss on both sides, and loss = ${JSON.stringify(loss)}; pick minimax, nonSaturating or maxLikelihood`);
     }
   }
   return { engine, page };
