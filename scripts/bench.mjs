@@ -5,9 +5,12 @@
 // Adam (lr 1e-3, beta1 0.5), non-saturating loss, ring-8: the engine's default config.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openPage, start } from '../tests/e2e/browser.mjs';
+import { STRONG_D_PRESET } from '../www/state.js';
 
 const STEPS = Number(process.env.BENCH_STEPS || 1000);
 const rows = [];
@@ -27,7 +30,7 @@ async function inPage(backend, steps) {
   const { page } = await openPage(env);
   const r = await page.evaluate(async ({ backend, steps }) => {
     const pg = window.playground;
-    const cfg = await pg.configure({ backend });
+    const cfg = await pg.configure({ backend, probeEvery: 0 });
     await pg.step(20);
     const t0 = performance.now();
     await pg.step(steps);
@@ -43,9 +46,76 @@ const wasmFlex = await inPage('flex', STEPS);
 row('wasm CPU (flex) in Chromium, ms per reference step', wasmFlex.ms.toFixed(3), `page API step(${STEPS}), backend ${wasmFlex.backend}`);
 const nativeBest = Math.min(Number(rows[0].value), Number(rows[1].value));
 row('wasm/native ratio (fastest CPU backend each side)', (wasmCpu.ms / nativeBest).toFixed(2), 'rows above');
+
+// Loss lab: the probe's cost against a training step, and the strong-discriminator preset's
+// gradient-norm ratios (non-saturating / minimax) at generator steps 0, 100 and 1000, 5 seeds.
+{
+  const { page } = await openPage(env);
+  const r = await page.evaluate(async () => {
+    const pg = window.playground;
+    await pg.configure({ backend: 'cpu', probeEvery: 0 });
+    await pg.step(20);
+    const t0 = performance.now();
+    await pg.step(500);
+    const step = (performance.now() - t0) / 500;
+    const t1 = performance.now();
+    for (let i = 0; i < 200; i++) await pg.trainer.probe();
+    return { step, probe: (performance.now() - t1) / 200 };
+  });
+  row('gradient probe (minimax + non-saturating gradients on one batch, read back), ms', `${r.probe.toFixed(3)} = ${(r.probe / r.step).toFixed(2)}x a training step (${r.step.toFixed(3)} ms)`, 'page API: 200 trainer.probe() vs step(500), wasm CPU');
+  const pre = STRONG_D_PRESET.dPretrain;
+  const at = [0, 100, 1000];
+  const same = at.map(() => []);
+  const twins = at.map(() => []);
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const p = await page.evaluate(async ({ seed, preset, steps }) => {
+      const pg = window.playground;
+      await pg.configure({ backend: 'cpu', ...preset, seed, probeEvery: 100 });
+      await pg.step(steps);
+      return pg.probes();
+    }, { seed, preset: STRONG_D_PRESET, steps: pre + 1000 });
+    at.forEach((k, i) => {
+      const m = p.main.find((q) => q.step === pre + k);
+      const t = p.twin.find((q) => q.step === pre + k);
+      same[i].push(m.gradNormNonSaturating / m.gradNormMinimax);
+      twins[i].push(t.gradNormNonSaturating / m.gradNormMinimax);
+    });
+  }
+  const ms = (a) => {
+    const m = a.reduce((x, y) => x + y, 0) / a.length;
+    const sd = Math.sqrt(a.reduce((x, y) => x + (y - m) ** 2, 0) / (a.length - 1));
+    return `${m.toFixed(0)} ± ${sd.toFixed(0)}`;
+  };
+  at.forEach((k, i) => {
+    row(`strong-D preset, generator step ${k}: ‖∇ non-sat.‖ / ‖∇ minimax‖, same batch, minimax run`, ms(same[i]), `mean ± sd over seeds 1-5; preset ${JSON.stringify(STRONG_D_PRESET)}`);
+    row(`strong-D preset, generator step ${k}: non-saturating twin / minimax twin, each under its own cost`, ms(twins[i]), 'same runs');
+  });
+  await page.close();
+}
+
 const gpuSteps = Number(process.env.BENCH_GPU_STEPS || 20);
 const gpu = await inPage('webgpu', gpuSteps);
 row('WebGPU (SwiftShader, no fusion) in Chromium, ms per reference step', gpu.ms.toFixed(1), `page API step(${gpuSteps}), backend ${gpu.backend}`);
+if (existsSync('pkg/webgpu-fusion/gan_playground_bg.wasm')) {
+  // The same page, served from a folder whose pkg/webgpu is the fusion build.
+  const root = mkdtempSync(join(tmpdir(), 'gan-fusion-'));
+  for (const f of ['index.html', 'www', 'node_modules']) symlinkSync(resolve(f), join(root, f));
+  mkdirSync(join(root, 'pkg'));
+  symlinkSync(resolve('pkg/cpu'), join(root, 'pkg/cpu'));
+  symlinkSync(resolve('pkg/webgpu-fusion'), join(root, 'pkg/webgpu'));
+  const fusedEnv = await start({ root });
+  const { page } = await openPage(fusedEnv);
+  const ms = await page.evaluate(async (steps) => {
+    const pg = window.playground;
+    await pg.configure({ backend: 'webgpu', probeEvery: 0 });
+    await pg.step(3);
+    const t0 = performance.now();
+    await pg.step(steps);
+    return (performance.now() - t0) / steps;
+  }, gpuSteps);
+  row('WebGPU (SwiftShader, with burn fusion) in Chromium, ms per reference step', ms.toFixed(1), `page API step(${gpuSteps}), pkg/webgpu-fusion (scripts/bench.sh builds it)`);
+  await fusedEnv.close();
+}
 
 // Page ready: navigation start to the first trained step, fresh page, CPU path.
 {

@@ -9,9 +9,9 @@ import { serve } from '../../scripts/serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-/** Starts the server on a free port and a fresh headless Chromium. */
-export async function start({ webgpu = true } = {}) {
-  const { server, url } = await serve({ port: 0, root: '.' });
+/** Starts the server (on `root`) on a free port and a fresh headless Chromium. */
+export async function start({ webgpu = true, root = '.' } = {}) {
+  const { server, url } = await serve({ port: 0, root });
   const args = [
     '--no-sandbox',
     '--disable-background-networking',
