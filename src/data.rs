@@ -24,6 +24,9 @@ pub enum Dataset {
     /// One arm of an Archimedean spiral, 1.5 turns, density even along the arm.
     /// Scale: the outer radius (default 3). Std: default 0.05.
     Spiral,
+    /// One isotropic Gaussian centred on the origin, the simplest target (and the one where D*
+    /// is smooth). Scale: unused. Std: its standard deviation (default 0.5).
+    OneGaussian,
 }
 
 impl Dataset {
@@ -34,6 +37,7 @@ impl Dataset {
             Dataset::Grid25 => 2.0,
             Dataset::TwoMoons => 2.0,
             Dataset::Spiral => 3.0,
+            Dataset::OneGaussian => 1.0,
         }
     }
 
@@ -43,6 +47,7 @@ impl Dataset {
             Dataset::Ring8 => 0.02,
             Dataset::Grid25 => 0.05,
             Dataset::TwoMoons | Dataset::Spiral => 0.05,
+            Dataset::OneGaussian => 0.5,
         }
     }
 }
@@ -68,7 +73,7 @@ impl Distribution2d {
         }
     }
 
-    /// Mode centres of the Gaussian mixtures (ring, grid); empty for the curves.
+    /// Mode centres of the Gaussian mixtures (ring, grid, one Gaussian); empty for the curves.
     pub fn modes(&self) -> Vec<[f64; 2]> {
         match self.dataset {
             Dataset::Ring8 => (0..8)
@@ -85,6 +90,7 @@ impl Distribution2d {
                     [c * self.scale, r * self.scale]
                 })
                 .collect(),
+            Dataset::OneGaussian => vec![[0.0, 0.0]],
             Dataset::TwoMoons | Dataset::Spiral => Vec::new(),
         }
     }
@@ -97,6 +103,7 @@ impl Distribution2d {
             Dataset::Grid25 => 2.0 * self.scale,
             Dataset::TwoMoons => 1.5 * self.scale,
             Dataset::Spiral => self.scale,
+            Dataset::OneGaussian => 0.0,
         };
         (reach + 3.0 * self.std) * 1.35
     }
@@ -107,7 +114,9 @@ impl Distribution2d {
         let modes = self.modes();
         for _ in 0..n {
             let [x, y] = match self.dataset {
-                Dataset::Ring8 | Dataset::Grid25 => modes[rng.below(modes.len())],
+                Dataset::Ring8 | Dataset::Grid25 | Dataset::OneGaussian => {
+                    modes[rng.below(modes.len())]
+                }
                 Dataset::TwoMoons => {
                     let t = std::f64::consts::PI * rng.uniform();
                     // Upper moon centred at (0, 0), lower at (1, 0.5) below it, as make_moons,

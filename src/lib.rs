@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod loss;
+pub mod metrics;
 pub mod model;
 pub mod rng;
 pub mod trainer;

@@ -11,6 +11,10 @@ use crate::config::{GanConfig, OptimizerKind, Prior};
 use crate::data::Distribution2d;
 use crate::error::GanError;
 use crate::loss::GanLoss;
+use crate::metrics::{
+    DataDensity, Kde, ModeStats, bandwidth, jsd_from_value, mode_metrics, optimal_d,
+    value_at_optimum,
+};
 use crate::model::Mlp;
 use crate::rng::Rng;
 
@@ -18,8 +22,29 @@ use crate::rng::Rng;
 /// the training stream (a run's losses must not depend on how often the page looked at it).
 const VIEW_NOISE_STREAM: u64 = 0x0005_EED0_FD15_u64;
 const VIEW_DATA_STREAM: u64 = 0x000D_A7A0_FD15_u64;
+/// Seed offset of the real sample behind the theory readouts' Monte Carlo.
+const THEORY_DATA_STREAM: u64 = 0x0000_7E01_DA7A_u64;
+/// Seed offset of the large data sample whose density estimate stands in for p_data where it
+/// has no closed form (two moons, spiral).
+const KDE_DATA_STREAM: u64 = 0x0000_0CDE_DA7A_u64;
+/// Generated samples behind the mode metrics (the VEEGAN / PacGAN protocol's 2,500).
+pub const THEORY_FAKES: usize = 2500;
+/// Samples (real and generated, each) behind the density estimates and V(G, D*).
+pub const THEORY_KDE: usize = 1000;
+
 /// Seed offset of the gradient probe's batches (one fresh batch per step, off the training stream).
 const PROBE_STREAM: u64 = 0x0000_0B0B_E5EE_D000_u64;
+
+/// Which network a round trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// k D updates, then g_steps G updates (Algorithm 1).
+    Both,
+    /// k D updates only (G frozen).
+    Discriminator,
+    /// g_steps G updates only (D frozen).
+    Generator,
+}
 
 /// Losses of the last finished round, read back from the device.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,6 +56,28 @@ pub struct StepStats {
     /// The generator's cost in the round's last G update (NaN while no G update has run, as
     /// during `dPretrain`).
     pub loss_g: f32,
+}
+
+/// The 2-D playground's theory readouts at one step (see `metrics`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TheoryStats {
+    /// The step measured.
+    pub step: u64,
+    /// Mode metrics of 2,500 generated samples, for the Gaussian mixtures (None for the curves).
+    pub modes: Option<ModeStats>,
+    /// V(G, D*), which is -log 4 exactly when p_g = p_data.
+    pub v_optimal: f64,
+    /// JSD(p_data || p_g) = (V(G, D*) + log 4) / 2.
+    pub jsd: f64,
+    /// The learned D's mean output (as the heatmap shows it) over 1,000 real samples.
+    pub d_real_mean: f64,
+    /// ... and over 1,000 generated samples. Both tend to 1/2 at the equilibrium.
+    pub d_fake_mean: f64,
+    /// D* on the heatmap's grid (same layout as `discriminator_grid`); NaN where p_data + p_g
+    /// is under 1e-3 of its largest value on the grid (no data there to define it).
+    pub d_star: Vec<f32>,
+    /// The kernel bandwidth of the density estimates.
+    pub bandwidth: f64,
 }
 
 /// What one gradient probe measured: on one batch of z (the same for both), with D fixed, the
@@ -203,15 +250,27 @@ impl Trainer {
     /// without reading anything back. The first `dPretrain` rounds of a run are one D update
     /// each, with the generator frozen.
     pub fn train(&mut self, rounds: usize) {
+        self.train_phase(rounds, Phase::Both);
+    }
+
+    /// Trains `rounds` rounds of one side only (`Phase::Discriminator`: k D updates each;
+    /// `Phase::Generator`: g_steps G updates each) or of both (`Phase::Both`, as `train`).
+    /// Every round counts as a step.
+    pub fn train_phase(&mut self, rounds: usize, phase: Phase) {
         for _ in 0..rounds {
-            if self.step < self.config.d_pretrain as u64 {
+            let pretraining = self.step < self.config.d_pretrain as u64;
+            if pretraining && phase == Phase::Both {
                 self.last_d = Some(self.discriminator_update());
             } else {
-                for _ in 0..self.config.k {
-                    self.last_d = Some(self.discriminator_update());
+                if phase != Phase::Generator {
+                    for _ in 0..self.config.k {
+                        self.last_d = Some(self.discriminator_update());
+                    }
                 }
-                for _ in 0..self.config.g_steps {
-                    self.last_g = Some(self.generator_update());
+                if phase != Phase::Discriminator {
+                    for _ in 0..self.config.g_steps {
+                        self.last_g = Some(self.generator_update());
+                    }
                 }
             }
             self.step += 1;
@@ -262,6 +321,82 @@ impl Trainer {
         probe_generator(&self.generator, &self.discriminator, z, self.step)
     }
 
+    /// The theory readouts at the current step (D* on a `res` x `res` grid, V(G, D*), the JSD,
+    /// D's means, and the mode metrics for mixtures), from fixed view draws: one readback, then
+    /// host arithmetic.
+    pub fn theory(
+        &self,
+        res: usize,
+    ) -> impl Future<Output = Result<TheoryStats, GanError>> + 'static {
+        let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
+        let z = noise(&self.config, &mut rng, THEORY_FAKES, &self.plain);
+        let fake = self.generator.valid().forward(z); // [THEORY_FAKES, 2]
+        let real = self.data.sample(
+            &mut Rng::new(self.config.seed ^ THEORY_DATA_STREAM),
+            THEORY_KDE,
+        );
+        let real_t =
+            Tensor::<2>::from_data(TensorData::new(real.clone(), [THEORY_KDE, 2]), &self.plain);
+        let d_in = Tensor::cat(vec![real_t, fake.clone().narrow(0, 0, THEORY_KDE)], 0);
+        let d_out = self
+            .config
+            .loss
+            .display(self.discriminator.valid().forward(d_in)); // [2 * THEORY_KDE, 1]
+        let all = Tensor::cat(
+            vec![
+                fake.reshape([2 * THEORY_FAKES]),
+                d_out.reshape([2 * THEORY_KDE]),
+            ],
+            0,
+        );
+        let (data, step, seed) = (self.data.clone(), self.step, self.config.seed);
+        async move {
+            let v = read_vec(all).await?;
+            let (fakes, d) = v.split_at(2 * THEORY_FAKES);
+            let modes = data.modes();
+            let mode_stats = (!modes.is_empty()).then(|| mode_metrics(fakes, &modes, data.std));
+            let extent = data.extent();
+            let h = bandwidth(extent);
+            let p_data = DataDensity::new(&data, h, || {
+                data.sample(&mut Rng::new(seed ^ KDE_DATA_STREAM), 2000)
+            });
+            let kde_fakes = &fakes[..2 * THEORY_KDE];
+            let p_g = Kde::new(kde_fakes, h);
+            let v_optimal = value_at_optimum(&real, kde_fakes, |x| p_data.pdf(x), |x| p_g.pdf(x));
+            let dens: Vec<(f64, f64)> = grid_points(res, extent)
+                .chunks_exact(2)
+                .map(|p| {
+                    let x = [p[0] as f64, p[1] as f64];
+                    (p_data.pdf(x), p_g.pdf(x))
+                })
+                .collect();
+            // Where both densities are negligible (under 1e-3 of their largest sum on the grid)
+            // D* is a ratio of two underflowing tails, and means nothing: NaN ("no data").
+            let top = dens.iter().map(|(a, b)| a + b).fold(0.0, f64::max);
+            let d_star = dens
+                .iter()
+                .map(|&(pd, pg)| {
+                    if pd + pg < 1e-3 * top {
+                        f32::NAN
+                    } else {
+                        optimal_d(pd, pg) as f32
+                    }
+                })
+                .collect();
+            let mean = |s: &[f32]| s.iter().map(|&x| x as f64).sum::<f64>() / s.len() as f64;
+            Ok(TheoryStats {
+                step,
+                modes: mode_stats,
+                v_optimal,
+                jsd: jsd_from_value(v_optimal),
+                d_real_mean: mean(&d[..THEORY_KDE]),
+                d_fake_mean: mean(&d[THEORY_KDE..]),
+                d_star,
+                bandwidth: h,
+            })
+        }
+    }
+
     /// `n` generated points, flat `[x0, y0, ...]`, always from the same fixed noise draws so
     /// that successive calls show the same fakes moving. Does not touch the training stream.
     pub fn generated(
@@ -288,15 +423,7 @@ impl Trainer {
         res: usize,
         extent: f64,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
-        let mut pts = Vec::with_capacity(2 * res * res);
-        for row in 0..res {
-            let y = extent - (row as f64 + 0.5) / res as f64 * 2.0 * extent;
-            for col in 0..res {
-                let x = -extent + (col as f64 + 0.5) / res as f64 * 2.0 * extent;
-                pts.push(x as f32);
-                pts.push(y as f32);
-            }
-        }
+        let pts = grid_points(res, extent);
         let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &self.plain);
         let d = self.discriminator.valid().forward(x); // [res*res, 1]
         read_vec(self.config.loss.display(d))
@@ -345,6 +472,21 @@ pub fn probe_generator(
             d_fake: v[2 + 2 * n..2 + 3 * n].to_vec(),
         })
     }
+}
+
+/// The centres of a `res` x `res` grid over the square of half-side `extent`, flat, row-major,
+/// first row at the top (y = +extent), first column at the left (x = -extent).
+pub fn grid_points(res: usize, extent: f64) -> Vec<f32> {
+    let mut pts = Vec::with_capacity(2 * res * res);
+    for row in 0..res {
+        let y = extent - (row as f64 + 0.5) / res as f64 * 2.0 * extent;
+        for col in 0..res {
+            let x = -extent + (col as f64 + 0.5) / res as f64 * 2.0 * extent;
+            pts.push(x as f32);
+            pts.push(y as f32);
+        }
+    }
+    pts
 }
 
 /// `n` draws from the prior p_z, `[n, z_dim]`, taken from `rng`.

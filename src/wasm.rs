@@ -16,7 +16,7 @@ use crate::backend::BackendKind;
 use crate::config::GanConfig;
 use crate::error::GanError;
 use crate::loss::{GanLoss, theory_curve};
-use crate::trainer::{ProbeStats, StepStats, Trainer};
+use crate::trainer::{Phase, ProbeStats, StepStats, TheoryStats, Trainer};
 
 thread_local! {
     /// The WebGPU device, made once per page: burn's wgpu runtime cannot be set up twice.
@@ -82,6 +82,29 @@ fn probe_object(p: ProbeStats) -> JsValue {
         "dlogitNonSaturating",
         Float32Array::from(p.dlogit_non_saturating.as_slice()).into(),
     );
+    o.into()
+}
+
+fn theory_object(t: TheoryStats) -> JsValue {
+    let o = Object::new();
+    set(&o, "step", JsValue::from_f64(t.step as f64));
+    let (captured, total, hq) = match t.modes {
+        Some(m) => (
+            JsValue::from_f64(m.modes_captured as f64),
+            JsValue::from_f64(m.modes_total as f64),
+            JsValue::from_f64(m.high_quality_pct),
+        ),
+        None => (JsValue::NULL, JsValue::NULL, JsValue::NULL),
+    };
+    set(&o, "modesCaptured", captured);
+    set(&o, "modesTotal", total);
+    set(&o, "highQualityPct", hq);
+    set(&o, "vOptimal", JsValue::from_f64(t.v_optimal));
+    set(&o, "jsd", JsValue::from_f64(t.jsd));
+    set(&o, "dRealMean", JsValue::from_f64(t.d_real_mean));
+    set(&o, "dFakeMean", JsValue::from_f64(t.d_fake_mean));
+    set(&o, "dStar", Float32Array::from(t.d_star.as_slice()).into());
+    set(&o, "bandwidth", JsValue::from_f64(t.bandwidth));
     o.into()
 }
 
@@ -186,6 +209,32 @@ impl GanTrainer {
     /// Trains `rounds` rounds (k D updates + gSteps G updates each) without reading back.
     pub fn train(&mut self, rounds: u32) {
         self.trainer.train(rounds as usize);
+    }
+
+    /// Trains `rounds` rounds of one side only: `phase` is "d" (k D updates each, G frozen),
+    /// "g" (gSteps G updates each, D frozen) or "both"; then resolves like `step`.
+    #[wasm_bindgen(js_name = stepPhase)]
+    pub fn step_phase(&mut self, rounds: u32, phase: &str) -> Result<Promise, JsError> {
+        let phase = match phase {
+            "both" => Phase::Both,
+            "d" => Phase::Discriminator,
+            "g" => Phase::Generator,
+            other => {
+                return Err(JsError::new(&format!(
+                    "unknown phase {other:?}: use \"both\", \"d\" or \"g\""
+                )));
+            }
+        };
+        self.trainer.train_phase(rounds as usize, phase);
+        Ok(self.losses())
+    }
+
+    /// Resolves to the theory readouts at the current step: `{step, modesCaptured, modesTotal,
+    /// highQualityPct (null for the curves), vOptimal, jsd, dRealMean, dFakeMean, dStar (D* on
+    /// a res x res grid, as discriminatorGrid; NaN where neither density has mass), bandwidth}`.
+    pub fn theory(&self, res: u32) -> Promise {
+        let f = self.trainer.theory(res.clamp(2, 256) as usize);
+        future_to_promise(async move { f.await.map(theory_object).map_err(js_value_err) })
     }
 
     /// Trains `rounds` rounds, then resolves to `{step, lossD, lossG}` (one async readback).

@@ -6,6 +6,7 @@ import { LOSSES, renderFormula } from './losses.js';
 import { PlanePlot } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
 import { ProbeChart } from './probe.js';
+import { SeriesChart } from './series.js';
 import { STRONG_D_PRESET } from './state.js';
 import { TheoryPlot } from './theory.js';
 
@@ -19,8 +20,44 @@ const twinPlot = new PlanePlot($('twin-plane'));
 const twinChart = new LossChart($('twin-losses'));
 const theory = new TheoryPlot($('theory'));
 const probeChart = new ProbeChart($('probe'));
-const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'batchSize', 'k', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery'];
-const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'batchSize', 'k', 'dPretrain', 'seed', 'probeEvery']);
+const vChart = new SeriesChart($('chart-v'), {
+  title: 'V(G, D*) — the game\'s value at the optimal D',
+  series: [{ key: 'v', color: '#7c3aed', label: 'V(G, D*)' }, { key: 'jsd', color: '#b45309', label: 'JSD' }],
+  refs: [{ value: -Math.log(4), label: '−log 4' }, { value: 0, label: '0' }],
+});
+const dChart = new SeriesChart($('chart-dmean'), {
+  title: 'learned D, mean over samples',
+  series: [{ key: 'real', color: '#0f8a6c', label: 'on real' }, { key: 'fake', color: '#c2410c', label: 'on generated' }],
+  refs: [{ value: 0.5, label: '½' }],
+  fixed: [0, 1],
+});
+const modeChart = new SeriesChart($('chart-modes'), {
+  title: 'mode coverage',
+  series: [{ key: 'modes', color: '#2563eb', label: 'modes captured (share)' }, { key: 'hq', color: '#0f8a6c', label: 'high quality (share)' }],
+  refs: [{ value: 1, label: 'all' }],
+  fixed: [0, 1.05],
+});
+const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery'];
+const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'dPretrain', 'seed', 'probeEvery']);
+let bestModes = 0;
+
+function renderModes(t) {
+  const el = $('modes');
+  el.replaceChildren();
+  if (!t) return;
+  const parts = [`V(G, D*) ${t.vOptimal.toFixed(3)} (−log 4 = ${(-Math.log(4)).toFixed(3)}) · JSD ${t.jsd.toFixed(3)}`];
+  if (t.modesTotal !== null) {
+    parts.unshift(`modes ${t.modesCaptured} / ${t.modesTotal} · high quality ${t.highQualityPct.toFixed(1)} %`);
+  }
+  el.append(parts.join(' · '));
+  if (t.modesTotal !== null && t.modesCaptured < bestModes) {
+    const alarm = document.createElement('span');
+    alarm.className = 'alarm';
+    alarm.id = 'mode-alarm';
+    alarm.textContent = `mode collapse: ${bestModes - t.modesCaptured} mode${bestModes - t.modesCaptured > 1 ? 's' : ''} lost`;
+    el.append(alarm);
+  }
+}
 
 function showError(msg) {
   const box = $('error');
@@ -74,6 +111,10 @@ pg.addEventListener('reset', (e) => {
   for (const ch of [chart, twinChart]) { ch.clear(); ch.draw(); }
   probeChart.clear();
   probeChart.draw();
+  for (const ch of [vChart, dChart, modeChart]) { ch.clear(); ch.draw(); }
+  bestModes = 0;
+  renderModes(null);
+  plot.dStar = null;
   theory.curves = pg.mod.theoryCurves(200);
   theory.batch = null;
   theory.draw();
@@ -96,6 +137,20 @@ pg.addEventListener('losses', (e) => {
   chart.push(e.detail.step, e.detail.lossD, e.detail.lossG);
   if (e.detail.twin) twinChart.push(e.detail.twin.step, e.detail.twin.lossD, e.detail.twin.lossG);
 });
+pg.addEventListener('theory', (e) => {
+  const t = e.detail;
+  vChart.push(t.step, { v: t.vOptimal, jsd: t.jsd });
+  dChart.push(t.step, { real: t.dRealMean, fake: t.dFakeMean });
+  if (t.modesTotal !== null) {
+    modeChart.push(t.step, { modes: t.modesCaptured / t.modesTotal, hq: t.highQualityPct / 100 });
+  }
+  renderModes(t);
+  bestModes = Math.max(bestModes, t.modesCaptured ?? 0);
+  for (const ch of [vChart, dChart, modeChart]) ch.draw();
+  $('bandwidth').textContent = t.bandwidth.toFixed(3);
+  plot.dStar = t.dStar;
+  plot.draw();
+});
 pg.addEventListener('probe', (e) => {
   probeChart.push(e.detail.main);
   probeChart.draw();
@@ -109,6 +164,11 @@ pg.addEventListener('error', (e) => { setPlaying(false); showError(e.detail); })
 
 $('play').addEventListener('click', () => (pg.playing ? pg.pause() : pg.play()));
 $('step').addEventListener('click', () => pg.step(1).catch((e) => showError(e.message)));
+$('step-d').addEventListener('click', () => pg.stepPhase(1, 'd').catch((e) => showError(e.message)));
+$('step-g').addEventListener('click', () => pg.stepPhase(1, 'g').catch((e) => showError(e.message)));
+for (const radio of document.querySelectorAll('input[name=surface]')) {
+  radio.addEventListener('change', () => { plot.surface = radio.value; plot.draw(); });
+}
 $('reset').addEventListener('click', () => {
   const was = pg.playing;
   pg.pause();
@@ -138,6 +198,6 @@ $('preset-strong-d').addEventListener('click', () => {
 });
 
 pg.configure({}).then(
-  () => { for (const b of ['play', 'step', 'reset', 'preset-strong-d']) $(b).disabled = false; },
+  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d']) $(b).disabled = false; },
   (e) => { $('status').textContent = 'the engine could not start'; showError(e.message); },
 );

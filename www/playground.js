@@ -36,6 +36,9 @@ export class Playground extends EventTarget {
     /** Probe results, oldest first: {main: [...], twin: [...]}. */
     this.probeLog = { main: [], twin: [] };
     this.lastProbeStep = -1;
+    /** Theory readouts, oldest first (without their D* grids). */
+    this.theoryLog = [];
+    this.lastTheoryStep = -1;
   }
 
   /** Serialises engine calls: one at a time, in order. */
@@ -88,6 +91,8 @@ export class Playground extends EventTarget {
       this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
       this.probeLog = { main: [], twin: [] };
       this.lastProbeStep = -1;
+      this.theoryLog = [];
+      this.lastTheoryStep = -1;
       this.mod = mod;
       this.trainer = trainer;
       this.engineConfig = full;
@@ -99,9 +104,10 @@ export class Playground extends EventTarget {
       this.stepsPerFrame = nextPage.stepsPerFrame || 1;
       this.view = {
         fake: null, real: trainer.realSamples(VIEW_POINTS), grid: null, extent: trainer.extent(),
-        twinFake: null, twinGrid: null,
+        twinFake: null, twinGrid: null, dStar: null,
       };
       await this.probeIfDue();
+      await this.theoryIfDue();
       await this.refreshView();
       this.emit('reset', this.config());
       return this.config();
@@ -171,7 +177,22 @@ export class Playground extends EventTarget {
     if (t) this.twinLast = t;
     this.emit('losses', { ...s, twin: t });
     await this.probeIfDue();
+    await this.theoryIfDue();
     return s;
+  }
+
+  /** Computes the theory readouts (D*, V(G, D*), JSD, mode metrics) every `theoryEvery` steps. */
+  async theoryIfDue() {
+    const every = this.page.theoryEvery;
+    const step = this.last.step;
+    if (!every || (this.lastTheoryStep >= 0 && Math.floor(step / every) <= Math.floor(this.lastTheoryStep / every))) return;
+    this.lastTheoryStep = step;
+    const t = await this.trainer.theory(GRID_RES);
+    const { dStar, ...rest } = t;
+    this.theoryLog.push(rest);
+    if (this.theoryLog.length > 5000) this.theoryLog.splice(0, this.theoryLog.length - 5000);
+    this.view.dStar = dStar;
+    this.emit('theory', t);
   }
 
   /** Runs the gradient probe (on both twins) when `probeEvery` steps have passed since the last. */
@@ -214,7 +235,9 @@ export class Playground extends EventTarget {
         // Stop at each probe step so that probes land every probeEvery steps exactly.
         const every = this.page.probeEvery;
         const toProbe = every ? every - (this.last.step % every) : Infinity;
-        const chunk = Math.min(left, 200, toProbe);
+        const te = this.page.theoryEvery;
+        const toTheory = te ? te - (this.last.step % te) : Infinity;
+        const chunk = Math.min(left, 200, toProbe, toTheory);
         await this.trainRounds(chunk);
         left -= chunk;
       }
@@ -227,7 +250,38 @@ export class Playground extends EventTarget {
     });
   }
 
+  /**
+   * Trains n rounds of one network only — `phase` 'd' (the discriminator, k updates a round)
+   * or 'g' (the generator) — and resolves with the stats, as step(n) does.
+   */
+  stepPhase(n, phase) {
+    if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
+    if (!Number.isInteger(n) || n < 1 || n > 100000) {
+      return Promise.reject(new Error('stepPhase(n, phase): n must be an integer from 1 to 100000'));
+    }
+    if (phase !== 'd' && phase !== 'g') return Promise.reject(new Error('stepPhase(n, phase): phase must be "d" or "g"'));
+    return this.exclusive(async () => {
+      this.last = await this.trainer.stepPhase(n, phase);
+      if (this.twin) this.twinLast = await this.twin.stepPhase(n, phase);
+      this.emit('losses', { ...this.last, twin: this.twin ? this.twinLast : null });
+      await this.probeIfDue();
+      await this.theoryIfDue();
+      await this.refreshView();
+      this.emit('frame', this.statsNow());
+      return this.statsNow();
+    }).catch((e) => {
+      this.fail(e);
+      throw e;
+    });
+  }
+
+  /** Resolves to every theory readout so far, oldest first (without the D* grids). */
+  theory() {
+    return this.exclusive(async () => this.theoryLog.slice());
+  }
+
   statsNow() {
+    const th = this.theoryLog[this.theoryLog.length - 1];
     const probe = this.probeLog.main[this.probeLog.main.length - 1];
     const twinProbe = this.probeLog.twin[this.probeLog.twin.length - 1];
     return {
@@ -236,6 +290,14 @@ export class Playground extends EventTarget {
       gradNormMinimax: probe ? probe.gradNormMinimax : null,
       gradNormNonSaturating: probe ? probe.gradNormNonSaturating : null,
       probeStep: probe ? probe.step : null,
+      modesCaptured: th ? th.modesCaptured : null,
+      modesTotal: th ? th.modesTotal : null,
+      highQualityPct: th ? th.highQualityPct : null,
+      jsd: th ? th.jsd : null,
+      vOptimal: th ? th.vOptimal : null,
+      dRealMean: th ? th.dRealMean : null,
+      dFakeMean: th ? th.dFakeMean : null,
+      theoryStep: th ? th.step : null,
       twin: this.twin ? {
         loss: this.page.compare,
         lossD: this.twinLast.lossD,

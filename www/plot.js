@@ -19,6 +19,15 @@ export function heatColor(d) {
   return [0, 1, 2].map((i) => Math.round(255 + (c[i] - 255) * t));
 }
 
+/**
+ * Colour of |D - D*| in [0, 1]: white at 0, deep purple at 1/2 and beyond.
+ * @param {number} e
+ */
+export function diffColor(e) {
+  const t = Math.min(1, e * 2);
+  return [Math.round(255 - 150 * t), Math.round(255 - 200 * t), Math.round(255 - 60 * t)];
+}
+
 export class PlanePlot {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
@@ -30,6 +39,9 @@ export class PlanePlot {
     this.real = null;
     this.fake = null;
     this.show = { heatmap: true, real: true, fake: true };
+    /** Which surface the heatmap shows: 'd' (the learned D), 'dstar' (D*) or 'diff' (|D - D*|). */
+    this.surface = 'd';
+    this.dStar = null;
   }
 
   /** World x/y to canvas pixels. */
@@ -67,9 +79,15 @@ export class PlanePlot {
 
   drawHeatmap() {
     const res = this.gridRes;
+    if (this.surface !== 'd' && !this.dStar) return;
     const img = new ImageData(res, res);
     for (let i = 0; i < res * res; i++) {
-      const [r, g, b] = heatColor(this.grid[i]);
+      // D* is NaN where neither density has mass: drawn as a neutral grey ("no data").
+      const star = this.dStar ? this.dStar[i] : 0.5;
+      const [r, g, b] = this.surface === 'd' ? heatColor(this.grid[i])
+        : !Number.isFinite(star) ? [236, 236, 236]
+          : this.surface === 'dstar' ? heatColor(star)
+            : diffColor(Math.abs(this.grid[i] - star));
       img.data.set([r, g, b, 255], 4 * i);
     }
     if (!this.off || this.off.width !== res) {

@@ -4,7 +4,8 @@
 //! gan train [--config FILE.json] [--set JSON] [--steps N] [--every N] [--backend flex|ndarray|webgpu] [--samples FILE.csv] [--n N]
 //! gan bench [--steps N] [--backend ...] [--set JSON]
 //! ```
-//! `train` prints the losses every `--every` rounds and writes `--n` generated points as CSV.
+//! `train` prints the losses every `--every` rounds, then the theory readouts (modes captured and
+//! % high quality for the mixtures, V(G, D*), JSD), and writes `--n` generated points as CSV.
 //! `bench` times the reference step (one D update + one G update) and prints ms per step.
 
 #[cfg(target_arch = "wasm32")]
@@ -129,6 +130,18 @@ mod cli {
                 start.elapsed().as_secs_f64() * 1e3 / done as f64
             );
         }
+        // The theory readouts at the end (mode metrics for the mixtures, V(G, D*), the JSD).
+        let th = block_on(t.theory(2)).map_err(|e| e.to_string())?;
+        let modes = th.modes.map_or("modes=- hq=-".to_string(), |m| {
+            format!(
+                "modes={}/{} hq={:.2}",
+                m.modes_captured, m.modes_total, m.high_quality_pct
+            )
+        });
+        println!(
+            "final step={} {modes} v_optimal={:.4} jsd={:.4}",
+            th.step, th.v_optimal, th.jsd
+        );
         if let Some(path) = a.samples {
             let pts = block_on(t.generated(a.n)).map_err(|e| e.to_string())?;
             let mut csv = String::from("x,y\n");

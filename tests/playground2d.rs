@@ -1,0 +1,125 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The 2-D playground's theory on the native CPU backend: the learned D against the analytic
+//! optimal discriminator, and the theory readouts of a run.
+
+use burn::tensor::Tensor;
+use futures_lite::future::block_on;
+use gan_playground::data::Dataset;
+use gan_playground::metrics::optimal_d;
+use gan_playground::trainer::{Phase, grid_points};
+use gan_playground::{BackendKind, GanConfig, Trainer};
+
+fn read<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    block_on(t.into_data_async()).unwrap().try_to_vec().unwrap()
+}
+
+/// Density of N(mean, cov) in the plane.
+fn gauss2(x: [f64; 2], mean: [f64; 2], cov: [[f64; 2]; 2]) -> f64 {
+    let det = cov[0][0] * cov[1][1] - cov[0][1] * cov[1][0];
+    let inv = [
+        [cov[1][1] / det, -cov[0][1] / det],
+        [-cov[1][0] / det, cov[0][0] / det],
+    ];
+    let d = [x[0] - mean[0], x[1] - mean[1]];
+    let q =
+        d[0] * (inv[0][0] * d[0] + inv[0][1] * d[1]) + d[1] * (inv[1][0] * d[0] + inv[1][1] * d[1]);
+    (-0.5 * q).exp() / (2.0 * std::f64::consts::PI * det.sqrt())
+}
+
+/// With a linear generator, p_g is an exact Gaussian: G(z) = z W + b with z ~ N(0, I) gives
+/// N(b, W^T W). Trained alone against that frozen G, D approaches the analytic
+/// D* = p_data / (p_data + p_g).
+#[test]
+fn the_learned_discriminator_approaches_the_analytic_optimum() {
+    let config = GanConfig {
+        dataset: Dataset::OneGaussian,
+        gen_layers: 0,
+        ..GanConfig::default()
+    };
+    let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+    let g0 = read(t.generator().flat_params());
+    t.train_phase(3000, Phase::Discriminator);
+    assert_eq!(read(t.generator().flat_params()), g0, "G stayed frozen");
+    // G's parameters: W [2, 2] row-major (x @ W), then b [2].
+    let (w, b) = (
+        [[g0[0] as f64, g0[1] as f64], [g0[2] as f64, g0[3] as f64]],
+        [g0[4] as f64, g0[5] as f64],
+    );
+    let cov = [
+        [
+            w[0][0] * w[0][0] + w[1][0] * w[1][0],
+            w[0][0] * w[0][1] + w[1][0] * w[1][1],
+        ],
+        [
+            w[0][1] * w[0][0] + w[1][1] * w[1][0],
+            w[0][1] * w[0][1] + w[1][1] * w[1][1],
+        ],
+    ];
+    let data_cov = [[0.25, 0.0], [0.0, 0.25]];
+    let extent = t.data().extent();
+    let res = 48;
+    let learned = block_on(t.discriminator_grid(res, extent)).unwrap();
+    let theory = block_on(t.theory(res)).unwrap();
+    let pts = grid_points(res, extent);
+    let dens: Vec<(f64, f64)> = pts
+        .chunks_exact(2)
+        .map(|p| {
+            let x = [p[0] as f64, p[1] as f64];
+            (gauss2(x, [0.0, 0.0], data_cov), gauss2(x, b, cov))
+        })
+        .collect();
+    // "Not negligible": p_data + p_g at least 5 % of its largest value on the grid.
+    let top = dens.iter().map(|(a, b)| a + b).fold(0.0, f64::max);
+    let (mut err, mut err_kde, mut n) = (0.0, 0.0, 0);
+    for (i, (pd, pg)) in dens.iter().enumerate() {
+        if pd + pg < 0.05 * top {
+            continue;
+        }
+        let star = optimal_d(*pd, *pg);
+        err += (learned[i] as f64 - star).abs();
+        err_kde += (theory.d_star[i] as f64 - star).abs();
+        n += 1;
+    }
+    let (mad, mad_kde) = (err / n as f64, err_kde / n as f64);
+    eprintln!(
+        "{n} cells: learned D vs analytic D* {mad:.4}; the page's estimate of D* vs analytic {mad_kde:.4}"
+    );
+    assert!(n > 100, "{n}");
+    assert!(mad < 0.05, "learned D is {mad} from D* on average");
+    assert!(
+        mad_kde < 0.05,
+        "the estimated D* is {mad_kde} from the analytic one"
+    );
+}
+
+#[test]
+fn theory_readouts_of_a_trained_ring() {
+    let mut t = Trainer::new(
+        GanConfig::default(),
+        &BackendKind::Flex.cpu_device().unwrap(),
+    )
+    .unwrap();
+    let before = block_on(t.theory(16)).unwrap();
+    t.train(3000);
+    let after = block_on(t.theory(16)).unwrap();
+    eprintln!(
+        "before: {before:?}\nafter: {:?} jsd {} v {} d {} {}",
+        after.modes, after.jsd, after.v_optimal, after.d_real_mean, after.d_fake_mean
+    );
+    let (m0, m1) = (before.modes.unwrap(), after.modes.unwrap());
+    assert_eq!(m1.modes_total, 8);
+    assert!(
+        m1.modes_captured > m0.modes_captured && m1.high_quality_pct > m0.high_quality_pct + 30.0,
+        "{m0:?} -> {m1:?}"
+    );
+    // The game's value at D* falls towards -log 4 as p_g approaches p_data.
+    assert!(
+        after.v_optimal < before.v_optimal - 0.2,
+        "{} -> {}",
+        before.v_optimal,
+        after.v_optimal
+    );
+    assert!(after.v_optimal >= -4f64.ln() - 0.02);
+    assert!((0.0..=std::f64::consts::LN_2 + 0.01).contains(&after.jsd));
+    assert_eq!(after.d_star.len(), 16 * 16);
+}
