@@ -54,7 +54,7 @@ async function inPage(backend, steps) {
   const { page } = await openPage(env);
   const r = await page.evaluate(async ({ backend, steps }) => {
     const pg = window.playground;
-    const cfg = await pg.configure({ backend, probeEvery: 0 });
+    const cfg = await pg.configure({ backend, probeEvery: 0, theoryEvery: 0 });
     await pg.step(20);
     const t0 = performance.now();
     await pg.step(steps);
@@ -77,15 +77,19 @@ row('wasm/native ratio (fastest CPU backend each side)', (wasmCpu.ms / nativeBes
   const { page } = await openPage(env);
   const r = await page.evaluate(async () => {
     const pg = window.playground;
-    await pg.configure({ backend: 'cpu', probeEvery: 0 });
+    await pg.configure({ backend: 'cpu', probeEvery: 0, theoryEvery: 0 });
     await pg.step(20);
     const t0 = performance.now();
     await pg.step(500);
     const step = (performance.now() - t0) / 500;
     const t1 = performance.now();
     for (let i = 0; i < 200; i++) await pg.trainer.probe();
-    return { step, probe: (performance.now() - t1) / 200 };
+    const probe = (performance.now() - t1) / 200;
+    const t2 = performance.now();
+    for (let i = 0; i < 20; i++) await pg.trainer.theory(48);
+    return { step, probe, theory: (performance.now() - t2) / 20 };
   });
+  row('theory readouts (D* on 48 x 48, V(G, D*), JSD, mode metrics of 2,500 samples), ms', r.theory.toFixed(1), 'page API: 20 trainer.theory(48) after 520 steps on ring-8, wasm CPU; the page runs it every theoryEvery = 100 steps');
   row('gradient probe (minimax + non-saturating gradients on one batch, read back), ms', `${r.probe.toFixed(3)} = ${(r.probe / r.step).toFixed(2)}x a training step (${r.step.toFixed(3)} ms)`, 'page API: 200 trainer.probe() vs step(500), wasm CPU');
   const pre = STRONG_D_PRESET.dPretrain;
   const at = [0, 100, 1000];
@@ -94,7 +98,7 @@ row('wasm/native ratio (fastest CPU backend each side)', (wasmCpu.ms / nativeBes
   for (const seed of [1, 2, 3, 4, 5]) {
     const p = await page.evaluate(async ({ seed, preset, steps }) => {
       const pg = window.playground;
-      await pg.configure({ backend: 'cpu', ...preset, seed, probeEvery: 100 });
+      await pg.configure({ backend: 'cpu', ...preset, seed, probeEvery: 100, theoryEvery: 0 });
       await pg.step(steps);
       return pg.probes();
     }, { seed, preset: STRONG_D_PRESET, steps: pre + 1000 });
@@ -108,7 +112,8 @@ row('wasm/native ratio (fastest CPU backend each side)', (wasmCpu.ms / nativeBes
   const ms = (a) => {
     const m = a.reduce((x, y) => x + y, 0) / a.length;
     const sd = Math.sqrt(a.reduce((x, y) => x + (y - m) ** 2, 0) / (a.length - 1));
-    return `${m.toFixed(0)} ± ${sd.toFixed(0)}`;
+    const each = a.map((v) => (v >= 1000 ? v.toExponential(1) : v.toFixed(0))).join(', ');
+    return `${m.toFixed(0)} ± ${sd.toFixed(0)} (seeds 1-5: ${each})`;
   };
   at.forEach((k, i) => {
     row(`strong-D preset, generator step ${k}: ‖∇ non-sat.‖ / ‖∇ minimax‖, same batch, minimax run`, ms(same[i]), `mean ± sd over seeds 1-5; preset ${JSON.stringify(STRONG_D_PRESET)}`);
@@ -119,25 +124,25 @@ row('wasm/native ratio (fastest CPU backend each side)', (wasmCpu.ms / nativeBes
 
 const gpuSteps = Number(process.env.BENCH_GPU_STEPS || 20);
 const gpu = await inPage('webgpu', gpuSteps);
-row('WebGPU (SwiftShader, no fusion) in Chromium, ms per reference step', gpu.ms.toFixed(1), `page API step(${gpuSteps}), backend ${gpu.backend}`);
-if (existsSync('pkg/webgpu-fusion/gan_playground_bg.wasm')) {
-  // The same page, served from a folder whose pkg/webgpu is the fusion build.
+row('WebGPU (SwiftShader, with burn fusion: the page\'s build) in Chromium, ms per reference step', gpu.ms.toFixed(1), `page API step(${gpuSteps}), backend ${gpu.backend}`);
+if (existsSync('pkg/webgpu-nofusion/gan_playground_bg.wasm')) {
+  // The same page, served from a folder whose pkg/webgpu is the build without fusion.
   const root = mkdtempSync(join(tmpdir(), 'gan-fusion-'));
   for (const f of ['index.html', 'www', 'node_modules']) symlinkSync(resolve(f), join(root, f));
   mkdirSync(join(root, 'pkg'));
   symlinkSync(resolve('pkg/cpu'), join(root, 'pkg/cpu'));
-  symlinkSync(resolve('pkg/webgpu-fusion'), join(root, 'pkg/webgpu'));
+  symlinkSync(resolve('pkg/webgpu-nofusion'), join(root, 'pkg/webgpu'));
   const fusedEnv = await start({ root });
   const { page } = await openPage(fusedEnv);
   const ms = await page.evaluate(async (steps) => {
     const pg = window.playground;
-    await pg.configure({ backend: 'webgpu', probeEvery: 0 });
+    await pg.configure({ backend: 'webgpu', probeEvery: 0, theoryEvery: 0 });
     await pg.step(3);
     const t0 = performance.now();
     await pg.step(steps);
     return (performance.now() - t0) / steps;
   }, gpuSteps);
-  row('WebGPU (SwiftShader, with burn fusion) in Chromium, ms per reference step', ms.toFixed(1), `page API step(${gpuSteps}), pkg/webgpu-fusion (scripts/bench.sh builds it)`);
+  row('WebGPU (SwiftShader, without fusion) in Chromium, ms per reference step', ms.toFixed(1), `page API step(${gpuSteps}), pkg/webgpu-nofusion (scripts/bench.sh builds it)`);
   await fusedEnv.close();
 }
 

@@ -6,10 +6,10 @@ cd "$ROOT"
 bash scripts/setup.sh
 cargo build --release --bin gan
 bash scripts/build.sh
-# The WebGPU build once more with burn's fusion, for the fusion on/off row (BENCH_FUSION=0 skips
-# it: a first build takes ~16 minutes here). The page never loads it; the benchmark swaps it in.
+# The WebGPU build once more without burn's fusion, for the fusion on/off row (BENCH_FUSION=0
+# skips it: a first build takes ~20 minutes here). The page never loads it; the benchmark swaps it in.
 if [ "${BENCH_FUSION:-1}" = 1 ]; then
-  log "building pkg/webgpu-fusion (benchmark only)"
-  wasm-pack build --release --target web --out-dir pkg/webgpu-fusion --no-typescript --no-pack -- --features webgpu,fusion
+  log "building pkg/webgpu-nofusion (benchmark only)"
+  wasm-pack build --release --target web --out-dir pkg/webgpu-nofusion --no-typescript --no-pack -- --features webgpu
 fi
 node scripts/bench.mjs

@@ -10,14 +10,14 @@ log "cargo fmt --check"
 cargo fmt --check
 log "cargo clippy (native, and wasm with WebGPU)"
 cargo clippy --release --all-targets -- -D warnings
-cargo clippy --release --target wasm32-unknown-unknown --features webgpu --lib -- -D warnings
+cargo clippy --release --target wasm32-unknown-unknown --features webgpu,fusion --lib -- -D warnings
 
 log "native tests"
 cargo test --release
 
 log "wasm tests in headless Chromium (wasm-pack test --headless --chrome)"
 # WebGPU here is SwiftShader (software): the runner's default 20 s budget is too short.
-WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --headless --chrome --release -- --features webgpu
+WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --headless --chrome --release -- --features webgpu,fusion
 
 bash scripts/build.sh
 log "end-to-end browser tests"

@@ -85,10 +85,16 @@ impl Kde {
         }
         let inv = 1.0 / (2.0 * self.h * self.h);
         let norm = 1.0 / (2.0 * std::f64::consts::PI * self.h * self.h);
+        // Kernels further than 6 h away weigh under e^-18 = 1.5e-8 of their peak: skipped, which
+        // makes the estimate several times cheaper on spread-out samples.
+        let cut = 36.0 * self.h * self.h;
         let sum: f64 = self
             .points
             .iter()
-            .map(|p| (-((x[0] - p[0]).powi(2) + (x[1] - p[1]).powi(2)) * inv).exp())
+            .map(|p| {
+                let d2 = (x[0] - p[0]).powi(2) + (x[1] - p[1]).powi(2);
+                if d2 > cut { 0.0 } else { (-d2 * inv).exp() }
+            })
             .sum();
         norm * sum / self.points.len() as f64
     }

@@ -43,6 +43,15 @@ async fn trains(trainer: &mut Trainer, more: usize) {
     for i in 0..64 {
         assert!((p.dlogit_minimax[i] - p.d_fake[i]).abs() < 1e-5);
     }
+    // The theory readouts: one readback, then host arithmetic.
+    let th = trainer.theory(8).await.unwrap();
+    assert_eq!(th.d_star.len(), 64);
+    assert_eq!(th.modes.unwrap().modes_total, 8);
+    assert!(
+        th.v_optimal >= -(4f64.ln()) - 0.05 && th.v_optimal <= 0.0,
+        "{}",
+        th.v_optimal
+    );
 }
 
 #[wasm_bindgen_test]
