@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, skipping whatever is already there (safe to re-run):
 # the wasm32 target, wasm-pack and wasm-bindgen-cli (from crates.io), Debian's chromium and
-# chromium-driver, and the npm packages (playwright-core).
+# chromium-driver, and the npm packages (playwright-core for the browser tests, katex for the formulas).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

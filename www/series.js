@@ -26,7 +26,7 @@ export class SeriesChart {
 
   draw() {
     const { ctx, canvas, points, spec } = this;
-    const W = canvas.width, H = canvas.height, left = 42, right = W - 8, top = 26, bottom = H - 18;
+    const W = canvas.width, H = canvas.height, left = 42, right = W - 8, top = 36, bottom = H - 18;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, W, H);
     ctx.font = '11px system-ui, sans-serif';
@@ -35,9 +35,9 @@ export class SeriesChart {
     let x = 6;
     for (const s of spec.series) {
       ctx.fillStyle = s.color;
-      ctx.fillRect(x, 17, 12, 3);
+      ctx.fillRect(x, 21, 12, 3);
       ctx.fillStyle = '#555';
-      ctx.fillText(s.label, x + 15, 22);
+      ctx.fillText(s.label, x + 15, 26);
       x += ctx.measureText(s.label).width + 26;
     }
     ctx.strokeStyle = '#ccc';
