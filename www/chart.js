@@ -1,5 +1,15 @@
 // The live loss chart: the discriminator's and the generator's cost over training steps.
 
+/**
+ * Keeps a chart's history bounded: past 2,000 points, every other one of the oldest 1,500 goes.
+ * @template T
+ * @param {T[]} points
+ * @returns {T[]}
+ */
+export function thin(points) {
+  return points.length > 2000 ? points.filter((_, i) => i % 2 === 0 || i > 1500) : points;
+}
+
 export class LossChart {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
@@ -14,13 +24,13 @@ export class LossChart {
   }
 
   /**
-   * Appends one reading (a cost may be NaN, e.g. G's while D pretrains alone); keeps at most
-   * 2,000 by thinning every other old point.
+   * Appends one reading (a cost may be NaN, e.g. G's while D pretrains alone), thinning old
+   * points (see `thin`).
    */
   push(step, d, g) {
     if (!Number.isFinite(d) && !Number.isFinite(g)) return;
     this.points.push({ step, d, g });
-    if (this.points.length > 2000) this.points = this.points.filter((_, i) => i % 2 === 0 || i > 1500);
+    this.points = thin(this.points);
   }
 
   draw() {

@@ -14,6 +14,12 @@ export const GRID_RES = 48;
 /** Points drawn per set. */
 export const VIEW_POINTS = 512;
 
+/** Appends to a measurement log, keeping its newest 5,000 entries. */
+function keep(log, entry) {
+  log.push(entry);
+  if (log.length > 5000) log.splice(0, log.length - 5000);
+}
+
 export class Playground extends EventTarget {
   constructor() {
     super();
@@ -24,21 +30,29 @@ export class Playground extends EventTarget {
     this.backendInfo = { backend: 'none', reason: 'not started' };
     this.playing = false;
     this.busy = Promise.resolve();
-    this.last = { step: 0, lossD: NaN, lossG: NaN };
-    this.msPerStep = NaN;
-    this.error = null;
     this.frame = 0;
     this.stepsPerFrame = 1;
-    this.view = { fake: null, real: null, grid: null, extent: 3, twinFake: null, twinGrid: null };
     /** The twin run (same config and seed, another generator loss), or null. */
     this.twin = null;
+    this.clearRun(null, 3);
+  }
+
+  /** Forgets everything measured of the previous run; `real` and `extent` are the new run's. */
+  clearRun(real, extent) {
+    this.last = { step: 0, lossD: NaN, lossG: NaN };
     this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
+    this.msPerStep = NaN;
+    this.error = null;
     /** Probe results, oldest first: {main: [...], twin: [...]}. */
     this.probeLog = { main: [], twin: [] };
     this.lastProbeStep = -1;
     /** Theory readouts, oldest first (without their D* grids). */
     this.theoryLog = [];
     this.lastTheoryStep = -1;
+    this.view = {
+      fake: null, real, grid: null, extent,
+      twinFake: null, twinGrid: null, dStar: null,
+    };
   }
 
   /** Serialises engine calls: one at a time, in order. */
@@ -88,24 +102,13 @@ export class Playground extends EventTarget {
       if (this.trainer) this.trainer.free();
       if (this.twin) this.twin.free();
       this.twin = twin;
-      this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
-      this.probeLog = { main: [], twin: [] };
-      this.lastProbeStep = -1;
-      this.theoryLog = [];
-      this.lastTheoryStep = -1;
       this.mod = mod;
       this.trainer = trainer;
       this.engineConfig = full;
       this.page = nextPage;
       this.backendInfo = { backend: trainer.backend(), reason: info.reason };
-      this.last = { step: 0, lossD: NaN, lossG: NaN };
-      this.msPerStep = NaN;
-      this.error = null;
       this.stepsPerFrame = nextPage.stepsPerFrame || 1;
-      this.view = {
-        fake: null, real: trainer.realSamples(VIEW_POINTS), grid: null, extent: trainer.extent(),
-        twinFake: null, twinGrid: null, dStar: null,
-      };
+      this.clearRun(trainer.realSamples(VIEW_POINTS), trainer.extent());
       await this.probeIfDue();
       await this.theoryIfDue();
       await this.refreshView();
@@ -166,10 +169,12 @@ export class Playground extends EventTarget {
     this.emit('frame', this.statsNow());
   }
 
-  async trainRounds(n) {
+  /** Trains n rounds of `phase` ('both', 'd' or 'g') on the run and its twin, then probes and
+   * measures if due. */
+  async trainRounds(n, phase = 'both') {
     const t0 = performance.now();
-    const s = await this.trainer.step(n);
-    const t = this.twin ? await this.twin.step(n) : null;
+    const s = await this.trainer.stepPhase(n, phase);
+    const t = this.twin ? await this.twin.stepPhase(n, phase) : null;
     const dt = performance.now() - t0;
     const per = dt / n;
     this.msPerStep = Number.isFinite(this.msPerStep) ? 0.8 * this.msPerStep + 0.2 * per : per;
@@ -181,28 +186,32 @@ export class Playground extends EventTarget {
     return s;
   }
 
+  /** Whether a measurement taken every `every` steps (0: never), last at `lastStep` (-1: never), is due now. */
+  due(every, lastStep) {
+    return every > 0 && (lastStep < 0 || Math.floor(this.last.step / every) > Math.floor(lastStep / every));
+  }
+
+  /** Steps from now to the next multiple of `every` (Infinity for 0). */
+  stepsTo(every) {
+    return every ? every - (this.last.step % every) : Infinity;
+  }
+
   /** Computes the theory readouts (D*, V(G, D*), JSD, mode metrics) every `theoryEvery` steps. */
   async theoryIfDue() {
-    const every = this.page.theoryEvery;
-    const step = this.last.step;
-    if (!every || (this.lastTheoryStep >= 0 && Math.floor(step / every) <= Math.floor(this.lastTheoryStep / every))) return;
-    this.lastTheoryStep = step;
+    if (!this.due(this.page.theoryEvery, this.lastTheoryStep)) return;
+    this.lastTheoryStep = this.last.step;
     const t = await this.trainer.theory(GRID_RES);
     const { dStar, ...rest } = t;
-    this.theoryLog.push(rest);
-    if (this.theoryLog.length > 5000) this.theoryLog.splice(0, this.theoryLog.length - 5000);
+    keep(this.theoryLog, rest);
     this.view.dStar = dStar;
     this.emit('theory', t);
   }
 
   /** Runs the gradient probe (on both twins) when `probeEvery` steps have passed since the last. */
   async probeIfDue() {
-    const every = this.page.probeEvery;
-    const step = this.last.step;
-    if (!every || (this.lastProbeStep >= 0 && Math.floor(step / every) <= Math.floor(this.lastProbeStep / every))) return;
-    this.lastProbeStep = step;
+    if (!this.due(this.page.probeEvery, this.lastProbeStep)) return;
+    this.lastProbeStep = this.last.step;
     const [main, twin] = await Promise.all([this.trainer.probe(), this.twin ? this.twin.probe() : null]);
-    const keep = (log, p) => { log.push(p); if (log.length > 5000) log.splice(0, log.length - 5000); };
     keep(this.probeLog.main, main);
     if (twin) keep(this.probeLog.twin, twin);
     this.emit('probe', { main, twin });
@@ -225,29 +234,7 @@ export class Playground extends EventTarget {
    * @param {number} n
    */
   step(n = 1) {
-    if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
-    if (!Number.isInteger(n) || n < 1 || n > 100000) {
-      return Promise.reject(new Error('step(n): n must be an integer from 1 to 100000'));
-    }
-    return this.exclusive(async () => {
-      let left = n;
-      while (left > 0) {
-        // Stop at each probe step so that probes land every probeEvery steps exactly.
-        const every = this.page.probeEvery;
-        const toProbe = every ? every - (this.last.step % every) : Infinity;
-        const te = this.page.theoryEvery;
-        const toTheory = te ? te - (this.last.step % te) : Infinity;
-        const chunk = Math.min(left, 200, toProbe, toTheory);
-        await this.trainRounds(chunk);
-        left -= chunk;
-      }
-      await this.refreshView();
-      this.emit('frame', this.statsNow());
-      return this.statsNow();
-    }).catch((e) => {
-      this.fail(e);
-      throw e;
-    });
+    return this.trainSteps('step(n)', n, 'both');
   }
 
   /**
@@ -255,17 +242,23 @@ export class Playground extends EventTarget {
    * or 'g' (the generator) — and resolves with the stats, as step(n) does.
    */
   stepPhase(n, phase) {
+    if (phase !== 'd' && phase !== 'g') return Promise.reject(new Error('stepPhase(n, phase): phase must be "d" or "g"'));
+    return this.trainSteps('stepPhase(n, phase)', n, phase);
+  }
+
+  /** step() and stepPhase(): n rounds in chunks that end on every probe and readout step. */
+  trainSteps(call, n, phase) {
     if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
     if (!Number.isInteger(n) || n < 1 || n > 100000) {
-      return Promise.reject(new Error('stepPhase(n, phase): n must be an integer from 1 to 100000'));
+      return Promise.reject(new Error(`${call}: n must be an integer from 1 to 100000`));
     }
-    if (phase !== 'd' && phase !== 'g') return Promise.reject(new Error('stepPhase(n, phase): phase must be "d" or "g"'));
     return this.exclusive(async () => {
-      this.last = await this.trainer.stepPhase(n, phase);
-      if (this.twin) this.twinLast = await this.twin.stepPhase(n, phase);
-      this.emit('losses', { ...this.last, twin: this.twin ? this.twinLast : null });
-      await this.probeIfDue();
-      await this.theoryIfDue();
+      let left = n;
+      while (left > 0) {
+        const chunk = Math.min(left, 200, this.stepsTo(this.page.probeEvery), this.stepsTo(this.page.theoryEvery));
+        await this.trainRounds(chunk, phase);
+        left -= chunk;
+      }
       await this.refreshView();
       this.emit('frame', this.statsNow());
       return this.statsNow();

@@ -2,6 +2,7 @@
 // non-saturating cost, measured on the same batch at each probe, on a log scale; and beside it
 // the distribution of per-sample |d cost / d logit| for both at the last probe.
 
+import { thin } from './chart.js';
 import { CURVE_COLORS } from './theory.js';
 
 export class ProbeChart {
@@ -23,7 +24,7 @@ export class ProbeChart {
     this.last = p;
     if (!(p.gradNormMinimax > 0) || !(p.gradNormNonSaturating > 0)) return;
     this.points.push({ step: p.step, mm: p.gradNormMinimax, ns: p.gradNormNonSaturating });
-    if (this.points.length > 2000) this.points = this.points.filter((_, i) => i % 2 === 0 || i > 1500);
+    this.points = thin(this.points);
   }
 
   draw() {

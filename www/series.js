@@ -1,6 +1,8 @@
 // A small line chart of named series over training steps, with dashed reference lines: the
 // theory readouts (V(G, D*) beside -log 4, D's means beside 1/2, modes captured beside their total).
 
+import { thin } from './chart.js';
+
 export class SeriesChart {
   /**
    * @param {HTMLCanvasElement} canvas
@@ -21,7 +23,7 @@ export class SeriesChart {
   /** Appends the values of one step (an object keyed like the series). */
   push(step, values) {
     this.points.push({ step, ...values });
-    if (this.points.length > 2000) this.points = this.points.filter((_, i) => i % 2 === 0 || i > 1500);
+    this.points = thin(this.points);
   }
 
   draw() {
