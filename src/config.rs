@@ -42,6 +42,13 @@ pub struct GanConfig {
     pub data_scale: Option<f64>,
     /// Standard deviation of the noise around each mode or curve; `null` takes the default.
     pub data_std: Option<f64>,
+    /// The points of a drawn dataset (`dataset: "drawn"`), `[[x, y], ...]`, 2 to 2,000 of them,
+    /// inside the canvas (|x|, |y| <= dataScale, 2.5 by default). Empty for the other datasets.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "deserialize_points"
+    )]
+    pub points: Vec<[f64; 2]>,
     /// The loss pair (discriminator, generator).
     pub loss: GanLoss,
     /// Dimension of the generator's noise input z.
@@ -97,6 +104,7 @@ impl Default for GanConfig {
             dataset: Dataset::Ring8,
             data_scale: None,
             data_std: None,
+            points: Vec::new(),
             loss: GanLoss::NonSaturating,
             z_dim: 2,
             prior: Prior::Gaussian,
@@ -195,6 +203,7 @@ impl GanConfig {
         if let Some(s) = self.data_std {
             check_f64("dataStd", s, 0.0, 10.0, "0 to 10, or null")?;
         }
+        self.validate_points()?;
         if self.seed > (1u64 << 53) {
             // Seeds travel through JavaScript numbers: above 2^53 they would silently change.
             return Err(GanError::OutOfRange {
@@ -202,6 +211,68 @@ impl GanConfig {
                 value: self.seed.to_string(),
                 allowed: "0 to 2^53",
             });
+        }
+        Ok(())
+    }
+}
+
+/// Reads `[[x, y], ...]`, naming the first point that is not a pair of numbers.
+fn deserialize_points<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<[f64; 2]>, D::Error> {
+    let raw = Vec::<Vec<f64>>::deserialize(d)?;
+    raw.iter()
+        .enumerate()
+        .map(|(i, p)| match p.as_slice() {
+            [x, y] => Ok([*x, *y]),
+            other => Err(serde::de::Error::custom(format!(
+                "points: each point is [x, y], and point {i} has {} numbers",
+                other.len()
+            ))),
+        })
+        .collect()
+}
+
+/// Most points a drawing may have: the theory readouts evaluate the mixture at every point.
+pub const MAX_POINTS: usize = 2000;
+
+impl GanConfig {
+    /// A drawing needs 2 to `MAX_POINTS` finite points inside its canvas; other datasets none.
+    fn validate_points(&self) -> Result<(), GanError> {
+        let n = self.points.len();
+        if self.dataset != Dataset::Drawn {
+            if n > 0 {
+                return Err(GanError::Config(format!(
+                    "points ({n} given) belong to dataset \"drawn\"; dataset is {}: remove \
+                     points or pick drawn",
+                    serde_json::to_string(&self.dataset).unwrap_or_default()
+                )));
+            }
+            return Ok(());
+        }
+        if n < 2 {
+            return Err(GanError::Config(format!(
+                "dataset \"drawn\" needs at least 2 points to learn from, and has {n}: draw on \
+                 the plane"
+            )));
+        }
+        if n > MAX_POINTS {
+            return Err(GanError::OutOfRange {
+                key: "points",
+                value: format!("{n} points"),
+                allowed: "2 to 2000 points",
+            });
+        }
+        let half = self.data_scale.unwrap_or(Dataset::Drawn.default_scale());
+        if let Some((i, p)) = self
+            .points
+            .iter()
+            .enumerate()
+            .find(|(_, p)| !(p[0].abs() <= half && p[1].abs() <= half))
+        {
+            return Err(GanError::Config(format!(
+                "point {i} = [{}, {}] of dataset \"drawn\" lies outside the canvas \
+                 (|x|, |y| <= {half})",
+                p[0], p[1]
+            )));
         }
         Ok(())
     }
@@ -258,5 +329,42 @@ mod tests {
         }
         let err = GanConfig::from_json(r#"{"batchSize": -3}"#).unwrap_err();
         assert!(err.to_string().contains("invalid value"), "{err}");
+    }
+
+    #[test]
+    fn drawn_points_are_checked_with_messages() {
+        let ok = GanConfig::from_json(r#"{"dataset": "drawn", "points": [[0, 0], [1, -1]]}"#);
+        assert_eq!(ok.unwrap().points, vec![[0.0, 0.0], [1.0, -1.0]]);
+        for (json, want) in [
+            (r#"{"dataset": "drawn"}"#, "needs at least 2 points"),
+            (
+                r#"{"dataset": "drawn", "points": [[0.5, 0.5]]}"#,
+                "at least 2 points to learn from, and has 1",
+            ),
+            (
+                r#"{"dataset": "drawn", "points": [[0, 0], [3, 0]]}"#,
+                "point 1 = [3, 0] of dataset \"drawn\" lies outside the canvas",
+            ),
+            (
+                r#"{"points": [[0, 0], [1, 1]]}"#,
+                "belong to dataset \"drawn\"",
+            ),
+            (
+                r#"{"dataset": "drawn", "points": [[0, 0, 1]]}"#,
+                "point 0 has 3 numbers",
+            ),
+        ] {
+            let err = GanConfig::from_json(json).unwrap_err().to_string();
+            assert!(err.contains(want), "{json}: {err}");
+        }
+        let many = format!(
+            r#"{{"dataset": "drawn", "points": [{}]}}"#,
+            vec!["[0, 0]"; MAX_POINTS + 1].join(",")
+        );
+        let err = GanConfig::from_json(&many).unwrap_err().to_string();
+        assert!(
+            err.contains("points = 2001 points is out of range"),
+            "{err}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Defaults follow the papers the playground compares with: the ring of 8 Gaussians of Metz et
 //! al. (2017, "Unrolled GANs": radius 2, sd 0.02), the 5 x 5 grid of PacGAN (Lin et al., 2018:
-//! means {-4, -2, 0, 2, 4}^2, sd 0.05), scikit-learn's two moons, and an Archimedean spiral.
+//! means {-4, -2, 0, 2, 4}^2, sd 0.05), scikit-learn's two moons, an Archimedean spiral, and
+//! the user's own drawing (points from the page's brush, each one a small Gaussian).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,10 @@ pub enum Dataset {
     /// One isotropic Gaussian centred on the origin, the simplest target (and the one where D*
     /// is smooth). Scale: unused. Std: its standard deviation (default 0.5).
     OneGaussian,
+    /// The user's drawing: an equal mixture of Gaussians centred on the config's `points`.
+    /// Scale: the half-width of the canvas the points were drawn on (default 2.5; every point
+    /// must lie inside it). Std: each point's spread (default 0.05).
+    Drawn,
 }
 
 impl Dataset {
@@ -38,6 +43,7 @@ impl Dataset {
             Dataset::TwoMoons => 2.0,
             Dataset::Spiral => 3.0,
             Dataset::OneGaussian => 1.0,
+            Dataset::Drawn => 2.5,
         }
     }
 
@@ -46,7 +52,7 @@ impl Dataset {
         match self {
             Dataset::Ring8 => 0.02,
             Dataset::Grid25 => 0.05,
-            Dataset::TwoMoons | Dataset::Spiral => 0.05,
+            Dataset::TwoMoons | Dataset::Spiral | Dataset::Drawn => 0.05,
             Dataset::OneGaussian => 0.5,
         }
     }
@@ -61,6 +67,8 @@ pub struct Distribution2d {
     pub scale: f64,
     /// Its noise standard deviation.
     pub std: f64,
+    /// The drawn points (`Dataset::Drawn` only; empty otherwise).
+    pub points: Vec<[f64; 2]>,
 }
 
 impl Distribution2d {
@@ -70,10 +78,27 @@ impl Distribution2d {
             dataset,
             scale: scale.unwrap_or(dataset.default_scale()),
             std: std.unwrap_or(dataset.default_std()),
+            points: Vec::new(),
         }
     }
 
-    /// Mode centres of the Gaussian mixtures (ring, grid, one Gaussian); empty for the curves.
+    /// The same distribution with the drawn `points` (used by `Dataset::Drawn`).
+    pub fn with_points(mut self, points: Vec<[f64; 2]>) -> Self {
+        self.points = points;
+        self
+    }
+
+    /// The centres of the equal-weight Gaussian mixture this distribution is, where it is one
+    /// (the ring, the grid, the one Gaussian and a drawing); empty for the curves.
+    pub fn components(&self) -> Vec<[f64; 2]> {
+        match self.dataset {
+            Dataset::Drawn => self.points.clone(),
+            _ => self.modes(),
+        }
+    }
+
+    /// Mode centres of the Gaussian mixtures (ring, grid, one Gaussian), the ones the mode
+    /// metrics count; empty for the curves and for a drawing (whose points are not modes).
     pub fn modes(&self) -> Vec<[f64; 2]> {
         match self.dataset {
             Dataset::Ring8 => (0..8)
@@ -91,19 +116,23 @@ impl Distribution2d {
                 })
                 .collect(),
             Dataset::OneGaussian => vec![[0.0, 0.0]],
-            Dataset::TwoMoons | Dataset::Spiral => Vec::new(),
+            Dataset::TwoMoons | Dataset::Spiral | Dataset::Drawn => Vec::new(),
         }
     }
 
     /// Half the side of a square, centred on the origin, that holds the distribution with a margin:
     /// the extent of the plot and of the discriminator heatmap.
     pub fn extent(&self) -> f64 {
+        if self.dataset == Dataset::Drawn {
+            // The canvas the user drew on: fixed, so that drawing never rescales the plot.
+            return self.scale;
+        }
         let reach = match self.dataset {
             Dataset::Ring8 => self.scale,
             Dataset::Grid25 => 2.0 * self.scale,
             Dataset::TwoMoons => 1.5 * self.scale,
             Dataset::Spiral => self.scale,
-            Dataset::OneGaussian => 0.0,
+            Dataset::OneGaussian | Dataset::Drawn => 0.0,
         };
         (reach + 3.0 * self.std) * 1.35
     }
@@ -111,10 +140,10 @@ impl Distribution2d {
     /// Draws `n` points as a flat `[x0, y0, x1, y1, ...]`.
     pub fn sample(&self, rng: &mut Rng, n: usize) -> Vec<f32> {
         let mut out = Vec::with_capacity(2 * n);
-        let modes = self.modes();
+        let modes = self.components();
         for _ in 0..n {
             let [x, y] = match self.dataset {
-                Dataset::Ring8 | Dataset::Grid25 | Dataset::OneGaussian => {
+                Dataset::Ring8 | Dataset::Grid25 | Dataset::OneGaussian | Dataset::Drawn => {
                     modes[rng.below(modes.len())]
                 }
                 Dataset::TwoMoons => {
@@ -175,16 +204,13 @@ mod tests {
         assert_eq!(d.modes().len(), 25);
     }
 
-    #[test]
-    fn ring_samples_sit_near_a_mode_with_the_given_spread() {
-        let d = Distribution2d::new(Dataset::Ring8, None, Some(0.1));
-        let mut rng = Rng::new(5);
-        let pts = d.sample(&mut rng, 4000);
-        let modes = d.modes();
+    /// How many of the flat `points` have each centre as their nearest, and the sum of their
+    /// squared distances to it.
+    fn tally(points: &[f32], centres: &[[f64; 2]]) -> (Vec<usize>, f64) {
+        let mut counts = vec![0usize; centres.len()];
         let mut sq = 0.0;
-        let mut counts = [0usize; 8];
-        for p in pts.chunks(2) {
-            let (j, d2) = modes
+        for p in points.chunks(2) {
+            let (j, d2) = centres
                 .iter()
                 .map(|m| (p[0] as f64 - m[0]).powi(2) + (p[1] as f64 - m[1]).powi(2))
                 .enumerate()
@@ -193,6 +219,16 @@ mod tests {
             counts[j] += 1;
             sq += d2;
         }
+        (counts, sq)
+    }
+
+    #[test]
+    fn ring_samples_sit_near_a_mode_with_the_given_spread() {
+        let d = Distribution2d::new(Dataset::Ring8, None, Some(0.1));
+        let mut rng = Rng::new(5);
+        let pts = d.sample(&mut rng, 4000);
+        let modes = d.modes();
+        let (counts, sq) = tally(&pts, &modes);
         // E[squared distance to the centre] = 2 sd^2 for an isotropic 2-D Gaussian.
         let msd = sq / 4000.0;
         assert!((msd - 0.02).abs() < 0.002, "mean squared distance {msd}");
@@ -207,5 +243,22 @@ mod tests {
             let pts = d.sample(&mut Rng::new(2), 2000);
             assert!(pts.iter().all(|v| v.abs() < e), "{ds:?}");
         }
+    }
+
+    #[test]
+    fn a_drawing_is_an_equal_mixture_at_its_points() {
+        let pts = vec![[-1.0, 0.5], [1.5, -1.0], [0.0, 2.0]];
+        let d = Distribution2d::new(Dataset::Drawn, None, Some(0.05)).with_points(pts.clone());
+        assert_eq!(d.extent(), 2.5);
+        assert!(d.modes().is_empty(), "a drawing has no modes to count");
+        assert_eq!(d.components(), pts);
+        let sample = d.sample(&mut Rng::new(3), 3000);
+        let (counts, sq) = tally(&sample, &pts);
+        // Each point draws a third of the samples, spread 2 sd^2 = 0.005 around it.
+        assert!(
+            counts.iter().all(|&c| (900..1100).contains(&c)),
+            "{counts:?}"
+        );
+        assert!((sq / 3000.0 - 0.005).abs() < 0.0005, "{}", sq / 3000.0);
     }
 }

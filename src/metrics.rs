@@ -122,9 +122,11 @@ pub enum DataDensity {
 }
 
 impl DataDensity {
-    /// The smoothed density of `data`; `sample` is used where no closed form exists.
+    /// The smoothed density of `data`; `sample` is used where no closed form exists. A drawing
+    /// is a mixture at its points, so its smoothed density is the kernel density estimate of
+    /// the points with kernel variance std^2 + h^2.
     pub fn new(data: &Distribution2d, h: f64, sample: impl FnOnce() -> Vec<f32>) -> Self {
-        let means = data.modes();
+        let means = data.components();
         if means.is_empty() {
             DataDensity::Sampled(Kde::new(&sample(), h))
         } else {

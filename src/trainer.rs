@@ -155,7 +155,8 @@ impl Trainer {
             &device,
         );
         Ok(Self {
-            data: Distribution2d::new(config.dataset, config.data_scale, config.data_std),
+            data: Distribution2d::new(config.dataset, config.data_scale, config.data_std)
+                .with_points(config.points.clone()),
             opt_g: optimizer(config.gen_optimizer, &config),
             opt_d: optimizer(config.disc_optimizer, &config),
             config,
@@ -409,6 +410,47 @@ impl Trainer {
         read_vec(points)
     }
 
+    /// The generator's pull on its own samples: the same `n` fakes as `generated(n)`, each with
+    /// the direction it would move under the generator's current cost, -d cost_G(D(x)) / d x
+    /// (D fixed; the per-sample cost, so the arrows' lengths compare across samples and losses).
+    /// Flat `[x0, y0, u0, v0, x1, ...]`; one readback.
+    pub fn generator_field(
+        &self,
+        n: usize,
+    ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
+        let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
+        let z = noise(&self.config, &mut rng, n, &self.plain); // [n, z_dim]
+        let fake = self.generator.valid().forward(z); // [n, 2], plain
+        let leaf = fake.clone().autodiff().require_grad();
+        let fixed_d = self.discriminator.clone().no_grad();
+        // The cost is a batch mean: times n, its gradient is each sample's own.
+        let cost = self
+            .config
+            .loss
+            .generator(fixed_d.forward(leaf.clone()))
+            .mul_scalar(n as f64);
+        let grads = cost.backward();
+        let g = leaf
+            .grad(&grads)
+            .unwrap_or_else(|| Tensor::zeros([n, 2], &self.plain));
+        read_vec(Tensor::cat(vec![fake, g.neg()], 1)) // [n, 4]
+    }
+
+    /// The generator's manifold: G over a regular grid of the latent space, for drawing the
+    /// latent plane's grid lines as G warps them. z_dim = 1: `res` points along z in
+    /// [-r, r]; z_dim >= 2: `res` x `res` points over (z0, z1) in [-r, r]^2, row-major with z1
+    /// fixed along a row, the other coordinates 0. r = 1 for the uniform prior, 2.5 for the
+    /// Gaussian (its 99 % interval per axis). Flat `[x0, y0, ...]`; one readback.
+    pub fn manifold(
+        &self,
+        res: usize,
+    ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
+        let z = latent_grid(&self.config, res);
+        let rows = z.len() / self.config.z_dim;
+        let z = Tensor::<2>::from_data(TensorData::new(z, [rows, self.config.z_dim]), &self.plain);
+        read_vec(self.generator.valid().forward(z))
+    }
+
     /// `n` real points for display, the same ones on every call.
     pub fn real_samples(&self, n: usize) -> Vec<f32> {
         self.data
@@ -487,6 +529,35 @@ pub fn grid_points(res: usize, extent: f64) -> Vec<f32> {
         }
     }
     pts
+}
+
+/// Half-width of the latent grid `manifold` pushes through G: all of the uniform prior's
+/// support, the central 99 % per axis of the Gaussian's.
+pub fn latent_reach(prior: Prior) -> f64 {
+    match prior {
+        Prior::Uniform => 1.0,
+        Prior::Gaussian => 2.5,
+    }
+}
+
+/// The latent grid of `Trainer::manifold`, flat `[rows * z_dim]`: `res` points along z0 for
+/// z_dim = 1, else `res` x `res` over (z0, z1) with z1 fixed along a row and the rest 0.
+pub fn latent_grid(config: &GanConfig, res: usize) -> Vec<f32> {
+    let r = latent_reach(config.prior);
+    let at = |i: usize| (-r + 2.0 * r * i as f64 / (res.max(2) - 1) as f64) as f32;
+    let d = config.z_dim;
+    if d == 1 {
+        return (0..res).map(at).collect();
+    }
+    let mut z = vec![0.0f32; res * res * d];
+    for row in 0..res {
+        for col in 0..res {
+            let k = (row * res + col) * d;
+            z[k] = at(col);
+            z[k + 1] = at(row);
+        }
+    }
+    z
 }
 
 /// `n` draws from the prior p_z, `[n, z_dim]`, taken from `rng`.

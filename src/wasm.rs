@@ -260,6 +260,27 @@ impl GanTrainer {
         })
     }
 
+    /// Resolves to the generator's pull on the same `n` fakes as `samples(n)`: a Float32Array
+    /// `[x0, y0, u0, v0, ...]` with (u, v) = -d cost_G / d x at each fake (D fixed).
+    #[wasm_bindgen(js_name = generatorField)]
+    pub fn generator_field(&self, n: u32) -> Promise {
+        let f = self.trainer.generator_field(n.clamp(1, 100_000) as usize);
+        future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(Float32Array::from(v.as_slice()).into())
+        })
+    }
+
+    /// Resolves to G over a latent grid (see `Trainer::manifold`): `res` points for zDim = 1,
+    /// `res * res` (row-major, z1 fixed along a row) otherwise; a Float32Array `[x0, y0, ...]`.
+    pub fn manifold(&self, res: u32) -> Promise {
+        let f = self.trainer.manifold(res.clamp(2, 128) as usize);
+        future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(Float32Array::from(v.as_slice()).into())
+        })
+    }
+
     /// Resolves to the gradient probe at the current step: on one batch of noise, with D fixed,
     /// the generator's parameter-gradient norm under the minimax and under the non-saturating
     /// cost (neither applied), and per sample D(G(z)) and |d cost / d logit| for both:

@@ -2,10 +2,14 @@
 //! The 2-D playground's theory on the native CPU backend: the learned D against the analytic
 //! optimal discriminator, and the theory readouts of a run.
 
-use burn::tensor::Tensor;
+use burn::module::Module;
+use burn::tensor::{Tensor, TensorData};
 use futures_lite::future::block_on;
+use gan_playground::config::Prior;
 use gan_playground::data::Dataset;
+use gan_playground::loss::GanLoss;
 use gan_playground::metrics::optimal_d;
+use gan_playground::model::Activation;
 use gan_playground::trainer::{Phase, grid_points};
 use gan_playground::{BackendKind, GanConfig, Trainer};
 
@@ -122,4 +126,141 @@ fn theory_readouts_of_a_trained_ring() {
     assert!(after.v_optimal >= -4f64.ln() - 0.02);
     assert!((0.0..=std::f64::consts::LN_2 + 0.01).contains(&after.jsd));
     assert_eq!(after.d_star.len(), 16 * 16);
+}
+
+/// D's logit at the points `xy` (flat), on the plain device.
+fn logits(t: &Trainer, xy: &[f32]) -> Vec<f32> {
+    let device = BackendKind::Flex.cpu_device().unwrap();
+    let x = Tensor::<2>::from_data(TensorData::new(xy.to_vec(), [xy.len() / 2, 2]), &device);
+    read(t.discriminator().valid().forward(x))
+}
+
+/// The arrows: at every shown fake, -d cost_G / d x equals central differences of the per-sample
+/// generator cost (the scalar reference form) through the fixed D, for several losses.
+#[test]
+fn generator_arrows_are_the_negative_cost_gradient_at_each_fake() {
+    for loss in [
+        GanLoss::NonSaturating,
+        GanLoss::Minimax,
+        GanLoss::LeastSquares,
+    ] {
+        let config = GanConfig {
+            loss,
+            disc_activation: Activation::Tanh, // smooth, so differences converge
+            ..GanConfig::default()
+        };
+        let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+        t.train(150);
+        let n = 12;
+        let field = block_on(t.generator_field(n)).unwrap();
+        assert_eq!(field.len(), 4 * n);
+        let shown = block_on(t.generated(n)).unwrap();
+        let eps = 1e-2f32;
+        let mut worst = 0f64;
+        let mut scale = 0f64;
+        for i in 0..n {
+            let (x, y) = (field[4 * i], field[4 * i + 1]);
+            assert_eq!([x, y], [shown[2 * i], shown[2 * i + 1]], "the same fakes");
+            let a = logits(&t, &[x + eps, y, x - eps, y, x, y + eps, x, y - eps]);
+            let c = |k: usize| loss.generator_cost_at(a[k] as f64);
+            let fd = [
+                -(c(0) - c(1)) / (2.0 * eps as f64),
+                -(c(2) - c(3)) / (2.0 * eps as f64),
+            ];
+            for (k, want) in fd.iter().enumerate() {
+                let got = field[4 * i + 2 + k] as f64;
+                worst = worst.max((got - want).abs());
+                scale = scale.max(want.abs());
+            }
+        }
+        eprintln!(
+            "{loss:?}: largest |arrow - central difference| {worst:.2e} (largest arrow {scale:.2e})"
+        );
+        assert!(scale > 1e-3, "{loss:?}: the arrows are not all zero");
+        assert!(
+            worst < 2e-3 + 1e-2 * scale,
+            "{loss:?}: {worst} vs scale {scale}"
+        );
+    }
+}
+
+/// The manifold of a linear generator G(z) = z W + b is the latent grid mapped by hand.
+#[test]
+fn the_manifold_is_the_latent_grid_through_g() {
+    for (z_dim, prior, reach) in [(2, Prior::Gaussian, 2.5), (1, Prior::Uniform, 1.0)] {
+        let config = GanConfig {
+            z_dim,
+            prior,
+            gen_layers: 0,
+            ..GanConfig::default()
+        };
+        let t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+        let p = read(t.generator().flat_params()); // W [z_dim, 2] row-major, then b [2]
+        let res = 5;
+        let m = block_on(t.manifold(res)).unwrap();
+        let rows = if z_dim == 1 { res } else { res * res };
+        assert_eq!(m.len(), 2 * rows);
+        let at = |i: usize| -reach + 2.0 * reach * i as f64 / (res - 1) as f64;
+        for r in 0..rows {
+            let z: Vec<f64> = if z_dim == 1 {
+                vec![at(r)]
+            } else {
+                vec![at(r % res), at(r / res)]
+            };
+            for c in 0..2 {
+                let want = (0..z_dim).map(|k| z[k] * p[2 * k + c] as f64).sum::<f64>()
+                    + p[2 * z_dim + c] as f64;
+                let got = m[2 * r + c] as f64;
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "z_dim {z_dim} point {r}.{c}: {got} vs {want}"
+                );
+            }
+        }
+    }
+}
+
+/// A drawing is trained on: the fakes end up on the drawn points (mean distance to the nearest
+/// one falls several-fold), and the readouts come from the drawing's own density.
+#[test]
+fn a_drawn_distribution_is_learned() {
+    // Two strokes: a short horizontal bar and a vertical one, as a brush leaves them.
+    let mut points = Vec::new();
+    for i in 0..20 {
+        points.push([-1.5 + 0.05 * i as f64, 1.0]);
+        points.push([1.0, -1.5 + 0.05 * i as f64]);
+    }
+    let config = GanConfig {
+        dataset: Dataset::Drawn,
+        points: points.clone(),
+        ..GanConfig::default()
+    };
+    let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+    let dist = |fakes: &[f32]| {
+        fakes
+            .chunks_exact(2)
+            .map(|f| {
+                points
+                    .iter()
+                    .map(|p| ((f[0] as f64 - p[0]).powi(2) + (f[1] as f64 - p[1]).powi(2)).sqrt())
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .sum::<f64>()
+            / (fakes.len() / 2) as f64
+    };
+    let before = dist(&block_on(t.generated(500)).unwrap());
+    let th0 = block_on(t.theory(16)).unwrap();
+    t.train(2000);
+    let after = dist(&block_on(t.generated(500)).unwrap());
+    let th1 = block_on(t.theory(16)).unwrap();
+    eprintln!(
+        "mean distance to the drawing {before:.3} -> {after:.3}; JSD {:.3} -> {:.3}",
+        th0.jsd, th1.jsd
+    );
+    assert!(after < before / 3.0 && after < 0.2, "{before} -> {after}");
+    assert!(
+        th0.modes.is_none() && th1.modes.is_none(),
+        "no modes to count"
+    );
+    assert!(th1.jsd < th0.jsd - 0.1, "{} -> {}", th0.jsd, th1.jsd);
 }

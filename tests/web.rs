@@ -43,6 +43,20 @@ async fn trains(trainer: &mut Trainer, more: usize) {
     for i in 0..64 {
         assert!((p.dlogit_minimax[i] - p.d_fake[i]).abs() < 1e-5);
     }
+    // The generator's arrows (a backward pass to the fakes, read back async) and manifold.
+    let field = trainer.generator_field(32).await.unwrap();
+    assert_eq!(field.len(), 128);
+    for i in 0..32 {
+        assert!(
+            (field[4 * i] - pts[2 * i]).abs() < 1e-5,
+            "arrows start at the shown fakes"
+        );
+    }
+    assert!(field.iter().all(|v| v.is_finite()));
+    assert!(field.chunks(4).any(|a| a[2] != 0.0 || a[3] != 0.0));
+    let manifold = trainer.manifold(6).await.unwrap();
+    assert_eq!(manifold.len(), 2 * 36);
+    assert!(manifold.iter().all(|v| v.is_finite()));
     // The theory readouts: one readback, then host arithmetic.
     let th = trainer.theory(8).await.unwrap();
     assert_eq!(th.d_star.len(), 64);
@@ -121,6 +135,13 @@ async fn the_boundary_refuses_bad_input_with_a_message() {
         .err()
         .unwrap();
     assert!(message(err.into()).contains("unknown field `lossy`"));
+
+    let lonely = js_sys::JSON::parse(r#"{"dataset": "drawn", "points": [[0, 0]]}"#).unwrap();
+    let err = GanTrainer::create(lonely, "cpu".into())
+        .await
+        .err()
+        .unwrap();
+    assert!(message(err.into()).contains("needs at least 2 points"));
 
     let err = GanTrainer::create(JsValue::UNDEFINED, "tpu".into())
         .await

@@ -3,7 +3,7 @@
 
 import { LossChart } from './chart.js';
 import { LOSSES, renderFormula } from './losses.js';
-import { PlanePlot } from './plot.js';
+import { PlanePlot, arrowScale } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
 import { ProbeChart } from './probe.js';
 import { SeriesChart } from './series.js';
@@ -37,8 +37,15 @@ const modeChart = new SeriesChart($('chart-modes'), {
   refs: [{ value: 1, label: 'all' }],
   fixed: [0, 1.05],
 });
-const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery'];
-const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'dPretrain', 'seed', 'probeEvery']);
+const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion'];
+const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'dPretrain', 'seed', 'probeEvery']);
+const BOOLEAN = new Set(['slowMotion']);
+/** Half-width of the canvas a drawing is made on (the engine's default dataScale for "drawn"). */
+const DRAW_EXTENT = 2.5;
+/** A brush stroke leaves a point every this many data units. */
+const BRUSH_SPACING = 0.05;
+/** The most points a drawing may have (the engine's limit). */
+const MAX_POINTS = 2000;
 let bestModes = 0;
 
 function renderModes(t) {
@@ -66,15 +73,22 @@ function showError(msg) {
 }
 
 function fillControls(config) {
-  for (const f of FIELDS) if (f in config) $(f).value = String(config[f]);
+  for (const f of FIELDS) {
+    if (!(f in config)) continue;
+    if (BOOLEAN.has(f)) $(f).checked = Boolean(config[f]);
+    else $(f).value = String(config[f]);
+  }
 }
 
+/** The run's config with the controls' values over it (and the drawing, for "drawn"). */
 function readControls() {
-  const c = {};
+  const c = { ...pg.config() };
   for (const f of FIELDS) {
     const v = $(f).value;
-    c[f] = NUMERIC.has(f) ? Number(v) : v;
+    c[f] = BOOLEAN.has(f) ? $(f).checked : NUMERIC.has(f) ? Number(v) : v;
   }
+  if (c.dataset === 'drawn') c.points = brush.points.slice();
+  else delete c.points;
   return c;
 }
 
@@ -102,6 +116,8 @@ pg.addEventListener('reset', (e) => {
   showError(''); // a new run: an old run's error no longer applies
   const c = e.detail;
   fillControls(c);
+  if (c.dataset === 'drawn') brush.points = c.points.map((p) => [p[0], p[1]]);
+  else setBrush(false);
   renderFormula($('formula'), c.loss);
   const twin = c.compare !== 'off';
   $('twin-figure').hidden = !twin;
@@ -121,14 +137,26 @@ pg.addEventListener('reset', (e) => {
   plot.extent = twinPlot.extent = pg.view.extent;
   renderStatus(pg.statsNow());
 });
+const PHASE_BANNER = { d: 'slow motion: D update (G frozen)', g: 'slow motion: G update (D frozen)' };
 pg.addEventListener('view', (e) => {
   const v = e.detail;
   const scale = pg.engineConfig.loss === 'wganGp'; // a critic's values are unbounded
-  for (const [p, fake, grid] of [[plot, v.fake, v.grid], [twinPlot, v.twinFake, v.twinGrid]]) {
-    if (!fake) continue;
+  const arrows = arrowScale([v.arrows, v.twinArrows], v.extent);
+  const blank = brush.on && pg.engineConfig.dataset !== 'drawn'; // a fresh canvas being drawn on
+  for (const [p, fake, grid, field, manifold] of [
+    [plot, v.fake, v.grid, v.arrows, v.manifold],
+    [twinPlot, v.twinFake, v.twinGrid, v.twinArrows, v.twinManifold],
+  ]) {
+    if (!fake || (blank && p === plot)) continue;
     p.extent = v.extent;
     p.real = v.real;
     p.fake = fake;
+    p.arrows = field;
+    p.arrowScale = arrows;
+    p.manifold = manifold;
+    p.manifoldRes = v.manifoldRes;
+    p.zDim = v.zDim;
+    p.banner = v.phase ? PHASE_BANNER[v.phase] : '';
     p.setGrid(grid, GRID_RES, scale);
     p.draw();
   }
@@ -170,34 +198,104 @@ for (const radio of document.querySelectorAll('input[name=surface]')) {
   radio.addEventListener('change', () => { plot.surface = radio.value; plot.draw(); });
 }
 $('reset').addEventListener('click', () => {
+  if (brush.on && pg.engineConfig.dataset !== 'drawn') return; // nothing drawn yet
   const was = pg.playing;
   pg.pause();
   pg.reset().then(() => { showError(''); if (was) pg.play(); }, (e) => showError(e.message));
 });
+/** Applies `config` as a fresh run, resuming play if it was playing; a refusal is shown and
+ * the controls go back to the run in force. */
+function apply(config, { play = pg.playing } = {}) {
+  pg.pause();
+  return pg.configure(config).then(
+    () => { showError(''); if (play) pg.play(); },
+    (e) => { showError(e.message); fillControls(pg.config()); },
+  );
+}
 for (const f of FIELDS) {
   $(f).addEventListener('change', () => {
-    const was = pg.playing;
-    pg.pause();
-    pg.configure(readControls()).then(
-      () => { showError(''); if (was) pg.play(); },
-      (e) => { showError(e.message); fillControls(pg.config()); },
-    );
+    if (f === 'dataset' && $(f).value === 'drawn' && brush.points.length < 2) {
+      startDrawing();
+      return;
+    }
+    apply(readControls());
   });
 }
-for (const layer of ['heatmap', 'real', 'fake']) {
+
+// The brush: press and drag on the plane to draw a distribution (a point every BRUSH_SPACING
+// units); each finished stroke restarts the run on the whole drawing.
+const brush = { on: false, points: [], stroke: null };
+function setBrush(on) {
+  brush.on = on;
+  $('draw').textContent = on ? 'Stop drawing' : 'Draw data';
+  $('draw').setAttribute('aria-pressed', String(on));
+  $('plane').classList.toggle('drawing', on);
+  $('draw-hint').hidden = !on;
+}
+/** An empty canvas to draw on: the run pauses; training resumes on the first stroke. */
+function startDrawing() {
+  pg.pause();
+  brush.points = [];
+  setBrush(true);
+  $('dataset').value = 'drawn';
+  Object.assign(plot, { extent: DRAW_EXTENT, real: null, fake: null, grid: null, arrows: null, manifold: null, dStar: null, banner: '' });
+  plot.draw();
+}
+$('draw').addEventListener('click', () => {
+  if (brush.on) setBrush(false);
+  else if (pg.engineConfig.dataset === 'drawn') setBrush(true); // add strokes to this drawing
+  else startDrawing();
+});
+$('clear-drawing').addEventListener('click', startDrawing);
+const plane = $('plane');
+plane.addEventListener('pointerdown', (e) => {
+  if (!brush.on || e.button !== 0) return;
+  e.preventDefault();
+  plane.setPointerCapture(e.pointerId);
+  brush.stroke = [];
+  addBrushPoint(e);
+});
+plane.addEventListener('pointermove', (e) => {
+  if (brush.stroke) addBrushPoint(e);
+});
+function addBrushPoint(e) {
+  const [x, y] = plot.fromClient(e.clientX, e.clientY);
+  const q = (v) => Math.round(Math.max(-DRAW_EXTENT, Math.min(DRAW_EXTENT, v)) * 1000) / 1000;
+  const p = [q(x), q(y)];
+  const last = brush.stroke[brush.stroke.length - 1];
+  if (last && Math.hypot(p[0] - last[0], p[1] - last[1]) < BRUSH_SPACING) return;
+  if (brush.points.length + brush.stroke.length >= MAX_POINTS) {
+    showError(`a drawing holds at most ${MAX_POINTS} points: clear it to draw anew`);
+    return;
+  }
+  brush.stroke.push(p);
+  plot.stroke = [...brush.points, ...brush.stroke].flat();
+  plot.draw();
+}
+function endStroke() {
+  if (!brush.stroke) return;
+  brush.points.push(...brush.stroke);
+  brush.stroke = null;
+  plot.stroke = null;
+  if (brush.points.length < 2) {
+    showError('draw a little more: a drawing needs at least 2 points');
+    return;
+  }
+  apply({ ...readControls(), dataset: 'drawn', points: brush.points.slice() }, { play: true });
+}
+plane.addEventListener('pointerup', endStroke);
+plane.addEventListener('pointercancel', endStroke);
+
+for (const layer of ['heatmap', 'real', 'fake', 'manifold', 'arrows']) {
   $(`show-${layer}`).addEventListener('change', (e) => {
     for (const p of [plot, twinPlot]) { p.show[layer] = e.target.checked; p.draw(); }
   });
 }
 $('preset-strong-d').addEventListener('click', () => {
-  pg.pause();
-  pg.configure({ ...pg.config(), ...STRONG_D_PRESET }).then(
-    () => { showError(''); pg.play(); },
-    (e) => showError(e.message),
-  );
+  apply({ ...pg.config(), ...STRONG_D_PRESET }, { play: true });
 });
 
 pg.configure({}).then(
-  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d']) $(b).disabled = false; },
+  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d', 'draw', 'clear-drawing']) $(b).disabled = false; },
   (e) => { $('status').textContent = 'the engine could not start'; showError(e.message); },
 );

@@ -13,6 +13,22 @@ const FRAME_BUDGET_MS = 24;
 export const GRID_RES = 48;
 /** Points drawn per set. */
 export const VIEW_POINTS = 512;
+/** Latent grid lines of the generator's manifold (per axis). */
+export const MANIFOLD_RES = 21;
+/** How long slow motion holds each half of a round on screen (ms). */
+export const SLOW_MOTION_MS = 450;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The points of a generator field [x, y, u, v, ...] as [x, y, ...]. */
+function pointsOf(field) {
+  const out = new Float32Array(field.length / 2);
+  for (let i = 0, j = 0; i + 3 < field.length; i += 4, j += 2) {
+    out[j] = field[i];
+    out[j + 1] = field[i + 1];
+  }
+  return out;
+}
 
 /** Appends to a measurement log, keeping its newest 5,000 entries. */
 function keep(log, entry) {
@@ -50,8 +66,10 @@ export class Playground extends EventTarget {
     this.theoryLog = [];
     this.lastTheoryStep = -1;
     this.view = {
-      fake: null, real, grid: null, extent,
-      twinFake: null, twinGrid: null, dStar: null,
+      fake: null, arrows: null, manifold: null, real, grid: null, extent,
+      twinFake: null, twinArrows: null, twinManifold: null, twinGrid: null, dStar: null,
+      /** In slow motion, the half of the round just shown: 'd', 'g' or null. */
+      phase: null,
     };
   }
 
@@ -157,6 +175,8 @@ export class Playground extends EventTarget {
 
   /** One animation frame of training: a batch of rounds sized to the frame budget. */
   async frameWork() {
+    if (this.page.slowMotion) return this.slowRound();
+    this.view.phase = null;
     const n = this.stepsPerFrame;
     await this.trainRounds(n);
     if (!this.page.stepsPerFrame) {
@@ -167,6 +187,22 @@ export class Playground extends EventTarget {
     this.frame += 1;
     if (this.frame % VIEW_EVERY_FRAMES === 0) await this.refreshView();
     this.emit('frame', this.statsNow());
+  }
+
+  /**
+   * Slow motion: the D update, shown, then the G update, shown, each held SLOW_MOTION_MS (each
+   * half counts as a step, as Step D and Step G do). While D pretrains, rounds are D-only anyway.
+   */
+  async slowRound() {
+    const halves = this.last.step < this.engineConfig.dPretrain ? ['both'] : ['d', 'g'];
+    for (const phase of halves) {
+      if (!this.playing) return;
+      await this.trainRounds(1, phase);
+      this.view.phase = phase === 'g' ? 'g' : 'd';
+      await this.refreshView();
+      this.emit('frame', this.statsNow());
+      await sleep(SLOW_MOTION_MS);
+    }
   }
 
   /** Trains n rounds of `phase` ('both', 'd' or 'g') on the run and its twin, then probes and
@@ -217,15 +253,20 @@ export class Playground extends EventTarget {
     this.emit('probe', { main, twin });
   }
 
-  /** Reads generated points and the D grid (async) for the view, the twin's too. */
+  /**
+   * Reads (async) what the plane shows, for the run and its twin: the generated points with the
+   * generator's pull on each (-d cost_G / dx), D on the grid, and G's manifold.
+   */
   async refreshView() {
-    const [fake, grid, twinFake, twinGrid] = await Promise.all([
-      this.trainer.samples(VIEW_POINTS),
-      this.trainer.discriminatorGrid(GRID_RES),
-      this.twin ? this.twin.samples(VIEW_POINTS) : null,
-      this.twin ? this.twin.discriminatorGrid(GRID_RES) : null,
+    const read = (t) => (t ? [t.generatorField(VIEW_POINTS), t.discriminatorGrid(GRID_RES), t.manifold(MANIFOLD_RES)] : [null, null, null]);
+    const [arrows, grid, manifold, twinArrows, twinGrid, twinManifold] = await Promise.all([
+      ...read(this.trainer), ...read(this.twin),
     ]);
-    Object.assign(this.view, { fake, grid, twinFake, twinGrid });
+    Object.assign(this.view, {
+      fake: pointsOf(arrows), arrows, grid, manifold,
+      twinFake: twinArrows && pointsOf(twinArrows), twinArrows, twinGrid, twinManifold,
+      manifoldRes: MANIFOLD_RES, zDim: this.engineConfig.zDim,
+    });
     this.emit('view', this.view);
   }
 

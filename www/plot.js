@@ -1,7 +1,9 @@
-// The 2-D view: D(x) as a heatmap under the real and generated points.
+// The 2-D view, in layers: D(x) (or D*, or |D - D*|) as a heatmap, G's manifold (the latent
+// grid as G warps it), the real and generated points, the generator's pull on each fake as an
+// arrow, and the brush's stroke while the user draws.
 
 /** Colours shared with the legend in index.html. */
-export const COLORS = { real: '#0f8a6c', fake: '#c2410c' };
+export const COLORS = { real: '#0f8a6c', fake: '#c2410c', manifold: '#475569', arrow: '#111827', ink: '#1f2328' };
 
 // D = 1 (judged real) tints towards the real colour, D = 0 (judged fake) towards the fake one,
 // D = 1/2 (undecided, the equilibrium) is white.
@@ -28,6 +30,25 @@ export function diffColor(e) {
   return [Math.round(255 - 150 * t), Math.round(255 - 200 * t), Math.round(255 - 60 * t)];
 }
 
+/**
+ * The data units per unit of gradient that draw the 90th-percentile arrow of the given generator
+ * fields at a tenth of the plot's half-width: one scale for the run and its twin, so their
+ * arrows compare (a starving generator's arrows are visibly short). 0 if every arrow is zero.
+ * @param {(Float32Array|null)[]} fields [x, y, u, v, ...] each
+ * @param {number} extent
+ */
+export function arrowScale(fields, extent) {
+  const lens = [];
+  for (const f of fields) {
+    if (!f) continue;
+    for (let i = 0; i + 3 < f.length; i += 4) lens.push(Math.hypot(f[i + 2], f[i + 3]));
+  }
+  if (!lens.length) return 0;
+  lens.sort((a, b) => a - b);
+  const p90 = lens[Math.floor(0.9 * (lens.length - 1))];
+  return p90 > 0 && Number.isFinite(p90) ? (0.1 * extent) / p90 : 0;
+}
+
 export class PlanePlot {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
@@ -38,7 +59,18 @@ export class PlanePlot {
     this.gridRes = 0;
     this.real = null;
     this.fake = null;
-    this.show = { heatmap: true, real: true, fake: true };
+    this.show = { heatmap: true, real: true, fake: true, manifold: true, arrows: true };
+    /** G over the latent grid, flat [x, y, ...], `manifoldRes` per axis (one line for zDim 1). */
+    this.manifold = null;
+    this.manifoldRes = 0;
+    this.zDim = 2;
+    /** The generator field [x, y, u, v, ...] and the data units an arrow takes per unit of u. */
+    this.arrows = null;
+    this.arrowScale = 0;
+    /** Points of the drawing in progress (brush), flat [x, y, ...], or null. */
+    this.stroke = null;
+    /** A caption drawn over the plane's top-left corner (slow motion's "D update"), or ''. */
+    this.banner = '';
     /** Which surface the heatmap shows: 'd' (the learned D), 'dstar' (D*) or 'diff' (|D - D*|). */
     this.surface = 'd';
     this.dStar = null;
@@ -48,6 +80,14 @@ export class PlanePlot {
   toPx(x, y) {
     const { width, height } = this.canvas;
     return [((x + this.extent) / (2 * this.extent)) * width, ((this.extent - y) / (2 * this.extent)) * height];
+  }
+
+  /** Client (CSS pixel) coordinates of a pointer to world x/y. */
+  fromClient(clientX, clientY) {
+    const r = this.canvas.getBoundingClientRect();
+    const u = (clientX - r.left) / r.width;
+    const v = (clientY - r.top) / r.height;
+    return [(2 * u - 1) * this.extent, (1 - 2 * v) * this.extent];
   }
 
   /**
@@ -73,8 +113,82 @@ export class PlanePlot {
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     if (this.show.heatmap && this.grid) this.drawHeatmap();
     this.drawAxes();
+    if (this.show.manifold && this.manifold) this.drawManifold();
     if (this.show.real && this.real) this.drawPoints(this.real, COLORS.real, 2.2);
     if (this.show.fake && this.fake) this.drawPoints(this.fake, COLORS.fake, 2.2);
+    if (this.show.arrows && this.arrows && this.arrowScale > 0) this.drawArrows();
+    if (this.stroke) this.drawPoints(this.stroke, COLORS.ink, 2.6);
+    if (this.banner) this.drawBanner();
+  }
+
+  /** The latent grid's lines through G: rows and columns (or the one line for zDim 1). */
+  drawManifold() {
+    const { ctx } = this;
+    const m = this.manifold;
+    const res = this.manifoldRes;
+    const line = (idx) => {
+      ctx.beginPath();
+      idx.forEach((k, i) => {
+        const [x, y] = this.toPx(m[2 * k], m[2 * k + 1]);
+        if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+      });
+      ctx.stroke();
+    };
+    ctx.strokeStyle = COLORS.manifold;
+    ctx.globalAlpha = 0.55;
+    ctx.lineWidth = 1;
+    const seq = [...Array(res).keys()];
+    if (this.zDim === 1 || m.length < 2 * res * res) {
+      ctx.lineWidth = 1.5;
+      line(seq);
+    } else {
+      for (let r = 0; r < res; r++) line(seq.map((c) => r * res + c));
+      for (let c = 0; c < res; c++) line(seq.map((r) => r * res + c));
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  /** An arrow from each fake along -d cost_G / dx, `arrowScale` data units per unit. */
+  drawArrows() {
+    const { ctx } = this;
+    const a = this.arrows;
+    const cap = 0.3 * this.extent;
+    ctx.strokeStyle = COLORS.arrow;
+    ctx.globalAlpha = 0.8;
+    ctx.lineWidth = 1.2;
+    ctx.beginPath();
+    for (let i = 0; i + 3 < a.length; i += 4) {
+      let u = a[i + 2] * this.arrowScale;
+      let v = a[i + 3] * this.arrowScale;
+      const len = Math.hypot(u, v);
+      if (!(len > 0)) continue;
+      if (len > cap) { u *= cap / len; v *= cap / len; }
+      const [x0, y0] = this.toPx(a[i], a[i + 1]);
+      const [x1, y1] = this.toPx(a[i] + u, a[i + 1] + v);
+      const px = Math.hypot(x1 - x0, y1 - y0);
+      if (px < 1) continue;
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(x1, y1);
+      // The head: two short strokes back from the tip.
+      const h = Math.min(5, 0.4 * px);
+      const ang = Math.atan2(y1 - y0, x1 - x0);
+      for (const s of [-0.45, 0.45]) {
+        ctx.moveTo(x1, y1);
+        ctx.lineTo(x1 - h * Math.cos(ang + s), y1 - h * Math.sin(ang + s));
+      }
+    }
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+
+  drawBanner() {
+    const { ctx } = this;
+    ctx.font = '600 15px system-ui, sans-serif';
+    const w = ctx.measureText(this.banner).width + 16;
+    ctx.fillStyle = 'rgba(31, 35, 40, 0.82)';
+    ctx.fillRect(8, 8, w, 26);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(this.banner, 16, 26);
   }
 
   drawHeatmap() {
@@ -114,6 +228,7 @@ export class PlanePlot {
   }
 
   drawPoints(pts, color, r) {
+    if (!pts) return;
     const { ctx } = this;
     ctx.fillStyle = color;
     ctx.globalAlpha = 0.75;

@@ -2,7 +2,7 @@
 // changes a run goes through here, so that a later URL hash (and embeds) can serialise it.
 
 /** Page-level keys that are not part of the engine's config. */
-export const PAGE_KEYS = ['backend', 'stepsPerFrame', 'compare', 'probeEvery', 'theoryEvery'];
+export const PAGE_KEYS = ['backend', 'stepsPerFrame', 'compare', 'probeEvery', 'theoryEvery', 'slowMotion'];
 
 /**
  * Generator losses a twin run may use: the ones whose discriminator is the same cross-entropy
@@ -17,7 +17,9 @@ export const COMPARABLE = ['minimax', 'nonSaturating', 'maxLikelihood'];
 export const BACKENDS = ['auto', 'cpu', 'flex', 'webgpu'];
 
 /** The page's defaults for its own keys. */
-export const PAGE_DEFAULTS = { backend: 'auto', stepsPerFrame: 0, compare: 'off', probeEvery: 25, theoryEvery: 100 };
+export const PAGE_DEFAULTS = {
+  backend: 'auto', stepsPerFrame: 0, compare: 'off', probeEvery: 25, theoryEvery: 100, slowMotion: false,
+};
 
 /**
  * The loss lab's preset: D trained alone for 500 steps, then minimax and non-saturating twins.
@@ -63,6 +65,9 @@ export function splitConfig(config) {
     if (!Number.isInteger(s) || s < 0 || s > 100000) {
       throw new Error('invalid config: theoryEvery must be an integer from 0 (no readouts) to 100000');
     }
+  }
+  if ('slowMotion' in page && typeof page.slowMotion !== 'boolean') {
+    throw new Error(`invalid config: slowMotion must be true or false, not ${JSON.stringify(page.slowMotion)}`);
   }
   if ('compare' in page && page.compare !== 'off') {
     if (!COMPARABLE.includes(page.compare)) {

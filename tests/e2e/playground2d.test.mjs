@@ -47,7 +47,7 @@ test('theory readouts: modes, V(G, D*) and the JSD fall as the ring is learned',
   assert.notEqual(pics.d, pics.dstar);
   assert.notEqual(pics.dstar, pics.diff);
   // Every layer toggles.
-  for (const layer of ['heatmap', 'real', 'fake']) {
+  for (const layer of ['heatmap', 'real', 'fake', 'arrows', 'manifold']) {
     const on = (await planePixels(page)).join(',');
     await page.uncheck(`#show-${layer}`);
     assert.notEqual((await planePixels(page)).join(','), on, `${layer} toggles`);
@@ -76,6 +76,102 @@ test('Step D trains the discriminator alone, Step G the generator alone', async 
   assert.deepEqual(g2, g1, 'D did not');
   const err = await page.evaluate(() => window.playground.stepPhase(1, 'x').then(() => 'ok', (e) => e.message));
   assert.match(err, /phase must be "d" or "g"/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** Mean distance from each generated point to the nearest drawn point. */
+function meanDistance(fakes, points) {
+  let sum = 0;
+  for (let i = 0; i < fakes.length; i += 2) {
+    let best = Infinity;
+    for (const [x, y] of points) best = Math.min(best, Math.hypot(fakes[i] - x, fakes[i + 1] - y));
+    sum += best;
+  }
+  return sum / (fakes.length / 2);
+}
+
+test('the brush: a distribution drawn with the pointer is trained on, and the fakes move to it', async () => {
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ theoryEvery: 0, probeEvery: 0 }));
+  await page.click('#draw');
+  assert.equal(await page.getAttribute('#draw', 'aria-pressed'), 'true');
+  assert.equal(await page.inputValue('#dataset'), 'drawn');
+  // Two strokes with the mouse (real pointerdown / pointermove / pointerup events): an arc in
+  // the upper left and a bar in the lower right of the plane.
+  const box = await page.locator('#plane').boundingBox();
+  const at = (x, y) => [box.x + ((x + 2.5) / 5) * box.width, box.y + ((2.5 - y) / 5) * box.height];
+  await page.mouse.move(...at(-1.8, 0.8));
+  await page.mouse.down();
+  for (let i = 0; i <= 30; i++) {
+    const a = Math.PI * i / 30;
+    await page.mouse.move(...at(-1 + 0.8 * Math.cos(a + Math.PI), 0.8 + 0.8 * Math.sin(a)));
+  }
+  await page.mouse.up();
+  await page.waitForFunction(() => window.playground.engineConfig.dataset === 'drawn');
+  const first = await page.evaluate(() => window.playground.config().points.length);
+  await page.mouse.move(...at(0.5, -1.5));
+  await page.mouse.down();
+  for (let i = 0; i <= 20; i++) await page.mouse.move(...at(0.5 + 0.07 * i, -1.5));
+  await page.mouse.up();
+  await page.waitForFunction((n) => window.playground.engineConfig.points.length > n, first);
+  await page.evaluate(() => window.playground.pause());
+  const points = await page.evaluate(() => window.playground.config().points);
+  assert.ok(first >= 20 && points.length >= first + 15, `${first} then ${points.length} points`);
+  // The points are where the pointer went, in data coordinates (the arc and the bar).
+  assert.ok(points.slice(0, first).every(([x, y]) => x < -0.1 && y > 0.7), JSON.stringify(points.slice(0, first)));
+  assert.ok(points.slice(first).every(([x, y]) => x > 0.4 && Math.abs(y + 1.5) < 0.05));
+  const real = await page.evaluate(() => Array.from(window.playground.view.real));
+  assert.ok(meanDistance(real, points) < 0.1, 'the real samples are the drawing');
+  const fakes = () => page.evaluate(async () => Array.from(await window.playground.samples(500)));
+  await page.evaluate(() => window.playground.reset());
+  const before = meanDistance(await fakes(), points);
+  await page.evaluate(() => window.playground.step(2000));
+  const afterwards = meanDistance(await fakes(), points);
+  assert.ok(afterwards < before / 3 && afterwards < 0.25, `mean distance to the drawing ${before} -> ${afterwards}`);
+  await page.screenshot({ path: 'test-results/brush.png', clip: await page.locator('#plane').boundingBox() });
+  // A lone point is not a distribution: refused with the engine's message, the run kept.
+  const err = await page.evaluate(() => window.playground.configure({ dataset: 'drawn', points: [[0, 0]] }).then(() => 'ok', (e) => e.message));
+  assert.match(err, /needs at least 2 points to learn from, and has 1/);
+  assert.equal((await page.evaluate(() => window.playground.stats())).step, 2000);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('slow motion shows the D update, then the G update, one at a time', async () => {
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ slowMotion: true, theoryEvery: 0 }));
+  assert.equal(await page.isChecked('#slowMotion'), true);
+  const seen = await page.evaluate(() => new Promise((resolve) => {
+    const pg = window.playground;
+    const log = [];
+    pg.addEventListener('frame', (e) => {
+      log.push({ phase: pg.view.phase, step: e.detail.step, banner: pg.view.phase ? document.getElementById('plane').getContext('2d').getImageData(12, 12, 1, 1).data[0] : null });
+      if (log.length === 4) { pg.pause(); resolve(log); }
+    });
+    pg.play();
+  }));
+  assert.deepEqual(seen.map((f) => f.phase), ['d', 'g', 'd', 'g']);
+  assert.deepEqual(seen.map((f) => f.step), [1, 2, 3, 4]);
+  await page.screenshot({ path: 'test-results/slow-motion.png', clip: await page.locator('#plane').boundingBox() });
+  const err = await page.evaluate(() => window.playground.configure({ slowMotion: 'yes' }).then(() => 'ok', (e) => e.message));
+  assert.match(err, /slowMotion must be true or false/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the arrows: after a strong D start, the minimax twin pulls its fakes a sliver as hard as the non-saturating twin', async () => {
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({
+    loss: 'minimax', compare: 'nonSaturating', dPretrain: 500, genOptimizer: 'sgd', lrG: 0.05, theoryEvery: 0, probeEvery: 0,
+  }));
+  await page.evaluate(() => window.playground.step(500));
+  const mean = (f) => { let s = 0; for (let i = 0; i < f.length; i += 4) s += Math.hypot(f[i + 2], f[i + 3]); return s / (f.length / 4); };
+  const [mm, ns] = await page.evaluate(() => [Array.from(window.playground.view.arrows), Array.from(window.playground.view.twinArrows)]);
+  assert.equal(mm.length, 4 * 512);
+  const ratio = mean(ns) / mean(mm);
+  assert.ok(ratio > 10, `non-saturating / minimax arrow length ${ratio}`);
+  await page.screenshot({ path: 'test-results/arrows-twins.png', fullPage: false });
   assert.deepEqual(problems, []);
   await page.close();
 });
