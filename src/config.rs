@@ -89,6 +89,9 @@ pub struct GanConfig {
     /// Weight of WGAN-GP's gradient penalty (lambda; 10 in Gulrajani et al.). Unused by the
     /// other losses.
     pub gp_weight: f64,
+    /// Weight gamma of the R1 penalty on real samples, gamma / 2 * E||grad_x D(x)||^2
+    /// (Mescheder et al., 2018), added to D's cost for every loss but WGAN-GP; 0 = off.
+    pub r1_weight: f64,
     /// Rounds at the start in which the discriminator trains alone (one D update each, the
     /// generator frozen): the "strong discriminator start". They count as steps.
     pub d_pretrain: usize,
@@ -124,6 +127,7 @@ impl Default for GanConfig {
             k: 1,
             g_steps: 1,
             gp_weight: 10.0,
+            r1_weight: 0.0,
             d_pretrain: 0,
             // Seed 2 covers all 8 modes of the ring within ~3,000 steps with these settings;
             // on some other seeds the reference GAN drops a mode (see BENCHMARKS.md).
@@ -193,6 +197,7 @@ impl GanConfig {
         check_usize("gSteps", self.g_steps, 1, 100, "1 to 100")?;
         check_usize("dPretrain", self.d_pretrain, 0, 100_000, "0 to 100000")?;
         check_f64("gpWeight", self.gp_weight, 0.0, 1000.0, "0 to 1000")?;
+        check_f64("r1Weight", self.r1_weight, 0.0, 1000.0, "0 to 1000")?;
         check_f64("lrG", self.lr_g, 1e-7, 1.0, "1e-7 to 1")?;
         check_f64("lrD", self.lr_d, 1e-7, 1.0, "1e-7 to 1")?;
         check_f64("beta1", self.beta1, 0.0, 0.9999, "0 to 0.9999")?;

@@ -147,6 +147,17 @@ impl Mlp {
         norm.sub_scalar(1.0).square().mean()
     }
 
+    /// The R1 penalty (Mescheder et al., 2018): mean over `x` (real samples) of
+    /// ||d D / d x||_2^2 / 2, differentiable with respect to D's weights. A zero-centred penalty:
+    /// D is pushed to be flat on the data, which lets the game settle there.
+    pub fn r1_penalty(&self, x: Tensor<2>) -> Tensor<1> {
+        self.input_gradient(x)
+            .square()
+            .sum_dim(1)
+            .mean()
+            .mul_scalar(0.5)
+    }
+
     /// The squared L2 norm of this network's parameter gradient in `grads`, `[1]` (zero where a
     /// parameter took no part).
     pub fn grad_sq_norm(&self, grads: &Gradients) -> Tensor<1> {

@@ -223,6 +223,9 @@ impl Trainer {
             let x_hat = real * eps.clone() + fake * eps.neg().add_scalar(1.0);
             let gp = self.discriminator.gradient_penalty(x_hat);
             cost = cost + gp.mul_scalar(self.config.gp_weight);
+        } else if self.config.r1_weight > 0.0 {
+            let r1 = self.discriminator.r1_penalty(pair.narrow(0, 0, b));
+            cost = cost + r1.mul_scalar(self.config.r1_weight);
         }
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self

@@ -79,7 +79,7 @@ fn tiny_critic(dev: &Device) -> Mlp {
 }
 
 #[test]
-fn gradient_penalty_matches_a_hand_computed_value() {
+fn gradient_penalties_match_hand_computed_values() {
     let dev = device();
     let d = tiny_critic(&dev);
     // x = (1, 1): pre-activations (3, -0.5), only unit 1 open: dD/dx = W1 (3, 0)^T = (3, 6).
@@ -91,8 +91,11 @@ fn gradient_penalty_matches_a_hand_computed_value() {
         assert!((a - b).abs() < 1e-5, "{g:?}");
     }
     let want = ((45f64.sqrt() - 1.0).powi(2) + (50f64.sqrt() - 1.0).powi(2)) / 2.0;
-    let got = read(d.gradient_penalty(x))[0] as f64;
+    let got = read(d.gradient_penalty(x.clone()))[0] as f64;
     assert!((got - want).abs() < 1e-4, "{got} vs {want}");
+    // R1 = mean ||dD/dx||^2 / 2 = (45 + 50) / 2 / 2.
+    let r1 = read(d.r1_penalty(x))[0] as f64;
+    assert!((r1 - 23.75).abs() < 1e-4, "R1 {r1}");
 }
 
 #[test]

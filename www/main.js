@@ -2,12 +2,14 @@
 // Exposes the controller as window.playground, the documented JS API.
 
 import { LossChart } from './chart.js';
+import { loadBuild } from './engine.js';
+import { decodeHash, encodeHash } from './link.js';
 import { LOSSES, renderFormula } from './losses.js';
 import { PlanePlot, arrowScale } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
 import { ProbeChart } from './probe.js';
 import { SeriesChart } from './series.js';
-import { STRONG_D_PRESET } from './state.js';
+import { PAGE_DEFAULTS, STRONG_D_PRESET } from './state.js';
 import { TheoryPlot } from './theory.js';
 
 const $ = (id) => document.getElementById(id);
@@ -295,7 +297,69 @@ $('preset-strong-d').addEventListener('click', () => {
   apply({ ...pg.config(), ...STRONG_D_PRESET }, { play: true });
 });
 
-pg.configure({}).then(
+// Link state: the run's settings are mirrored into the URL hash after every (re)configure, and
+// a hash (on load, or edited by hand) configures the run; what cannot be used is said, not thrown.
+const linkView = { hide: [], hideText: false };
+function showNotices(list) {
+  const box = $('notice');
+  box.replaceChildren(...list.map((n) => Object.assign(document.createElement('div'), { textContent: n })));
+  box.hidden = list.length === 0;
+}
+/** Hides the controls named by `<name>_hide=true` and, with hideText, the prose. */
+function applyHides(view) {
+  for (const name of view.hide) {
+    const el = document.getElementById(name);
+    if (!el) continue;
+    const box = el.closest('label') || el;
+    box.hidden = true;
+  }
+  for (const el of document.querySelectorAll('.lede, .hint, figcaption, footer')) {
+    if (view.hideText) el.dataset.hiddenText = '1';
+    el.hidden = view.hideText && el.dataset.hiddenText === '1';
+  }
+}
+async function fromHash() {
+  let link = { config: {}, hide: [], hideText: false, notices: [] };
+  try {
+    const mod = await loadBuild('cpu');
+    defaults = { ...mod.defaultConfig(), ...PAGE_DEFAULTS };
+    link = decodeHash(location.hash, defaults, (c) => mod.validateConfig(c));
+  } catch (e) {
+    link.notices.push(`the link's settings could not be read (${e.message})`);
+  }
+  Object.assign(linkView, { hide: link.hide, hideText: link.hideText });
+  applyHides(linkView);
+  pg.pause();
+  try {
+    await pg.configure(link.config);
+  } catch (e) {
+    link.notices.push(`the link's settings were not used: ${e.message}`);
+    await pg.configure({});
+  }
+  showNotices(link.notices);
+}
+/** The settings that differ from the defaults, as element attributes (kebab-case). */
+function elementSnippet(config, base) {
+  const kebab = (k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const attrs = Object.entries(config)
+    .filter(([k, v]) => k !== 'points' && v !== null && defaults[k] !== v)
+    .map(([k, v]) => ` ${kebab(k)}="${esc(v)}"`);
+  if (config.points) attrs.push(` points="${esc(JSON.stringify(config.points))}"`);
+  return `<script type="module" src="${base}www/embed.js"></script>\n<gan-playground${attrs.join('')}></gan-playground>`;
+}
+let defaults = {};
+pg.addEventListener('reset', (e) => {
+  const hash = encodeHash(e.detail, linkView);
+  history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+  const base = new URL('.', location.href).href;
+  $('share-link').value = location.href;
+  $('share-iframe').value = `<iframe src="${location.href.replace(/"/g, '%22')}" title="GAN Playground" style="width: 100%; height: 900px; border: 0"></iframe>`;
+  $('share-element').value = elementSnippet(e.detail, base);
+});
+window.addEventListener('hashchange', () => { fromHash().catch((e) => showError(e.message)); });
+
+fromHash().then(
   () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d', 'draw', 'clear-drawing']) $(b).disabled = false; },
   (e) => { $('status').textContent = 'the engine could not start'; showError(e.message); },
 );

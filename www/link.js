@@ -1,0 +1,146 @@
+// Link state: every setting of a run, the seed included, in the URL hash as `#key=value&...`,
+// so that a link reproduces the run. Reading a hash never throws: what cannot be used is left
+// out and said in a notice; the rest is applied.
+//
+// Besides the config keys (the engine's and the page's), a hash may hold `<name>_hide=true`
+// (hide the control or button with that id) and `hideText=true` (hide the prose), for embeds.
+
+import { PAGE_KEYS, splitConfig } from './state.js';
+
+/** Longest hash read, in characters (a drawing of 2,000 points takes ~30,000). */
+export const MAX_HASH = 60000;
+
+/** A value for a notice: quoted, shortened, never markup (notices are set as text anyway). */
+function shown(v) {
+  const s = String(v);
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+/** `[[x, y], ...]` as `x,y;x,y`. */
+function encodePoints(points) {
+  return points.map((p) => `${p[0]},${p[1]}`).join(';');
+}
+
+/** `x,y;x,y` back to `[[x, y], ...]`, or null if any pair is not two finite numbers. */
+function decodePoints(text) {
+  if (!text) return [];
+  const out = [];
+  for (const pair of text.split(';')) {
+    const xy = pair.split(',');
+    if (xy.length !== 2) return null;
+    const [x, y] = xy.map(Number);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+    out.push([x, y]);
+  }
+  return out;
+}
+
+/**
+ * The hash for `config` (every key, so that the link does not depend on this version's defaults).
+ * @param {object} config
+ * @param {{hide?: Iterable<string>, hideText?: boolean}} [view]
+ */
+export function encodeHash(config, view = {}) {
+  const parts = [];
+  for (const [k, v] of Object.entries(config)) {
+    if (v === undefined) continue;
+    const text = k === 'points' ? encodePoints(v) : v === null ? 'null' : String(v);
+    parts.push(`${k}=${encodeURIComponent(text)}`);
+  }
+  for (const name of view.hide || []) parts.push(`${name}_hide=true`);
+  if (view.hideText) parts.push('hideText=true');
+  return `#${parts.join('&')}`;
+}
+
+/** A hash value as the type its default has. Returns {ok, value} or {ok: false, why}. */
+function typed(key, text, defaults) {
+  const d = key in defaults ? defaults[key] : undefined;
+  if (key === 'points') {
+    const p = decodePoints(text);
+    return p ? { ok: true, value: p } : { ok: false, why: 'points must be x,y pairs separated by ;' };
+  }
+  if (typeof d === 'boolean') {
+    if (text === 'true' || text === 'false') return { ok: true, value: text === 'true' };
+    return { ok: false, why: `${key} must be true or false` };
+  }
+  if (typeof d === 'number' || d === null) {
+    if (d === null && text === 'null') return { ok: true, value: null };
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n)) return { ok: false, why: `${key} must be a number` };
+    return { ok: true, value: n };
+  }
+  return { ok: true, value: text };
+}
+
+/**
+ * Reads a URL hash.
+ * @param {string} hash location.hash (with or without the '#')
+ * @param {object} defaults the full default config, engine and page keys
+ * @param {(config: object) => void} validate throws an Error with a message for a bad engine config
+ * @returns {{config: object, hide: string[], hideText: boolean, notices: string[]}}
+ */
+export function decodeHash(hash, defaults, validate) {
+  const out = { config: {}, hide: [], hideText: false, notices: [] };
+  let text = String(hash || '').replace(/^#/, '');
+  if (!text) return out;
+  if (text.length > MAX_HASH) {
+    out.notices.push(`the link's settings are too long (${text.length} characters, at most ${MAX_HASH}): ignored`);
+    return out;
+  }
+  const known = new Set([...Object.keys(defaults), ...PAGE_KEYS, 'points']);
+  const raw = {};
+  const texts = {};
+  for (const part of text.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    let key, value;
+    try {
+      key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+      value = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1));
+    } catch {
+      out.notices.push(`ignored ${shown(part)}: not valid URL encoding`);
+      continue;
+    }
+    if (key.endsWith('_hide')) {
+      if (value === 'true') out.hide.push(key.slice(0, -5));
+      continue;
+    }
+    if (key === 'hideText') {
+      out.hideText = value === 'true';
+      continue;
+    }
+    if (!known.has(key)) {
+      out.notices.push(`ignored unknown setting ${shown(key)}`);
+      continue;
+    }
+    const t = typed(key, value, defaults);
+    if (!t.ok) {
+      out.notices.push(`ignored ${key} = ${shown(value)}: ${t.why}`);
+      continue;
+    }
+    raw[key] = t.value;
+    texts[key] = value;
+  }
+  // Each setting on its own (a drawing with its dataset), so one bad value costs only itself.
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'points') continue;
+    const one = { [key]: value };
+    if (key === 'dataset' && value === 'drawn') one.points = raw.points || [];
+    try {
+      if (PAGE_KEYS.includes(key)) splitConfig(one);
+      else validate(one);
+      Object.assign(out.config, one);
+    } catch (e) {
+      out.notices.push(`ignored ${key} = ${shown(texts[key])}: ${e.message.replace(/^invalid config: /, '')}`);
+    }
+  }
+  // Settings that are fine alone but not together (a twin of a non-cross-entropy loss).
+  try {
+    const { engine } = splitConfig(out.config);
+    validate(engine);
+  } catch (e) {
+    out.notices.push(`ignored the link's settings: ${e.message.replace(/^invalid config: /, '')}`);
+    out.config = {};
+  }
+  return out;
+}
