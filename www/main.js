@@ -103,7 +103,7 @@ function renderStatus(s) {
     ? `${fmt(s.msPerStep, 2)} ms/step, ${Math.round(1000 / s.msPerStep)} steps/s`
     : 'not timed yet';
   $('status').textContent =
-    `backend: ${s.backend} (${s.backendReason}) · step ${s.step} · ${speed} · ` +
+    `backend: ${s.backend} (${s.backendReason}), ${s.engineThread === 'worker' ? 'in a worker' : `on the ${s.engineThread}`} · step ${s.step} · ${speed} · ` +
     `loss D ${fmt(s.lossD)} · loss G ${fmt(s.lossG)}` +
     (s.gradNormMinimax !== null ? ` · ‖∇G‖ minimax ${s.gradNormMinimax.toExponential(2)}, non-sat. ${s.gradNormNonSaturating.toExponential(2)}` : '');
 }
@@ -133,7 +133,7 @@ pg.addEventListener('reset', (e) => {
   bestModes = 0;
   renderModes(null);
   plot.dStar = null;
-  theory.curves = pg.mod.theoryCurves(200);
+  theory.curves = pg.curves;
   theory.batch = null;
   theory.draw();
   plot.extent = twinPlot.extent = pg.view.extent;

@@ -1,8 +1,9 @@
 // The controller: owns the run (engine handle, backend, pacing) and the documented JS API.
-// It never reads tensors synchronously: every read is an awaited promise from the engine, and
-// samples and the D grid are read only every few frames, when the view needs them.
+// The engine trains in a worker (www/worker.js): every call on a run is an awaited message, so
+// the page's thread only draws. Nothing is read back synchronously; samples and the D grid are
+// read only every few frames, when the view needs them.
 
-import { chooseBackend, loadBuild } from './engine.js';
+import { EngineClient, RemoteRun } from './remote.js';
 import { PAGE_DEFAULTS, splitConfig } from './state.js';
 
 /** How often (in animation frames) the view reads generated points and the D grid. */
@@ -42,8 +43,11 @@ export class Playground extends EventTarget {
     this.engineConfig = {};
     this.page = { ...PAGE_DEFAULTS };
     this.trainer = null;
-    this.mod = null;
-    this.backendInfo = { backend: 'none', reason: 'not started' };
+    /** Where the engine runs: a worker (www/worker.js), or this thread if none can start. */
+    this.client = new EngineClient();
+    /** The theory panel's curves (cost and d cost / d logit over D), fetched once. */
+    this.curves = null;
+    this.backendInfo = { backend: 'none', reason: 'not started', where: 'worker' };
     this.playing = false;
     this.busy = Promise.resolve();
     this.frame = 0;
@@ -94,39 +98,23 @@ export class Playground extends EventTarget {
     return this.exclusive(async () => {
       const { engine, page } = splitConfig(config);
       const nextPage = { ...PAGE_DEFAULTS, ...page };
-      const choice = await chooseBackend(nextPage.backend);
-      let mod;
-      let info = choice;
-      try {
-        mod = await loadBuild(choice.build);
-      } catch (e) {
-        if (choice.build === 'cpu') throw e;
-        mod = await loadBuild('cpu');
-        info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
-      }
-      const full = mod.validateConfig(engine); // throws with the bad key's name
-      let trainer;
-      try {
-        trainer = await mod.GanTrainer.create(full, info.backend);
-      } catch (e) {
-        if (info.backend !== 'webgpu') throw e;
-        mod = await loadBuild('cpu');
-        info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
-        trainer = await mod.GanTrainer.create(full, 'cpu');
-      }
-      const twin = nextPage.compare !== 'off'
-        ? await mod.GanTrainer.create({ ...full, loss: nextPage.compare }, info.backend)
-        : null;
+      const made = await this.client.request('create', {
+        engine,
+        wanted: nextPage.backend,
+        twinLoss: nextPage.compare !== 'off' ? nextPage.compare : null,
+        viewPoints: VIEW_POINTS,
+      });
+      if (!this.curves) this.curves = await this.client.request('theoryCurves', { n: 200 });
       if (this.trainer) this.trainer.free();
       if (this.twin) this.twin.free();
-      this.twin = twin;
-      this.mod = mod;
+      const trainer = new RemoteRun(this.client, made.handle, made);
+      this.twin = made.twinHandle ? new RemoteRun(this.client, made.twinHandle, made) : null;
       this.trainer = trainer;
-      this.engineConfig = full;
+      this.engineConfig = made.full;
       this.page = nextPage;
-      this.backendInfo = { backend: trainer.backend(), reason: info.reason };
+      this.backendInfo = { backend: made.backend, reason: made.reason, where: this.client.where };
       this.stepsPerFrame = nextPage.stepsPerFrame || 1;
-      this.clearRun(trainer.realSamples(VIEW_POINTS), trainer.extent());
+      this.clearRun(made.real, made.extent);
       await this.probeIfDue();
       await this.theoryIfDue();
       await this.refreshView();
@@ -341,6 +329,7 @@ export class Playground extends EventTarget {
       } : null,
       backend: this.backendInfo.backend,
       backendReason: this.backendInfo.reason,
+      engineThread: this.backendInfo.where,
       msPerStep: this.msPerStep,
       lossD: this.last.lossD,
       lossG: this.last.lossG,

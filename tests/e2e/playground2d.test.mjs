@@ -99,7 +99,7 @@ test('the brush: a distribution drawn with the pointer is trained on, and the fa
   assert.equal(await page.inputValue('#dataset'), 'drawn');
   // Two strokes with the mouse (real pointerdown / pointermove / pointerup events): an arc in
   // the upper left and a bar in the lower right of the plane.
-  const box = await page.locator('#plane').boundingBox();
+  let box = await page.locator('#plane').boundingBox();
   const at = (x, y) => [box.x + ((x + 2.5) / 5) * box.width, box.y + ((2.5 - y) / 5) * box.height];
   await page.mouse.move(...at(-1.8, 0.8));
   await page.mouse.down();
@@ -110,6 +110,7 @@ test('the brush: a distribution drawn with the pointer is trained on, and the fa
   await page.mouse.up();
   await page.waitForFunction(() => window.playground.engineConfig.dataset === 'drawn');
   const first = await page.evaluate(() => window.playground.config().points.length);
+  box = await page.locator('#plane').boundingBox(); // the status line above may have grown
   await page.mouse.move(...at(0.5, -1.5));
   await page.mouse.down();
   for (let i = 0; i <= 20; i++) await page.mouse.move(...at(0.5 + 0.07 * i, -1.5));
@@ -120,7 +121,7 @@ test('the brush: a distribution drawn with the pointer is trained on, and the fa
   assert.ok(first >= 20 && points.length >= first + 15, `${first} then ${points.length} points`);
   // The points are where the pointer went, in data coordinates (the arc and the bar).
   assert.ok(points.slice(0, first).every(([x, y]) => x < -0.1 && y > 0.7), JSON.stringify(points.slice(0, first)));
-  assert.ok(points.slice(first).every(([x, y]) => x > 0.4 && Math.abs(y + 1.5) < 0.05));
+  assert.ok(points.slice(first).every(([x, y]) => x > 0.4 && Math.abs(y + 1.5) < 0.05), JSON.stringify(points.slice(first)));
   const real = await page.evaluate(() => Array.from(window.playground.view.real));
   assert.ok(meanDistance(real, points) < 0.1, 'the real samples are the drawing');
   const fakes = () => page.evaluate(async () => Array.from(await window.playground.samples(500)));

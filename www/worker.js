@@ -1,0 +1,15 @@
+// The training worker: the engine runs here, off the page's main thread, so that the page stays
+// responsive while it trains. Messages: {id, op, args} in, {id, ok, value | message} out.
+
+import { OPS } from './host.js';
+
+self.onmessage = async (e) => {
+  const { id, op, args } = e.data;
+  try {
+    if (!(op in OPS)) throw new Error(`unknown operation ${op}`);
+    const value = await OPS[op](args);
+    self.postMessage({ id, ok: true, value });
+  } catch (err) {
+    self.postMessage({ id, ok: false, message: err instanceof Error ? err.message : String(err) });
+  }
+};
