@@ -4,7 +4,7 @@
 //! U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases alike), so that one seed gives the
 //! same network on every backend.
 
-use burn::module::{Module, Param};
+use burn::module::{Module, Param, ParamId};
 use burn::nn::Linear;
 use burn::tensor::{Device, Gradients, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,15 @@ fn linear(d_in: usize, d_out: usize, rng: &mut Rng, device: &Device) -> Linear {
             device,
         ))),
     }
+}
+
+/// A parameter holding `t`, with the given id or a fresh one.
+fn param<const D: usize>(t: Tensor<D>, id: Option<u64>) -> Param<Tensor<D>> {
+    let mut p = Param::from_tensor(t);
+    if let Some(id) = id {
+        p.id = ParamId::from(id);
+    }
+    p
 }
 
 impl Mlp {
@@ -186,8 +195,42 @@ impl Mlp {
         Tensor::cat(parts, 0)
     }
 
+    /// The ids of the parameters, in the order of `flat_params` (weight, then bias, per layer):
+    /// an optimiser's state is keyed by them.
+    pub fn param_ids(&self) -> Vec<u64> {
+        let mut ids = Vec::new();
+        for layer in &self.layers {
+            ids.push(layer.weight.id.val());
+            if let Some(b) = &layer.bias {
+                ids.push(b.id.val());
+            }
+        }
+        ids
+    }
+
     /// The same network with its parameters taken from `flat` (the layout of `flat_params`).
     pub fn with_flat_params(&self, flat: &[f32]) -> Result<Self, String> {
+        self.with_flat_params_and_ids(flat, None)
+    }
+
+    /// As `with_flat_params`, the parameters also taking the given ids (`param_ids`' order), so
+    /// that a saved optimiser state finds them again.
+    pub fn with_flat_params_and_ids(
+        &self,
+        flat: &[f32],
+        ids: Option<&[u64]>,
+    ) -> Result<Self, String> {
+        let n_ids = self.layers.len() * 2 - self.layers.iter().filter(|l| l.bias.is_none()).count();
+        if let Some(ids) = ids
+            && ids.len() != n_ids
+        {
+            return Err(format!("expected {n_ids} parameter ids, got {}", ids.len()));
+        }
+        let mut next_id = 0;
+        let mut id = || {
+            next_id += 1;
+            ids.map(|ids| ids[next_id - 1])
+        };
         if flat.len() != self.parameter_count() {
             return Err(format!(
                 "expected {} parameters, got {}",
@@ -207,18 +250,17 @@ impl Mlp {
                 let w = layer.weight.val();
                 let device = w.device();
                 let [d_in, d_out] = w.dims();
-                Linear {
-                    weight: Param::from_tensor(Tensor::from_data(
-                        TensorData::new(take(d_in * d_out), [d_in, d_out]),
-                        &device,
-                    )),
-                    bias: layer.bias.as_ref().map(|_| {
-                        Param::from_tensor(Tensor::from_data(
-                            TensorData::new(take(d_out), [d_out]),
-                            &device,
-                        ))
-                    }),
-                }
+                let weight = param(
+                    Tensor::from_data(TensorData::new(take(d_in * d_out), [d_in, d_out]), &device),
+                    id(),
+                );
+                let bias = layer.bias.as_ref().map(|_| {
+                    param(
+                        Tensor::from_data(TensorData::new(take(d_out), [d_out]), &device),
+                        id(),
+                    )
+                });
+                Linear { weight, bias }
             })
             .collect();
         Ok(Self {

@@ -31,6 +31,16 @@ impl Rng {
         }
     }
 
+    /// The whole state (for saving a run): the four words and the pending Gaussian draw.
+    pub fn state(&self) -> ([u64; 4], Option<f64>) {
+        (self.s, self.spare)
+    }
+
+    /// A generator that continues exactly where the one `state` was taken from left off.
+    pub fn from_state(s: [u64; 4], spare: Option<f64>) -> Self {
+        Self { s, spare }
+    }
+
     /// An independent stream derived from this one (for a second network, a probe, a twin).
     pub fn fork(&mut self) -> Self {
         Self::new(self.next_u64())

@@ -206,6 +206,38 @@ impl GanTrainer {
         })
     }
 
+    /// Continues a run saved by `save` (the file's bytes) on `backend`; rejects with a message
+    /// for a file that is not a run, is truncated or corrupt, or does not fit its architecture.
+    pub async fn load(bytes: Vec<u8>, backend: String) -> Result<GanTrainer, JsError> {
+        let kind = BackendKind::parse(&backend).map_err(js_err)?;
+        let device = match kind {
+            BackendKind::Webgpu => webgpu_device().await.map_err(js_err)?,
+            cpu => cpu.cpu_device().map_err(js_err)?,
+        };
+        let trainer = Trainer::load(&bytes, &device).map_err(js_err)?;
+        Ok(GanTrainer {
+            trainer,
+            backend: kind,
+        })
+    }
+
+    /// Resolves to the run as one file (a Uint8Array: config, weights, optimiser state, step
+    /// and RNG state). Refused on WebGPU, whose optimiser state cannot be read synchronously
+    /// in a browser: switch the backend to the CPU to save.
+    pub fn save(&self) -> Result<Promise, JsError> {
+        if self.backend == BackendKind::Webgpu {
+            return Err(JsError::new(
+                "saving reads the optimiser's state synchronously, which WebGPU in a browser \
+                 cannot do: switch the backend to CPU, then save",
+            ));
+        }
+        let f = self.trainer.save();
+        Ok(future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(js_sys::Uint8Array::from(v.as_slice()).into())
+        }))
+    }
+
     /// Trains `rounds` rounds (k D updates + gSteps G updates each) without reading back.
     pub fn train(&mut self, rounds: u32) {
         self.trainer.train(rounds as usize);

@@ -62,6 +62,49 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
   };
 }
 
+/**
+ * Continues a saved run (the file's bytes) on the backend `wanted` resolves to (the CPU where a
+ * WebGPU device cannot be had).
+ * @returns {Promise<{handle, twinHandle, backend, reason, full, real, extent, step}>}
+ */
+export async function load({ bytes, wanted, viewPoints }) {
+  const choice = await chooseBackend(wanted);
+  let mod = await loadBuild(choice.build).catch(() => null);
+  let info = choice;
+  let trainer = null;
+  if (mod) {
+    try {
+      trainer = await mod.GanTrainer.load(bytes, choice.backend);
+    } catch (e) {
+      if (choice.backend !== 'webgpu' || !/WebGPU|adapter|device/i.test(e.message)) throw e;
+    }
+  }
+  if (!trainer) {
+    mod = await loadBuild('cpu');
+    info = { build: 'cpu', backend: 'cpu', reason: 'WebGPU could not start: training on the CPU (wasm)' };
+    trainer = await mod.GanTrainer.load(bytes, 'cpu');
+  }
+  const handle = nextHandle++;
+  runs.set(handle, trainer);
+  return {
+    handle,
+    twinHandle: null,
+    backend: trainer.backend(),
+    reason: info.reason,
+    full: trainer.config(),
+    real: trainer.realSamples(viewPoints),
+    extent: trainer.extent(),
+    step: trainer.stepCount(),
+  };
+}
+
+/** Saves run `handle`: resolves to the file's bytes (a Uint8Array). */
+export async function save({ handle }) {
+  const run = runs.get(handle);
+  if (!run) throw new Error(`no run ${handle}`);
+  return run.save();
+}
+
 /** Calls `method` on run `handle`. */
 export async function call({ handle, method, args }) {
   const run = runs.get(handle);
@@ -85,4 +128,4 @@ export async function theoryCurves({ n }) {
   return mod.theoryCurves(n);
 }
 
-export const OPS = { create, call, free, theoryCurves };
+export const OPS = { create, load, save, call, free, theoryCurves };

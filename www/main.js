@@ -359,7 +359,44 @@ pg.addEventListener('reset', (e) => {
 });
 window.addEventListener('hashchange', () => { fromHash().catch((e) => showError(e.message)); });
 
+// Save, load and export.
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+const runName = () => `gan-${pg.engineConfig.dataset}-${pg.engineConfig.loss}-step${pg.last.step}`;
+$('save-run').addEventListener('click', () => {
+  pg.saveRun().then(
+    (bytes) => download(`${runName()}.ganrun`, new Blob([bytes], { type: 'application/octet-stream' })),
+    (e) => showError(e.message),
+  );
+});
+$('load-run').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  e.target.value = '';
+  if (!file) return;
+  const was = pg.playing;
+  pg.pause();
+  try {
+    await pg.loadRun(await file.arrayBuffer());
+    showError('');
+    if (was) pg.play();
+  } catch (err) {
+    showError(`${file.name}: ${err.message}`);
+    if (was) pg.play();
+  }
+});
+$('export-png').addEventListener('click', () => $('plane').toBlob((b) => download(`${runName()}.png`, b), 'image/png'));
+$('export-csv').addEventListener('click', () => {
+  pg.curvesCsv().then((csv) => download(`${runName()}.csv`, new Blob([csv], { type: 'text/csv' })));
+});
+
 fromHash().then(
-  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d', 'draw', 'clear-drawing']) $(b).disabled = false; },
+  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d', 'draw', 'clear-drawing', 'save-run', 'export-png', 'export-csv']) $(b).disabled = false; },
   (e) => { $('status').textContent = 'the engine could not start'; showError(e.message); },
 );

@@ -66,6 +66,8 @@ export class Playground extends EventTarget {
     /** Probe results, oldest first: {main: [...], twin: [...]}. */
     this.probeLog = { main: [], twin: [] };
     this.lastProbeStep = -1;
+    /** Losses after every batch of rounds, oldest first (the newest 5,000). */
+    this.lossLog = [];
     /** Theory readouts, oldest first (without their D* grids). */
     this.theoryLog = [];
     this.lastTheoryStep = -1;
@@ -104,22 +106,75 @@ export class Playground extends EventTarget {
         twinLoss: nextPage.compare !== 'off' ? nextPage.compare : null,
         viewPoints: VIEW_POINTS,
       });
-      if (!this.curves) this.curves = await this.client.request('theoryCurves', { n: 200 });
-      if (this.trainer) this.trainer.free();
-      if (this.twin) this.twin.free();
-      const trainer = new RemoteRun(this.client, made.handle, made);
-      this.twin = made.twinHandle ? new RemoteRun(this.client, made.twinHandle, made) : null;
-      this.trainer = trainer;
-      this.engineConfig = made.full;
-      this.page = nextPage;
-      this.backendInfo = { backend: made.backend, reason: made.reason, where: this.client.where };
-      this.stepsPerFrame = nextPage.stepsPerFrame || 1;
-      this.clearRun(made.real, made.extent);
-      await this.probeIfDue();
-      await this.theoryIfDue();
-      await this.refreshView();
-      this.emit('reset', this.config());
-      return this.config();
+      return this.adopt(made, nextPage);
+    });
+  }
+
+  /**
+   * Continues a run saved by saveRun() (the file's bytes: an ArrayBuffer or Uint8Array) from its
+   * step; its twin, if it had one, is not part of the file. Rejects with a message for a file
+   * that is not a run, is truncated or corrupt, or does not fit its architecture; the current
+   * run is kept then.
+   * @returns {Promise<object>} the loaded run's config
+   */
+  loadRun(bytes) {
+    return this.exclusive(async () => {
+      const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      const made = await this.client.request('load', { bytes: data, wanted: this.page.backend, viewPoints: VIEW_POINTS });
+      const cfg = await this.adopt(made, { ...this.page, compare: 'off' });
+      this.last = { step: made.step, lossD: NaN, lossG: NaN };
+      this.emit('frame', this.statsNow());
+      return cfg;
+    });
+  }
+
+  /**
+   * Resolves to the run as one file (a Uint8Array: config, weights, optimiser state, step, RNG
+   * state) that loadRun() continues exactly. Rejected on WebGPU (see the README).
+   */
+  saveRun() {
+    if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
+    return this.exclusive(() => this.trainer.save());
+  }
+
+  /** Makes a run the engine built (create or load) the current one. */
+  async adopt(made, nextPage) {
+    if (!this.curves) this.curves = await this.client.request('theoryCurves', { n: 200 });
+    if (this.trainer) this.trainer.free();
+    if (this.twin) this.twin.free();
+    this.trainer = new RemoteRun(this.client, made.handle, made);
+    this.twin = made.twinHandle ? new RemoteRun(this.client, made.twinHandle, made) : null;
+    this.engineConfig = made.full;
+    this.page = nextPage;
+    this.backendInfo = { backend: made.backend, reason: made.reason, where: this.client.where };
+    this.stepsPerFrame = nextPage.stepsPerFrame || 1;
+    this.clearRun(made.real, made.extent);
+    if (made.step) this.last.step = made.step;
+    await this.probeIfDue();
+    await this.theoryIfDue();
+    await this.refreshView();
+    this.emit('reset', this.config());
+    return this.config();
+  }
+
+  /**
+   * The training curves as CSV: one row per measured step — the losses, and where a theory
+   * readout was taken, V(G, D*), the JSD, D's means and the mode metrics.
+   * @returns {Promise<string>}
+   */
+  curvesCsv() {
+    return this.exclusive(async () => {
+      const th = new Map(this.theoryLog.map((t) => [t.step, t]));
+      const rows = new Map(this.lossLog.map((l) => [l.step, { ...l }]));
+      for (const t of this.theoryLog) if (!rows.has(t.step)) rows.set(t.step, { step: t.step });
+      const cols = ['step', 'lossD', 'lossG', 'vOptimal', 'jsd', 'dRealMean', 'dFakeMean', 'modesCaptured', 'highQualityPct'];
+      const cell = (v) => (v === undefined || v === null || Number.isNaN(v) ? '' : String(v));
+      const lines = [cols.join(',')];
+      for (const step of [...rows.keys()].sort((a, b) => a - b)) {
+        const r = { ...rows.get(step), ...(th.get(step) || {}) };
+        lines.push(cols.map((c) => cell(r[c])).join(','));
+      }
+      return `${lines.join('\n')}\n`;
     });
   }
 
@@ -203,6 +258,7 @@ export class Playground extends EventTarget {
     const per = dt / n;
     this.msPerStep = Number.isFinite(this.msPerStep) ? 0.8 * this.msPerStep + 0.2 * per : per;
     this.last = s;
+    keep(this.lossLog, { step: s.step, lossD: s.lossD, lossG: s.lossG });
     if (t) this.twinLast = t;
     this.emit('losses', { ...s, twin: t });
     await this.probeIfDue();

@@ -74,6 +74,7 @@ export class RemoteRun {
   discriminatorGrid(res) { return this.call('discriminatorGrid', res); }
   manifold(res) { return this.call('manifold', res); }
   samples(n) { return this.call('samples', n); }
+  save() { return this.client.request('save', { handle: this.handle }); }
   /** The real points of the view (read once, when the run was made). */
   realSamples() { return this.info.real; }
   extent() { return this.info.extent; }

@@ -1,0 +1,90 @@
+// End-to-end: save a run to a file and load it back (it continues exactly), refuse bad files
+// with a message while the page trains on, and export the plane as PNG and the curves as CSV.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPage, start } from './browser.mjs';
+
+let env;
+let dir;
+before(async () => {
+  env = await start();
+  dir = mkdtempSync(join(tmpdir(), 'gan-files-'));
+});
+after(async () => env && env.close());
+
+/** Clicks `selector` and saves what it downloads; resolves to the file's path. */
+async function downloadOf(page, selector, name) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(dir, name);
+  await dl.saveAs(path);
+  return path;
+}
+
+const losses = (page, n) => page.evaluate(async (n) => {
+  const s = await window.playground.step(n);
+  return [s.step, s.lossD, s.lossG];
+}, n);
+
+test('Save run, then Load run… in a fresh page: the run continues exactly', async () => {
+  const { page, problems } = await openPage(env, '#seed=4&loss=leastSquares&probeEvery=0&theoryEvery=0');
+  await losses(page, 150);
+  const file = await downloadOf(page, '#save-run', 'run.ganrun');
+  assert.match(readFileSync(file).subarray(0, 6).toString(), /^GANRUN/);
+  const want = await losses(page, 50);
+  const other = await openPage(env);
+  await other.page.setInputFiles('#load-run', file);
+  await other.page.waitForFunction(() => window.playground.last.step === 150);
+  const cfg = await other.page.evaluate(() => window.playground.config());
+  assert.equal(cfg.loss, 'leastSquares');
+  assert.equal(cfg.seed, 4);
+  assert.deepEqual(await losses(other.page, 50), want);
+  assert.match(await other.page.evaluate(() => location.hash), /loss=leastSquares/);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(other.problems, []);
+  await page.close();
+  await other.page.close();
+});
+
+test('bad run files are refused with a message naming the file, and the page trains on', async () => {
+  const { page, problems } = await openPage(env, '#seed=6&probeEvery=0&theoryEvery=0');
+  await losses(page, 20);
+  const run = readFileSync(await downloadOf(page, '#save-run', 'good.ganrun'));
+  const png = readFileSync(await downloadOf(page, '#export-png', 'plane.png'));
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the plane exports as PNG');
+  // A run of another architecture: the header says genWidth 32, the weights are for 64.
+  const n = run.readUInt32LE(8);
+  const header = JSON.parse(run.subarray(12, 12 + n).toString());
+  header.config.genWidth = 32;
+  const json = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length);
+  const files = {
+    'truncated.ganrun': [run.subarray(0, run.length - 1000), /truncated/],
+    'plane.png': [png, /not a GAN Playground run file/],
+    'config.json': [Buffer.from('{"dataset": "ring8"}'), /not a GAN Playground run file/],
+    'empty.ganrun': [Buffer.alloc(0), /not a GAN Playground run file/],
+    'other-architecture.ganrun': [Buffer.concat([run.subarray(0, 8), len, json, run.subarray(12 + n)]), /do not fit its config's architecture/],
+  };
+  for (const [name, [bytes, want]] of Object.entries(files)) {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    await page.setInputFiles('#load-run', path);
+    await page.waitForSelector('#error:not([hidden])');
+    const msg = await page.textContent('#error');
+    assert.match(msg, want, name);
+    assert.ok(msg.startsWith(`${name}: could not load the run`) || msg.startsWith(`${name}:`), msg);
+    const s = await page.evaluate(() => window.playground.step(5));
+    assert.equal(s.step, (await page.evaluate(() => window.playground.last.step)), name);
+    assert.equal((await page.evaluate(() => window.playground.config())).seed, 6, `${name}: the run was kept`);
+    await page.evaluate(() => { document.getElementById('error').hidden = true; });
+  }
+  const csv = readFileSync(await downloadOf(page, '#export-csv', 'curves.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'step,lossD,lossG,vOptimal,jsd,dRealMean,dFakeMean,modesCaptured,highQualityPct');
+  assert.ok(csv.length > 2 && csv.slice(1).every((l) => /^\d+,[-\d.e]+,[-\d.e]+,/.test(l)), csv.slice(0, 4).join('\n'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,115 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Saving a run and loading it back: the loaded run continues exactly as the original does, and
+//! every kind of bad file is refused with a message.
+
+use burn::module::Module;
+use burn::tensor::Tensor;
+use futures_lite::future::block_on;
+use gan_playground::config::OptimizerKind;
+use gan_playground::{BackendKind, GanConfig, Trainer};
+
+fn read(t: Tensor<1>) -> Vec<f32> {
+    block_on(t.into_data_async()).unwrap().try_to_vec().unwrap()
+}
+
+fn device() -> burn::tensor::Device {
+    BackendKind::Flex.cpu_device().unwrap()
+}
+
+fn params(t: &Trainer) -> (Vec<f32>, Vec<f32>) {
+    (
+        read(t.generator().valid().flat_params()),
+        read(t.discriminator().valid().flat_params()),
+    )
+}
+
+#[test]
+fn a_saved_run_continues_exactly() {
+    for gen_optimizer in [OptimizerKind::Adam, OptimizerKind::Sgd] {
+        let config = GanConfig {
+            gen_optimizer,
+            batch_size: 64,
+            ..GanConfig::default()
+        };
+        let mut a = Trainer::new(config, &device()).unwrap();
+        a.train(120);
+        let file = block_on(a.save()).unwrap();
+        let mut b = Trainer::load(&file, &device()).unwrap();
+        assert_eq!(b.step_count(), 120);
+        assert_eq!(block_on(b.losses()).unwrap(), block_on(a.losses()).unwrap());
+        assert_eq!(params(&b), params(&a));
+        a.train(60);
+        b.train(60);
+        let (sa, sb) = (block_on(a.losses()).unwrap(), block_on(b.losses()).unwrap());
+        eprintln!(
+            "{gen_optimizer:?}: {} bytes; after 60 more steps {sa:?} / {sb:?}",
+            file.len()
+        );
+        assert_eq!(sa, sb, "same losses after 60 more steps");
+        assert_eq!(params(&a), params(&b), "same weights after 60 more steps");
+    }
+}
+
+/// Replaces the JSON header of a run file with `edit(header)`.
+fn with_header(file: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
+    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
+    let mut h: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
+    edit(&mut h);
+    let json = serde_json::to_vec(&h).unwrap();
+    let mut out = file[..8].to_vec();
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&file[12 + n..]);
+    out
+}
+
+#[test]
+fn bad_run_files_are_refused_with_a_message() {
+    let mut t = Trainer::new(GanConfig::default(), &device()).unwrap();
+    t.train(3);
+    let file = block_on(t.save()).unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let mut v2 = file.clone();
+    v2[7] = 2;
+    let mut corrupt = file.clone();
+    corrupt[14] = b'#';
+    let mut nan = file.clone();
+    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
+    nan[12 + n..12 + n + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "not a GAN Playground run file"),
+        ("a PNG", png, "not a GAN Playground run file"),
+        (
+            "JSON",
+            br#"{"dataset": "ring8"}"#.to_vec(),
+            "not a GAN Playground run file",
+        ),
+        ("a newer version", v2, "format version 2"),
+        ("truncated", file[..file.len() / 2].to_vec(), "truncated"),
+        ("cut in the header", file[..40].to_vec(), "truncated"),
+        ("a corrupt header", corrupt, "header is corrupt"),
+        ("NaN weights", nan, "NaN or infinite"),
+        (
+            "another architecture",
+            with_header(&file, |h| h["config"]["genWidth"] = 32.into()),
+            "do not fit its config's architecture",
+        ),
+        (
+            "an invalid config",
+            with_header(&file, |h| h["config"]["batchSize"] = 0.into()),
+            "batchSize = 0 is out of range",
+        ),
+        (
+            "trailing bytes",
+            [file.clone(), vec![0; 5]].concat(),
+            "5 bytes follow",
+        ),
+    ];
+    for (what, bytes, want) in cases {
+        let msg = match Trainer::load(&bytes, &device()) {
+            Ok(_) => panic!("{what}: loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(msg.contains(want), "{what}: {msg}");
+    }
+}
