@@ -192,6 +192,19 @@ impl Trainer {
         })
     }
 
+    /// Changes the learning rates from the next update on (as when resuming a diverged run
+    /// with smaller steps); refused, with the key named, if out of range.
+    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
+        let next = GanConfig {
+            lr_d,
+            lr_g,
+            ..self.config.clone()
+        };
+        next.validate()?;
+        self.config = next;
+        Ok(())
+    }
+
     /// The run's configuration.
     pub fn config(&self) -> &GanConfig {
         &self.config

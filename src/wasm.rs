@@ -221,6 +221,12 @@ impl GanTrainer {
         })
     }
 
+    /// Sets the learning rates from the next update on; throws with the key named if out of range.
+    #[wasm_bindgen(js_name = setLearningRates)]
+    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), JsError> {
+        self.trainer.set_learning_rates(lr_d, lr_g).map_err(js_err)
+    }
+
     /// Resolves to the run as one file (a Uint8Array: config, weights, optimiser state, step
     /// and RNG state). Refused on WebGPU, whose optimiser state cannot be read synchronously
     /// in a browser: switch the backend to the CPU to save.

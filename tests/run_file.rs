@@ -64,6 +64,20 @@ fn with_header(file: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
 }
 
 #[test]
+fn learning_rates_change_from_the_next_update_and_are_checked() {
+    let mut t = Trainer::new(GanConfig::default(), &device()).unwrap();
+    t.set_learning_rates(5e-4, 2e-4).unwrap();
+    assert_eq!((t.config().lr_d, t.config().lr_g), (5e-4, 2e-4));
+    let err = t.set_learning_rates(5.0, 1e-3).unwrap_err().to_string();
+    assert!(err.contains("lrD = 5 is out of range"), "{err}");
+    assert_eq!(
+        t.config().lr_d,
+        5e-4,
+        "a refused change leaves the rates as they were"
+    );
+}
+
+#[test]
 fn bad_run_files_are_refused_with_a_message() {
     let mut t = Trainer::new(GanConfig::default(), &device()).unwrap();
     t.train(3);

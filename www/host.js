@@ -67,7 +67,7 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
  * WebGPU device cannot be had).
  * @returns {Promise<{handle, twinHandle, backend, reason, full, real, extent, step}>}
  */
-export async function load({ bytes, wanted, viewPoints }) {
+export async function load({ bytes, wanted, viewPoints, learningRates }) {
   const choice = await chooseBackend(wanted);
   let mod = await loadBuild(choice.build).catch(() => null);
   let info = choice;
@@ -83,6 +83,14 @@ export async function load({ bytes, wanted, viewPoints }) {
     mod = await loadBuild('cpu');
     info = { build: 'cpu', backend: 'cpu', reason: 'WebGPU could not start: training on the CPU (wasm)' };
     trainer = await mod.GanTrainer.load(bytes, 'cpu');
+  }
+  if (learningRates) {
+    try {
+      trainer.setLearningRates(learningRates.lrD, learningRates.lrG);
+    } catch (e) {
+      trainer.free();
+      throw e;
+    }
   }
   const handle = nextHandle++;
   runs.set(handle, trainer);

@@ -72,6 +72,7 @@ function showError(msg) {
   const box = $('error');
   box.textContent = msg || '';
   box.hidden = !msg;
+  if (!msg) $('resume').hidden = true;
 }
 
 function fillControls(config) {
@@ -190,7 +191,24 @@ pg.addEventListener('probe', (e) => {
 pg.addEventListener('frame', (e) => { chart.draw(); if (pg.twin) twinChart.draw(); renderStatus(e.detail); });
 pg.addEventListener('play', () => setPlaying(true));
 pg.addEventListener('pause', () => setPlaying(false));
-pg.addEventListener('error', (e) => { setPlaying(false); showError(e.detail); });
+pg.addEventListener('error', (e) => {
+  setPlaying(false);
+  showError(e.detail);
+  const step = /diverged/.test(e.detail) ? pg.resumableStep() : null;
+  if (step !== null) {
+    const { lrD, lrG } = pg.engineConfig;
+    $('resume').textContent = `Resume from step ${step} (the last good state) with the learning rates ÷ 10 (D ${lrD} → ${lrD / 10}, G ${lrG} → ${lrG / 10})`;
+    $('resume').hidden = false;
+  }
+});
+$('resume').addEventListener('click', () => {
+  $('resume').hidden = true;
+  const { lrD, lrG } = pg.engineConfig;
+  pg.resume({ lrD: Math.max(1e-7, lrD / 10), lrG: Math.max(1e-7, lrG / 10) }).then(
+    () => { showError(''); pg.play(); },
+    (e) => showError(e.message),
+  );
+});
 
 $('play').addEventListener('click', () => (pg.playing ? pg.pause() : pg.play()));
 $('step').addEventListener('click', () => pg.step(1).catch((e) => showError(e.message)));

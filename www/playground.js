@@ -31,6 +31,9 @@ function pointsOf(field) {
   return out;
 }
 
+/** A snapshot of the run (its saved file) is kept every this many steps, to resume from. */
+export const SNAPSHOT_EVERY = 250;
+
 /** Appends to a measurement log, keeping its newest 5,000 entries. */
 function keep(log, entry) {
   log.push(entry);
@@ -63,6 +66,8 @@ export class Playground extends EventTarget {
     this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
     this.msPerStep = NaN;
     this.error = null;
+    /** The last good state: {step, bytes} of a saved run, or null (none yet, or on WebGPU). */
+    this.good = null;
     /** Probe results, oldest first: {main: [...], twin: [...]}. */
     this.probeLog = { main: [], twin: [] };
     this.lastProbeStep = -1;
@@ -117,15 +122,36 @@ export class Playground extends EventTarget {
    * run is kept then.
    * @returns {Promise<object>} the loaded run's config
    */
-  loadRun(bytes) {
+  loadRun(bytes, learningRates = null) {
     return this.exclusive(async () => {
       const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      const made = await this.client.request('load', { bytes: data, wanted: this.page.backend, viewPoints: VIEW_POINTS });
+      const made = await this.client.request('load', { bytes: data, wanted: this.page.backend, viewPoints: VIEW_POINTS, learningRates });
       const cfg = await this.adopt(made, { ...this.page, compare: 'off' });
       this.last = { step: made.step, lossD: NaN, lossG: NaN };
       this.emit('frame', this.statsNow());
       return cfg;
     });
+  }
+
+  /**
+   * After a divergence: continues from the last good state (the newest snapshot, taken every
+   * SNAPSHOT_EVERY steps), with the learning rates given (the run's own where left out).
+   * @param {{lrD?: number, lrG?: number}} rates
+   */
+  resume(rates = {}) {
+    if (!this.good) return Promise.reject(new Error('no good state to resume from'));
+    const { bytes } = this.good;
+    const lr = { lrD: rates.lrD ?? this.engineConfig.lrD, lrG: rates.lrG ?? this.engineConfig.lrG };
+    return this.loadRun(bytes, lr);
+  }
+
+  /** Keeps the run's current state as the last good one (skipped where saving is refused). */
+  async snapshot() {
+    try {
+      this.good = { step: this.last.step, bytes: await this.trainer.save() };
+    } catch {
+      this.good = null; // WebGPU: no synchronous read of the optimiser state in a browser
+    }
   }
 
   /**
@@ -153,6 +179,7 @@ export class Playground extends EventTarget {
     await this.probeIfDue();
     await this.theoryIfDue();
     await this.refreshView();
+    await this.snapshot();
     this.emit('reset', this.config());
     return this.config();
   }
@@ -216,6 +243,11 @@ export class Playground extends EventTarget {
     this.emit('error', this.error);
   }
 
+  /** The step of the last good state a diverged run can resume from, or null. */
+  resumableStep() {
+    return this.good ? this.good.step : null;
+  }
+
   /** One animation frame of training: a batch of rounds sized to the frame budget. */
   async frameWork() {
     if (this.page.slowMotion) return this.slowRound();
@@ -259,6 +291,7 @@ export class Playground extends EventTarget {
     this.msPerStep = Number.isFinite(this.msPerStep) ? 0.8 * this.msPerStep + 0.2 * per : per;
     this.last = s;
     keep(this.lossLog, { step: s.step, lossD: s.lossD, lossG: s.lossG });
+    if (this.good && s.step - this.good.step >= SNAPSHOT_EVERY) await this.snapshot();
     if (t) this.twinLast = t;
     this.emit('losses', { ...s, twin: t });
     await this.probeIfDue();

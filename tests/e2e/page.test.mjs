@@ -149,6 +149,15 @@ test('a diverging run stops with a message saying what to change, and a new conf
   });
   assert.match(msg, /training diverged at step \d+: a loss became NaN or infinite; lower the learning rates/);
   assert.match(await page.textContent('#error'), /training diverged/);
+  // Resume from the last good state with smaller steps: the run goes on from that step.
+  assert.match(await page.textContent('#resume'), /Resume from step 0 \(the last good state\) with the learning rates ÷ 10 \(D 1 → 0.1, G 1 → 0.1\)/);
+  await page.click('#resume');
+  await page.waitForFunction(() => window.playground.engineConfig.lrD === 0.1 && window.playground.last.step > 0);
+  await page.evaluate(() => window.playground.pause());
+  const r = await page.evaluate(() => window.playground.step(100));
+  assert.ok(Number.isFinite(r.lossD) && Number.isFinite(r.lossG), JSON.stringify(r));
+  const c = await page.evaluate(() => window.playground.config());
+  assert.deepEqual([c.lrD, c.lrG, c.loss, c.genOptimizer], [0.1, 0.1, 'leastSquares', 'sgd'], 'the same run, with the new rates');
   const s = await page.evaluate(async () => {
     await window.playground.configure({});
     return window.playground.step(10);
