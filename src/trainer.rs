@@ -380,6 +380,11 @@ impl Trainer {
     /// A run saved by `save`, on `device`, continuing exactly where it was. Refuses, with a
     /// message, what is not a run file, a truncated or corrupt one, and one whose parameters do
     /// not fit its own config's architecture.
+    ///
+    /// burn restores the optimiser state on its default device and moves it to `device` at the
+    /// next step; in a wasm build with WebGPU compiled in, that default is the GPU, and the move
+    /// a synchronous readback: there, load onto a CPU device only from the CPU build (the page
+    /// does; its browser test covers it, the wasm unit tests run the WebGPU build).
     pub fn load(bytes: &[u8], device: &Device) -> Result<Self, GanError> {
         let bad = |m: String| GanError::RunFile(m);
         if bytes.len() < 12 || &bytes[..6] != b"GANRUN" {

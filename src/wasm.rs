@@ -208,12 +208,17 @@ impl GanTrainer {
 
     /// Continues a run saved by `save` (the file's bytes) on `backend`; rejects with a message
     /// for a file that is not a run, is truncated or corrupt, or does not fit its architecture.
+    /// A run continues on a CPU backend ("cpu", "flex" or "ndarray"): burn restores an
+    /// optimiser's state on its default device, and moving it from a GPU would need a
+    /// synchronous readback.
     pub async fn load(bytes: Vec<u8>, backend: String) -> Result<GanTrainer, JsError> {
         let kind = BackendKind::parse(&backend).map_err(js_err)?;
-        let device = match kind {
-            BackendKind::Webgpu => webgpu_device().await.map_err(js_err)?,
-            cpu => cpu.cpu_device().map_err(js_err)?,
-        };
+        if kind == BackendKind::Webgpu {
+            return Err(JsError::new(
+                "a saved run continues on the CPU backend: load it with backend \"cpu\"",
+            ));
+        }
+        let device = kind.cpu_device().map_err(js_err)?;
         let trainer = Trainer::load(&bytes, &device).map_err(js_err)?;
         Ok(GanTrainer {
             trainer,

@@ -155,17 +155,3 @@ async fn the_boundary_refuses_bad_input_with_a_message() {
         .unwrap();
     assert!(message(err.into()).contains("must be an object"));
 }
-
-#[wasm_bindgen_test]
-async fn a_run_saved_in_the_browser_continues_exactly() {
-    let device = BackendKind::Ndarray.cpu_device().unwrap();
-    let mut a = Trainer::new(small(), &device).unwrap();
-    a.train(20);
-    let file = a.save().await.unwrap();
-    let mut b = Trainer::load(&file, &device).unwrap();
-    a.train(10);
-    b.train(10);
-    assert_eq!(a.losses().await.unwrap(), b.losses().await.unwrap());
-    let err = Trainer::load(&file[..100], &device).err().unwrap();
-    assert!(err.to_string().contains("truncated"), "{err}");
-}

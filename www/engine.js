@@ -6,6 +6,13 @@
 // slower than wasm CPU for these small networks, so it is never chosen automatically.
 
 const builds = new Map();
+/** The linear memory of each loaded build (it only grows: its size is the engine's high-water mark). */
+const memories = new Map();
+
+/** Bytes of wasm linear memory of every loaded build, by build. */
+export function wasmMemory() {
+  return Object.fromEntries([...memories].map(([k, m]) => [k, m.buffer.byteLength]));
+}
 
 /**
  * Imports and initialises one build of the engine, once.
@@ -16,7 +23,8 @@ export async function loadBuild(which) {
     builds.set(which, (async () => {
       const url = new URL(`../pkg/${which}/gan_playground.js`, import.meta.url);
       const mod = await import(url.href);
-      await mod.default({ module_or_path: new URL(`../pkg/${which}/gan_playground_bg.wasm`, import.meta.url) });
+      const exports = await mod.default({ module_or_path: new URL(`../pkg/${which}/gan_playground_bg.wasm`, import.meta.url) });
+      memories.set(which, exports.memory);
       return mod;
     })());
   }

@@ -2,7 +2,7 @@
 // calls on them. It runs inside the training worker (www/worker.js); a page that cannot start a
 // worker runs it on its own thread. Every answer is plain data (numbers, objects, Float32Arrays).
 
-import { chooseBackend, loadBuild } from './engine.js';
+import { chooseBackend, loadBuild, wasmMemory } from './engine.js';
 
 /** Runs by handle. */
 const runs = new Map();
@@ -63,27 +63,14 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
 }
 
 /**
- * Continues a saved run (the file's bytes) on the backend `wanted` resolves to (the CPU where a
- * WebGPU device cannot be had).
+ * Continues a saved run (the file's bytes) on the CPU: run files are saved from the CPU
+ * backends, and burn restores an optimiser's state on its default device, which is only a CPU
+ * one in the CPU build.
  * @returns {Promise<{handle, twinHandle, backend, reason, full, real, extent, step}>}
  */
-export async function load({ bytes, wanted, viewPoints, learningRates }) {
-  const choice = await chooseBackend(wanted);
-  let mod = await loadBuild(choice.build).catch(() => null);
-  let info = choice;
-  let trainer = null;
-  if (mod) {
-    try {
-      trainer = await mod.GanTrainer.load(bytes, choice.backend);
-    } catch (e) {
-      if (choice.backend !== 'webgpu' || !/WebGPU|adapter|device/i.test(e.message)) throw e;
-    }
-  }
-  if (!trainer) {
-    mod = await loadBuild('cpu');
-    info = { build: 'cpu', backend: 'cpu', reason: 'WebGPU could not start: training on the CPU (wasm)' };
-    trainer = await mod.GanTrainer.load(bytes, 'cpu');
-  }
+export async function load({ bytes, viewPoints, learningRates }) {
+  const mod = await loadBuild('cpu');
+  const trainer = await mod.GanTrainer.load(bytes, 'cpu');
   if (learningRates) {
     try {
       trainer.setLearningRates(learningRates.lrD, learningRates.lrG);
@@ -98,7 +85,7 @@ export async function load({ bytes, wanted, viewPoints, learningRates }) {
     handle,
     twinHandle: null,
     backend: trainer.backend(),
-    reason: info.reason,
+    reason: 'a loaded run continues on the CPU (wasm)',
     full: trainer.config(),
     real: trainer.realSamples(viewPoints),
     extent: trainer.extent(),
@@ -136,4 +123,10 @@ export async function theoryCurves({ n }) {
   return mod.theoryCurves(n);
 }
 
-export const OPS = { create, load, save, call, free, theoryCurves };
+/** The engine's memory: wasm linear memory per build and this thread's JS heap (Chromium). */
+export async function memory() {
+  const heap = globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null;
+  return { wasm: wasmMemory(), jsHeap: heap };
+}
+
+export const OPS = { create, load, save, call, free, theoryCurves, memory };

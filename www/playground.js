@@ -185,6 +185,19 @@ export class Playground extends EventTarget {
   }
 
   /**
+   * Resolves to the memory in use: `{wasm: {cpu: bytes, ...}, engineHeap, pageHeap}` — the
+   * engine's wasm linear memory per loaded build, and the JS heap of the engine's thread and
+   * of the page (Chromium only; null elsewhere).
+   */
+  memory() {
+    return this.exclusive(async () => {
+      const m = await this.client.request('memory', {});
+      const page = performance.memory ? performance.memory.usedJSHeapSize : null;
+      return { wasm: m.wasm, engineHeap: m.jsHeap, pageHeap: page };
+    });
+  }
+
+  /**
    * The training curves as CSV: one row per measured step — the losses, and where a theory
    * readout was taken, V(G, D*), the JSD, D's means and the mode metrics.
    * @returns {Promise<string>}
@@ -325,8 +338,11 @@ export class Playground extends EventTarget {
     if (!this.due(this.page.probeEvery, this.lastProbeStep)) return;
     this.lastProbeStep = this.last.step;
     const [main, twin] = await Promise.all([this.trainer.probe(), this.twin ? this.twin.probe() : null]);
-    keep(this.probeLog.main, main);
-    if (twin) keep(this.probeLog.twin, twin);
+    // The log keeps the norms; the per-sample arrays only travel with the event (the charts
+    // draw the newest), so a long run's log stays small.
+    const slim = (p) => ({ step: p.step, gradNormMinimax: p.gradNormMinimax, gradNormNonSaturating: p.gradNormNonSaturating });
+    keep(this.probeLog.main, slim(main));
+    if (twin) keep(this.probeLog.twin, slim(twin));
     this.emit('probe', { main, twin });
   }
 

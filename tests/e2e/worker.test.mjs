@@ -53,3 +53,31 @@ test('without Worker the page trains on its own thread and says so', async () =>
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** The bound on growth from step 1,000 to step 10,000 (documented in the README). */
+const GROWTH_BOUND = { wasm: 8 * 2 ** 20, heap: 16 * 2 ** 20 };
+
+test('10,000 steps: wasm memory and JS heaps stay within the documented bound after step 1,000', async () => {
+  const { page, problems } = await openPage(env);
+  const samples = await page.evaluate(async () => {
+    const pg = window.playground;
+    await pg.configure({ backend: 'cpu', theoryEvery: 1000, probeEvery: 100 });
+    const out = [];
+    for (let k = 1; k <= 10; k++) {
+      await pg.step(1000);
+      out.push({ step: (await pg.stats()).step, ...(await pg.memory()) });
+    }
+    return out;
+  });
+  writeFileSync('test-results/memory.json', JSON.stringify(samples, null, 2));
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  assert.equal(last.step, 10000);
+  assert.ok(first.wasm.cpu > 0 && first.pageHeap > 0, JSON.stringify(first));
+  assert.ok(last.wasm.cpu - first.wasm.cpu <= GROWTH_BOUND.wasm, `wasm ${first.wasm.cpu} -> ${last.wasm.cpu}`);
+  // A worker's JS heap is not exposed to it in Chromium (performance.memory is window-only): null.
+  if (first.engineHeap !== null) assert.ok(last.engineHeap - first.engineHeap <= GROWTH_BOUND.heap, `worker heap ${first.engineHeap} -> ${last.engineHeap}`);
+  assert.ok(last.pageHeap - first.pageHeap <= GROWTH_BOUND.heap, `page heap ${first.pageHeap} -> ${last.pageHeap}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
