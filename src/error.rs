@@ -20,6 +20,8 @@ pub enum GanError {
     Backend(String),
     /// A tensor could not be read back from the device.
     Readback(String),
+    /// A data asset could not be read.
+    Data(String),
     /// A saved run could not be read (not a run file, truncated, corrupt, incompatible).
     RunFile(String),
     /// Training produced a NaN or infinite loss.
@@ -42,6 +44,7 @@ impl fmt::Display for GanError {
                 "invalid config: {key} = {value} is out of range ({allowed})"
             ),
             GanError::Backend(msg) => write!(f, "backend unavailable: {msg}"),
+            GanError::Data(msg) => write!(f, "{msg}"),
             GanError::RunFile(msg) => write!(f, "could not load the run: {msg}"),
             GanError::Readback(msg) => write!(f, "could not read results from the device: {msg}"),
             GanError::Diverged { step } => write!(

@@ -11,6 +11,7 @@ pub mod data;
 pub mod error;
 pub mod loss;
 pub mod metrics;
+pub mod mnist;
 pub mod model;
 pub mod rng;
 pub mod trainer;

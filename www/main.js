@@ -9,7 +9,7 @@ import { PlanePlot, arrowScale } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
 import { ProbeChart } from './probe.js';
 import { SeriesChart } from './series.js';
-import { PAGE_DEFAULTS, STRONG_D_PRESET } from './state.js';
+import { MODE_PRESET, PAGE_DEFAULTS, STRONG_D_PRESET } from './state.js';
 import { TheoryPlot } from './theory.js';
 
 const $ = (id) => document.getElementById(id);
@@ -311,6 +311,9 @@ for (const layer of ['heatmap', 'real', 'fake', 'manifold', 'arrows']) {
     for (const p of [plot, twinPlot]) { p.show[layer] = e.target.checked; p.draw(); }
   });
 }
+$('preset-modes').addEventListener('click', () => {
+  apply({ ...pg.config(), ...MODE_PRESET }, { play: true });
+});
 $('preset-strong-d').addEventListener('click', () => {
   apply({ ...pg.config(), ...STRONG_D_PRESET }, { play: true });
 });
@@ -415,6 +418,6 @@ $('export-csv').addEventListener('click', () => {
 });
 
 fromHash().then(
-  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d', 'draw', 'clear-drawing', 'save-run', 'export-png', 'export-csv']) $(b).disabled = false; },
+  () => { for (const b of ['play', 'step', 'step-d', 'step-g', 'reset', 'preset-strong-d', 'draw', 'clear-drawing', 'save-run', 'export-png', 'export-csv', 'preset-modes']) $(b).disabled = false; },
   (e) => { $('status').textContent = 'the engine could not start'; showError(e.message); },
 );

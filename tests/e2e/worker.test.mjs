@@ -81,3 +81,19 @@ test('10,000 steps: wasm memory and JS heaps stay within the documented bound af
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('WebGPU disabled: the page says so, and a run that asks for WebGPU trains on the CPU', async () => {
+  const plain = await start({ webgpu: false });
+  try {
+    const { page, problems } = await openPage(plain, '#backend=webgpu&seed=2');
+    const s = await page.evaluate(() => window.playground.step(10));
+    assert.equal(s.step, 10);
+    assert.match(s.backend, /^cpu/);
+    assert.match(s.backendReason, /no WebGPU|no adapter|WebGPU/);
+    assert.match(await page.textContent('#status'), /backend: cpu/);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await plain.close();
+  }
+});
