@@ -28,31 +28,27 @@ for (const backend of ['flex', 'ndarray']) {
 // 0.05), this project's default settings, a fixed budget of steps, seeds 1-5, natively.
 const MODE_STEPS = Number(process.env.BENCH_MODE_STEPS || 5000);
 const modeRows = [];
-const MODE_RUNS = [];
-for (const [name, data] of [['ring-8', { dataset: 'ring8', dataScale: 1, dataStd: 0.01 }], ['grid-25', { dataset: 'grid25' }]]) {
-  for (const loss of ['nonSaturating', 'minimax', 'leastSquares']) MODE_RUNS.push([name, data, loss, {}, 'defaults']);
-}
-for (const [name, data] of [['ring-8', { dataset: 'ring8', dataScale: 1, dataStd: 0.01 }], ['grid-25', { dataset: 'grid25' }]]) {
-  MODE_RUNS.push([name, data, 'nonSaturating', MODE_PRESET, 'preset "cover every mode"']);
-}
+const MODE_DATA = [['ring-8', { dataset: 'ring8', dataScale: 1, dataStd: 0.01 }], ['grid-25', { dataset: 'grid25' }]];
+const MODE_RUNS = [
+  ...MODE_DATA.flatMap(([name, data]) => ['nonSaturating', 'minimax', 'leastSquares'].map((loss) => [name, data, loss, {}, 'defaults'])),
+  ...MODE_DATA.map(([name, data]) => [name, data, 'nonSaturating', MODE_PRESET, 'preset "cover every mode"']),
+];
 for (const [name, data, loss, extra, settings] of MODE_RUNS) {
-  {
-    const modes = [], hq = [];
-    for (const seed of [1, 2, 3, 4, 5]) {
-      const out = execFileSync(`${target}/release/gan`, ['train', '--steps', String(MODE_STEPS), '--every', String(MODE_STEPS), '--set', JSON.stringify({ ...data, loss, seed, ...extra })]).toString();
-      const m = /modes=(\d+)\/(\d+) hq=([\d.]+)/.exec(out);
-      modes.push(Number(m[1]));
-      hq.push(Number(m[3]));
-    }
-    const stat = (a, d) => {
-      const mean = a.reduce((x, y) => x + y, 0) / a.length;
-      const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / (a.length - 1));
-      return `${mean.toFixed(d)} ± ${sd.toFixed(d)}`;
-    };
-    const r = { name, loss, settings, modes: stat(modes, 1), hq: stat(hq, 1), perSeed: modes.join(' ') };
-    modeRows.push(r);
-    console.log(`${name} ${loss} (${settings}): modes ${r.modes} (seeds 1-5: ${r.perSeed}), high quality ${r.hq} %`);
+  const modes = [], hq = [];
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const out = execFileSync(`${target}/release/gan`, ['train', '--steps', String(MODE_STEPS), '--every', String(MODE_STEPS), '--set', JSON.stringify({ ...data, loss, seed, ...extra })]).toString();
+    const m = /modes=(\d+)\/(\d+) hq=([\d.]+)/.exec(out);
+    modes.push(Number(m[1]));
+    hq.push(Number(m[3]));
   }
+  const stat = (a, d) => {
+    const mean = a.reduce((x, y) => x + y, 0) / a.length;
+    const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / (a.length - 1));
+    return `${mean.toFixed(d)} ± ${sd.toFixed(d)}`;
+  };
+  const r = { name, loss, settings, modes: stat(modes, 1), hq: stat(hq, 1), perSeed: modes.join(' ') };
+  modeRows.push(r);
+  console.log(`${name} ${loss} (${settings}): modes ${r.modes} (seeds 1-5: ${r.perSeed}), high quality ${r.hq} %`);
 }
 
 // In headless Chromium: the page's own API, after a 20-step warm-up.

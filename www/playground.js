@@ -125,7 +125,7 @@ export class Playground extends EventTarget {
   loadRun(bytes, learningRates = null) {
     return this.exclusive(async () => {
       const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      const made = await this.client.request('load', { bytes: data, wanted: this.page.backend, viewPoints: VIEW_POINTS, learningRates });
+      const made = await this.client.request('load', { bytes: data, viewPoints: VIEW_POINTS, learningRates });
       const cfg = await this.adopt(made, { ...this.page, compare: 'off' });
       this.last = { step: made.step, lossD: NaN, lossG: NaN };
       this.emit('frame', this.statsNow());
