@@ -4,7 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
-cargo build --release --bin gan
+cargo build --release --bin gan --bin images
 bash scripts/build.sh
 # The WebGPU build once more without burn's fusion, for the fusion on/off row (BENCH_FUSION=0
 # skips it: a first build takes ~20 minutes here). The page never loads it; the benchmark swaps it in.
@@ -13,3 +13,5 @@ if [ "${BENCH_FUSION:-1}" = 1 ]; then
   wasm-pack build --release --target web --out-dir pkg/webgpu-nofusion --no-typescript --no-pack -- --features webgpu
 fi
 node scripts/bench.mjs
+# The image GANs (its own section of BENCHMARKS.md; ~10 minutes, 5 of them the in-page budget).
+node scripts/bench-images.mjs

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes dist/: the static site (index.html, www/, pkg/, vendor/katex/) with relative paths only,
+# Writes dist/: the static site (index.html, www/, pkg/, assets/, vendor/katex/) with relative paths only,
 # for any static host or a course blog's folder. Builds pkg/ first if it is missing.
 #   bash scripts/dist.sh [OUT_DIR]
 set -euo pipefail
@@ -8,9 +8,12 @@ cd "$ROOT"
 out="${1:-dist}"
 [ -f pkg/cpu/gan_playground_bg.wasm ] && [ -f pkg/webgpu/gan_playground_bg.wasm ] || bash scripts/build.sh
 [ -f node_modules/katex/dist/katex.mjs ] || npm ci --no-audit --no-fund
+[ -f assets/mnist.bin ] || node scripts/mnist-asset.mjs
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/vendor/katex"
 cp index.html "$out/"
+mkdir -p "$out/assets"
+cp assets/mnist.bin assets/classifier.bin "$out/assets/"
 cp -r www "$out/"
 for b in cpu webgpu; do
   mkdir -p "$out/pkg/$b"

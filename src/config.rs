@@ -136,7 +136,7 @@ impl Default for GanConfig {
     }
 }
 
-fn check_usize(
+pub(crate) fn check_usize(
     key: &'static str,
     v: usize,
     lo: usize,
@@ -153,7 +153,7 @@ fn check_usize(
     Ok(())
 }
 
-fn check_f64(
+pub(crate) fn check_f64(
     key: &'static str,
     v: f64,
     lo: f64,

@@ -3,12 +3,17 @@
 //!
 //! One concept per module: [`config`] (every setting), [`data`] (target distributions),
 //! [`model`] (the networks), [`loss`] (the games), [`trainer`] (Algorithm 1, stepwise),
+//! [`images`] (MNIST GANs: MLP and DCGAN), [`latent`] (paths through latent space),
+//! [`classifier`] (the digit classifier that judges them),
 //! [`backend`] (devices, chosen at the edge), and `wasm` (the page's boundary, wasm only).
 
 pub mod backend;
+pub mod classifier;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod images;
+pub mod latent;
 pub mod loss;
 pub mod metrics;
 pub mod mnist;

@@ -756,7 +756,7 @@ fn noise(config: &GanConfig, rng: &mut Rng, n: usize, device: &Device) -> Tensor
 }
 
 /// Reads a tensor back asynchronously (the only kind of readback that works on WebGPU in wasm).
-async fn read_vec<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, GanError> {
+pub(crate) async fn read_vec<const D: usize>(t: Tensor<D>) -> Result<Vec<f32>, GanError> {
     let data = t
         .into_data_async()
         .await

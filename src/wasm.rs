@@ -6,6 +6,7 @@
 //! GPU (a synchronous readback panics on WebGPU in wasm).
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use burn::tensor::Device;
 use js_sys::{Float32Array, Object, Promise, Reflect};
@@ -13,9 +14,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::backend::BackendKind;
+use crate::classifier::{CONFIDENT, DigitClassifier, confident_share};
 use crate::config::GanConfig;
 use crate::error::GanError;
+use crate::images::{ImageArch, ImageConfig, ImageTrainer};
+use crate::latent::{self, Interpolation};
 use crate::loss::{GanLoss, theory_curve};
+use crate::mnist::{Mnist, PIXELS};
 use crate::trainer::{Phase, ProbeStats, StepStats, TheoryStats, Trainer};
 
 thread_local! {
@@ -31,18 +36,23 @@ fn js_value_err(e: GanError) -> JsValue {
     JsError::new(&e.to_string()).into()
 }
 
-/// Turns the page's config object into a validated `GanConfig` through JSON, so that the page
-/// and the command line refuse the same inputs with the same messages.
-fn parse_config(config: &JsValue) -> Result<GanConfig, GanError> {
+/// The page's config object as JSON: None for undefined or null (the defaults).
+fn config_json(config: &JsValue) -> Result<Option<String>, GanError> {
     if config.is_undefined() || config.is_null() {
-        return Ok(GanConfig::default());
+        return Ok(None);
     }
     if !config.is_object() {
         return Err(GanError::Config("the config must be an object".into()));
     }
     let json = js_sys::JSON::stringify(config)
         .map_err(|_| GanError::Config("the config could not be turned into JSON".into()))?;
-    GanConfig::from_json(&String::from(json))
+    Ok(Some(String::from(json)))
+}
+
+/// Turns the page's config object into a validated `GanConfig` through JSON, so that the page
+/// and the command line refuse the same inputs with the same messages.
+fn parse_config(config: &JsValue) -> Result<GanConfig, GanError> {
+    config_json(config)?.map_or(Ok(GanConfig::default()), |j| GanConfig::from_json(&j))
 }
 
 fn set(obj: &Object, key: &str, value: JsValue) {
@@ -373,5 +383,242 @@ impl GanTrainer {
     pub fn config(&self) -> Result<JsValue, JsError> {
         js_sys::JSON::parse(&self.trainer.config().to_json())
             .map_err(|_| JsError::new("could not serialise the config"))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Image GANs (MNIST): a run, and the latent-path arithmetic the drawing pad uses.
+
+fn parse_image_config(config: &JsValue) -> Result<ImageConfig, GanError> {
+    config_json(config)?.map_or(Ok(ImageConfig::default()), |j| ImageConfig::from_json(&j))
+}
+
+/// Validates an image-run config; returns the full config (defaults filled in) or throws with
+/// a message naming the bad key.
+#[wasm_bindgen(js_name = validateImageConfig)]
+pub fn validate_image_config(config: JsValue) -> Result<JsValue, JsError> {
+    let c = parse_image_config(&config).map_err(js_err)?;
+    js_sys::JSON::parse(&c.to_json()).map_err(|_| JsError::new("could not serialise the config"))
+}
+
+/// The latents of a path drawn on the pad: `points` is flat `[u0, v0, u1, v1, ...]` in pad
+/// coordinates ([0, 1]^2, y down), `anchors` three latents of `zDim` numbers each (flat), `mode`
+/// "lerp" or "slerp"; for zDim = 2 the pad is the latent plane itself ([-reach, reach]^2).
+/// Returns one latent per point, flat.
+#[wasm_bindgen(js_name = pathLatents)]
+pub fn path_latents(
+    anchors: Vec<f32>,
+    points: Vec<f32>,
+    mode: &str,
+    reach: f64,
+) -> Result<Float32Array, JsError> {
+    let mode = Interpolation::parse(mode).map_err(js_err)?;
+    if anchors.is_empty() || !anchors.len().is_multiple_of(3) {
+        return Err(JsError::new("anchors: three latents of equal size, flat"));
+    }
+    if !points.len().is_multiple_of(2) {
+        return Err(JsError::new("points: flat [u, v] pairs"));
+    }
+    let d = anchors.len() / 3;
+    let a = [&anchors[..d], &anchors[d..2 * d], &anchors[2 * d..]];
+    let pts: Vec<[f64; 2]> = points
+        .chunks_exact(2)
+        .map(|p| [p[0] as f64, p[1] as f64])
+        .collect();
+    Ok(Float32Array::from(
+        latent::path_latents(a, &pts, mode, reach).as_slice(),
+    ))
+}
+
+/// `frames` latents from `a` to `b` inclusive by "lerp" or "slerp", flat.
+#[wasm_bindgen(js_name = filmstripLatents)]
+pub fn filmstrip_latents(
+    a: Vec<f32>,
+    b: Vec<f32>,
+    frames: u32,
+    mode: &str,
+) -> Result<Float32Array, JsError> {
+    let mode = Interpolation::parse(mode).map_err(js_err)?;
+    if a.len() != b.len() || a.is_empty() {
+        return Err(JsError::new("a and b must be latents of the same size"));
+    }
+    let v: Vec<f32> = latent::filmstrip(&a, &b, frames.clamp(2, 1024) as usize, mode).concat();
+    Ok(Float32Array::from(v.as_slice()))
+}
+
+/// An opaque handle on one image GAN run.
+#[wasm_bindgen]
+pub struct ImageGanTrainer {
+    trainer: ImageTrainer,
+    backend: BackendKind,
+}
+
+#[wasm_bindgen]
+impl ImageGanTrainer {
+    /// Starts a run of `config` on `backend` over the MNIST asset's bytes (assets/mnist.bin).
+    /// "cpu" picks the faster CPU backend for the architecture, as measured in Chromium
+    /// (BENCHMARKS.md): burn-flex for DCGAN (its convolutions are ~40x faster than ndarray's),
+    /// burn-ndarray for the MLP GAN (2.5x faster than flex on its matrix products).
+    pub async fn create(
+        config: JsValue,
+        backend: String,
+        mnist: Vec<u8>,
+    ) -> Result<ImageGanTrainer, JsError> {
+        let config = parse_image_config(&config).map_err(js_err)?;
+        let kind = match BackendKind::parse(&backend).map_err(js_err)? {
+            _ if backend == "cpu" && config.arch == ImageArch::Dcgan => BackendKind::Flex,
+            _ if backend == "cpu" => BackendKind::Ndarray,
+            k => k,
+        };
+        let device = match kind {
+            BackendKind::Webgpu => webgpu_device().await.map_err(js_err)?,
+            cpu => cpu.cpu_device().map_err(js_err)?,
+        };
+        let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
+        let trainer = ImageTrainer::new(config, data, &device).map_err(js_err)?;
+        Ok(ImageGanTrainer {
+            trainer,
+            backend: kind,
+        })
+    }
+
+    /// Trains `rounds` rounds (k D updates + one G update each) without reading back.
+    pub fn train(&mut self, rounds: u32) {
+        self.trainer.train(rounds as usize);
+    }
+
+    /// Trains `rounds` rounds, then resolves to `{step, lossD, lossG}`; rejects on NaN.
+    pub fn step(&mut self, rounds: u32) -> Promise {
+        self.trainer.train(rounds as usize);
+        self.losses()
+    }
+
+    /// Resolves to the last round's `{step, lossD, lossG}`.
+    pub fn losses(&self) -> Promise {
+        let f = self.trainer.losses();
+        future_to_promise(async move { f.await.map(stats_object).map_err(js_value_err) })
+    }
+
+    /// The sample grid's `n` fixed latents, flat `[n * zDim]`, components beyond
+    /// `truncation` redrawn (`undefined`: no truncation; under 0.05 is refused).
+    #[wasm_bindgen(js_name = viewLatents)]
+    pub fn view_latents(&self, n: u32, truncation: Option<f64>) -> Result<Float32Array, JsError> {
+        let z = self
+            .trainer
+            .view_latents(n.clamp(1, 1024) as usize, truncation)
+            .map_err(js_err)?;
+        Ok(Float32Array::from(z.as_slice()))
+    }
+
+    /// `n` latents drawn from the prior with `seed` (same seed, same latents), components beyond
+    /// `truncation` redrawn; flat `[n * zDim]`.
+    #[wasm_bindgen(js_name = seededLatents)]
+    pub fn seeded_latents(
+        &self,
+        n: u32,
+        seed: f64,
+        truncation: Option<f64>,
+    ) -> Result<Float32Array, JsError> {
+        if !(0.0..=9_007_199_254_740_992.0).contains(&seed) || seed.fract() != 0.0 {
+            return Err(JsError::new("seed: a whole number from 0 to 2^53"));
+        }
+        let z = self
+            .trainer
+            .seeded_latents(n.clamp(1, 1024) as usize, seed as u64, truncation)
+            .map_err(js_err)?;
+        Ok(Float32Array::from(z.as_slice()))
+    }
+
+    /// Resolves to G's images of `latents` (flat, a multiple of zDim): a Float32Array of
+    /// 784 pixels per latent, row-major 28 x 28, in [0, 1] (0 black).
+    pub fn images(&self, latents: Vec<f32>) -> Result<Promise, JsError> {
+        let f = self.trainer.images(&latents).map_err(js_err)?;
+        Ok(future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(Float32Array::from(v.as_slice()).into())
+        }))
+    }
+
+    /// `n` training digits, 784 pixels each in [0, 1] (the same ones on every call).
+    #[wasm_bindgen(js_name = realImages)]
+    pub fn real_images(&self, n: u32) -> Float32Array {
+        Float32Array::from(
+            self.trainer
+                .real_images(n.clamp(1, 1024) as usize)
+                .as_slice(),
+        )
+    }
+
+    /// Rounds trained so far.
+    #[wasm_bindgen(js_name = stepCount)]
+    pub fn step_count(&self) -> f64 {
+        self.trainer.step_count() as f64
+    }
+
+    /// Scalars of `[G, D]`: parameters, and batch norm's running statistics.
+    #[wasm_bindgen(js_name = parameterCounts)]
+    pub fn parameter_counts(&self) -> Vec<f64> {
+        let (g, d) = self.trainer.parameter_counts();
+        vec![g as f64, d as f64]
+    }
+
+    /// The backend this run trains on.
+    pub fn backend(&self) -> String {
+        self.backend.name().to_string()
+    }
+
+    /// The run's full config.
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        js_sys::JSON::parse(&self.trainer.config().to_json())
+            .map_err(|_| JsError::new("could not serialise the config"))
+    }
+}
+
+/// The shipped digit classifier (assets/classifier.bin), on the CPU: the judge of generated
+/// digits. It reads its outputs back synchronously, which the CPU backend can do in wasm.
+#[wasm_bindgen]
+pub struct DigitJudge {
+    net: DigitClassifier,
+    device: Device,
+    test_accuracy: f64,
+}
+
+#[wasm_bindgen]
+impl DigitJudge {
+    /// Reads a classifier file's bytes; throws with a message for anything else.
+    pub fn load(bytes: Vec<u8>) -> Result<DigitJudge, JsError> {
+        let device = Device::flex();
+        let (net, info) = DigitClassifier::load(&bytes, &device).map_err(js_err)?;
+        Ok(DigitJudge {
+            net,
+            device,
+            test_accuracy: info.test_accuracy,
+        })
+    }
+
+    /// Scores images (784 pixels each in [0, 1], flat): `{samples, share (of samples whose top
+    /// class is a digit with probability >= 0.9), threshold, classes (top-class counts: 0-9, then
+    /// "not a digit"), testAccuracy (the classifier's own, on held-out digits)}`.
+    pub fn score(&self, pixels: Vec<f32>) -> Result<JsValue, JsError> {
+        if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
+            return Err(JsError::new("pixels: a whole number of 784-pixel images"));
+        }
+        let probs = self.net.probabilities(&pixels, &self.device);
+        let (share, classes) = confident_share(&probs, CONFIDENT);
+        let o = Object::new();
+        set(
+            &o,
+            "samples",
+            JsValue::from_f64((pixels.len() / PIXELS) as f64),
+        );
+        set(&o, "share", JsValue::from_f64(share));
+        set(&o, "threshold", JsValue::from_f64(CONFIDENT));
+        let c = js_sys::Array::new();
+        for k in classes {
+            c.push(&JsValue::from_f64(k as f64));
+        }
+        set(&o, "classes", c.into());
+        set(&o, "testAccuracy", JsValue::from_f64(self.test_accuracy));
+        Ok(o.into())
     }
 }

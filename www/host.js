@@ -9,7 +9,26 @@ const runs = new Map();
 let nextHandle = 1;
 
 /** The methods of a run a caller may call, with their wasm names. */
-const METHODS = new Set(['stepPhase', 'probe', 'theory', 'generatorField', 'discriminatorGrid', 'manifold', 'samples', 'stepCount']);
+const METHODS = new Set([
+  'stepPhase', 'probe', 'theory', 'generatorField', 'discriminatorGrid', 'manifold', 'samples', 'stepCount',
+  // image runs (ImageGanTrainer)
+  'step', 'losses', 'viewLatents', 'seededLatents', 'images', 'realImages',
+]);
+
+/** The shipped MNIST digits (assets/mnist.bin, made at set-up), fetched once. */
+let mnist = null;
+function mnistBytes() {
+  if (!mnist) {
+    mnist = (async () => {
+      const url = new URL('../assets/mnist.bin', import.meta.url);
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`the MNIST digits (assets/mnist.bin) could not be loaded: HTTP ${res.status}; run scripts/setup.sh`);
+      return new Uint8Array(await res.arrayBuffer());
+    })();
+    mnist.catch(() => { mnist = null; });
+  }
+  return mnist;
+}
 
 /**
  * Starts a run (and its twin, if `twinLoss`) of the validated `engine` config on the backend
@@ -60,6 +79,82 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
     real: trainer.realSamples(viewPoints),
     extent: trainer.extent(),
   };
+}
+
+/**
+ * Starts an image run (MNIST) of the validated `config` on the backend `wanted` resolves to,
+ * falling back to the CPU as `create` does.
+ * @returns {Promise<{handle, backend, reason, full, real, params}>} `real`: 64 training digits
+ */
+export async function createImage({ config, wanted }) {
+  const [choice, bytes] = await Promise.all([chooseBackend(wanted), mnistBytes()]);
+  let info = choice;
+  let mod;
+  try {
+    mod = await loadBuild(choice.build);
+  } catch (e) {
+    if (choice.build === 'cpu') throw e;
+    mod = await loadBuild('cpu');
+    info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
+  }
+  const full = mod.validateImageConfig(config);
+  let trainer;
+  try {
+    trainer = await mod.ImageGanTrainer.create(full, info.backend, bytes);
+  } catch (e) {
+    if (info.backend !== 'webgpu') throw e;
+    mod = await loadBuild('cpu');
+    info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
+    trainer = await mod.ImageGanTrainer.create(full, 'cpu', bytes);
+  }
+  const handle = nextHandle++;
+  runs.set(handle, trainer);
+  return {
+    handle,
+    backend: trainer.backend(),
+    reason: info.reason,
+    full,
+    real: trainer.realImages(64),
+    params: Array.from(trainer.parameterCounts()),
+  };
+}
+
+/** The shipped digit classifier (assets/classifier.bin), loaded once, on the CPU build. */
+let judge = null;
+function digitJudge() {
+  if (!judge) {
+    judge = (async () => {
+      const [mod, res] = await Promise.all([loadBuild('cpu'), fetch(new URL('../assets/classifier.bin', import.meta.url))]);
+      if (!res.ok) throw new Error(`the digit classifier (assets/classifier.bin) could not be loaded: HTTP ${res.status}`);
+      return mod.DigitJudge.load(new Uint8Array(await res.arrayBuffer()));
+    })();
+    judge.catch(() => { judge = null; });
+  }
+  return judge;
+}
+
+/**
+ * Scores image run `handle`'s images of `n` latents drawn with `seed` (components beyond
+ * `truncation` redrawn) with the shipped classifier, here in the engine's thread (no pixels
+ * cross to the page): see DigitJudge.score.
+ */
+export async function judgeRun({ handle, n, seed, truncation }) {
+  const run = runs.get(handle);
+  if (!run) throw new Error(`no run ${handle}`);
+  const [j, pixels] = await Promise.all([digitJudge(), run.images(run.seededLatents(n, seed, truncation ?? undefined))]);
+  return j.score(pixels);
+}
+
+/** Latents of a path on the pad (see the engine's pathLatents). */
+export async function pathLatents({ anchors, points, mode, reach }) {
+  const mod = await loadBuild('cpu');
+  return mod.pathLatents(anchors, points, mode, reach);
+}
+
+/** `frames` latents from `a` to `b` (see the engine's filmstripLatents). */
+export async function filmstripLatents({ a, b, frames, mode }) {
+  const mod = await loadBuild('cpu');
+  return mod.filmstripLatents(a, b, frames, mode);
 }
 
 /**
@@ -129,4 +224,4 @@ export async function memory() {
   return { wasm: wasmMemory(), jsHeap: heap };
 }
 
-export const OPS = { create, load, save, call, free, theoryCurves, memory };
+export const OPS = { create, createImage, judgeRun, load, save, call, free, theoryCurves, memory, pathLatents, filmstripLatents };

@@ -2,11 +2,14 @@
 // Exposes the controller as window.playground, the documented JS API.
 
 import { LossChart } from './chart.js';
+import { download } from './download.js';
 import { loadBuild } from './engine.js';
 import { decodeHash, encodeHash } from './link.js';
 import { LOSSES, renderFormula } from './losses.js';
 import { PlanePlot, arrowScale } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
+import { ImageLab } from './images.js';
+import { mountImageLab } from './imagepage.js';
 import { ProbeChart } from './probe.js';
 import { SeriesChart } from './series.js';
 import { MODE_PRESET, PAGE_DEFAULTS, STRONG_D_PRESET } from './state.js';
@@ -15,6 +18,22 @@ import { TheoryPlot } from './theory.js';
 const $ = (id) => document.getElementById(id);
 const pg = new Playground();
 window.playground = pg;
+// The image GANs (MNIST) share the 2-D playground's engine worker. configure({mode: 'images',
+// arch, ...}) starts an image run; every other configure is the 2-D playground's.
+const imageLab = new ImageLab(pg.client);
+pg.images = imageLab;
+const configure2d = pg.configure.bind(pg);
+pg.configure = (config = {}) => {
+  if (config && config.mode === 'images') {
+    document.getElementById('image-lab').scrollIntoView({ block: 'start' });
+    return imageLab.configure(config);
+  }
+  return configure2d(config);
+};
+mountImageLab(imageLab);
+// One engine thread: the run a person starts pauses the other one.
+imageLab.addEventListener('playing', (e) => { if (e.detail.playing) pg.pause(); });
+imageLab.addEventListener('configured', () => pg.pause());
 
 const plot = new PlanePlot($('plane'));
 const chart = new LossChart($('losses'));
@@ -210,7 +229,10 @@ $('resume').addEventListener('click', () => {
   );
 });
 
-$('play').addEventListener('click', () => (pg.playing ? pg.pause() : pg.play()));
+$('play').addEventListener('click', () => {
+  if (pg.playing) pg.pause();
+  else { imageLab.pause(); pg.play(); }
+});
 $('step').addEventListener('click', () => pg.step(1).catch((e) => showError(e.message)));
 $('step-d').addEventListener('click', () => pg.stepPhase(1, 'd').catch((e) => showError(e.message)));
 $('step-g').addEventListener('click', () => pg.stepPhase(1, 'g').catch((e) => showError(e.message)));
@@ -381,15 +403,6 @@ pg.addEventListener('reset', (e) => {
 window.addEventListener('hashchange', () => { fromHash().catch((e) => showError(e.message)); });
 
 // Save, load and export.
-function download(name, blob) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-}
 const runName = () => `gan-${pg.engineConfig.dataset}-${pg.engineConfig.loss}-step${pg.last.step}`;
 $('save-run').addEventListener('click', () => {
   pg.saveRun().then(

@@ -1,0 +1,55 @@
+// The image GANs' quality after a fixed in-page training budget: opens the served page in
+// headless Chromium, starts an image run (as a person would, with the Train button), trains for
+// --seconds, then saves a screenshot of the sample grid and 1,000 generated digits (seeded
+// latents, no truncation) as a .u8 file for the native classifier to score:
+//   node scripts/image-quality.mjs [--seconds 300] [--arch dcgan] [--out bench-results]
+// then: cargo run --release --bin images -- score --samples bench-results/samples-dcgan.u8
+// Prints and writes bench-results/image-quality-<arch>.json.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { start } from '../tests/e2e/browser.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const seconds = Number(opt('seconds', 300));
+const arch = opt('arch', 'dcgan');
+const out = opt('out', 'bench-results');
+const SAMPLES = 1000;
+mkdirSync(out, { recursive: true });
+
+const env = await start({ webgpu: false });
+try {
+  const page = await env.browser.newPage();
+  await page.goto(env.url);
+  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  await page.selectOption('#img-arch', arch);
+  await page.click('#img-play');
+  await page.waitForFunction(() => window.playground.images.playing, null, { timeout: 60000 });
+  const t0 = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  await page.click('#img-play');
+  await page.waitForFunction(() => !window.playground.images.playing);
+  const elapsed = (Date.now() - t0) / 1000;
+  await page.evaluate(() => window.playground.images.readGrid());
+  const stats = await page.evaluate(() => window.playground.images.stats());
+  await page.locator('#img-grid').screenshot({ path: `${out}/grid-${arch}.png` });
+  await page.locator('#image-lab').screenshot({ path: `${out}/image-lab-${arch}.png` });
+  const pixels = await page.evaluate(async (n) => {
+    const lab = window.playground.images;
+    const parts = [];
+    for (let k = 0; k < n; k += 100) {
+      const r = await lab.images({ seed: 1000 + k, n: 100, truncation: null });
+      parts.push(...Array.from(r.pixels, (v) => Math.round(255 * v)));
+    }
+    return parts;
+  }, SAMPLES);
+  writeFileSync(`${out}/samples-${arch}.u8`, Uint8Array.from(pixels));
+  const result = { arch, seconds: elapsed, step: stats.step, stepsPerSec: stats.step / elapsed, lossD: stats.lossD, lossG: stats.lossG, backend: stats.backend, samples: SAMPLES };
+  writeFileSync(`${out}/image-quality-${arch}.json`, JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result));
+} finally {
+  await env.close();
+}

@@ -1,0 +1,246 @@
+//! Native command line for the image GANs, on the same engine as the page.
+//!
+//! ```text
+//! images train [--set JSON] [--steps N] [--every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8]
+//! images bench [--set JSON] [--steps N] [--backend ...]
+//! images classifier-train [--epochs N] [--seed N] [--out assets/classifier.bin]
+//! images score --samples FILE.u8 [--classifier assets/classifier.bin]
+//! ```
+//! `train` trains on the training split of assets/mnist.bin, printing the losses every
+//! `--every` rounds, and writes the 8 x 8 sample grid (the page's fixed latents) as a PGM image.
+//! `bench` times rounds (one D update + one G update) and prints ms per round.
+//! `classifier-train` trains the digit classifier on the training split (best epoch by
+//! validation accuracy), scores it once on the test split and writes it (see `classifier`).
+//! `score` reads 784-byte images (0-255, e.g. from scripts/image-quality.mjs) and prints the
+//! share the shipped classifier assigns to a class with confidence >= 0.9, and the classes.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    if let Err(e) = cli::run(std::env::args().skip(1).collect()) {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use burn::tensor::Device;
+    use futures_lite::future::block_on;
+    use gan_playground::BackendKind;
+    use gan_playground::backend::native_device;
+    use gan_playground::classifier::{
+        CONFIDENT, DigitClassifier, confident_share, train_classifier,
+    };
+    use gan_playground::images::{ImageConfig, ImageTrainer, SIDE};
+    use gan_playground::mnist::Mnist;
+    use gan_playground::mnist::{PIXELS, Split};
+
+    const USAGE: &str = "usage: images train|bench [--set JSON] [--steps N] [--every N] \
+                         [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8]\n       \
+                         images classifier-train [--epochs N] [--seed N] [--out FILE]\n       \
+                         images score --samples FILE.u8 [--classifier FILE]";
+
+    fn asset(name: &str) -> String {
+        format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn digits() -> Result<Mnist, String> {
+        let path = asset("mnist.bin");
+        let bytes = std::fs::read(&path)
+            .map_err(|e| format!("{path}: {e}; run scripts/setup.sh to make it"))?;
+        Mnist::parse(&bytes).map_err(|e| e.to_string())
+    }
+
+    fn classifier_train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
+        let (mut epochs, mut seed, mut out) = (15usize, 1u64, asset("classifier.bin"));
+        while let Some(flag) = it.next() {
+            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--epochs" => epochs = value()?.parse().map_err(|e| format!("--epochs: {e}"))?,
+                "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+                "--out" => out = value()?,
+                other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
+            }
+        }
+        let data = digits()?;
+        let start = Instant::now();
+        let (net, info) = train_classifier(
+            &data,
+            epochs.max(1),
+            seed,
+            &Device::flex(),
+            |e, loss, val| {
+                println!(
+                    "epoch {e:>3}  train loss {loss:.4}  validation accuracy {:.2} %  {:.0} s",
+                    100.0 * val,
+                    start.elapsed().as_secs_f64()
+                )
+            },
+        );
+        println!(
+            "kept epoch {} (validation {:.2} %); test accuracy {:.2} % on {} held-out digits",
+            info.best_epoch,
+            100.0 * info.validation_accuracy,
+            100.0 * info.test_accuracy,
+            data.indices(Split::Test).len()
+        );
+        std::fs::write(&out, net.to_bytes(&info)).map_err(|e| format!("{out}: {e}"))?;
+        println!("wrote {out} ({} weights)", info.params);
+        Ok(())
+    }
+
+    fn score(mut it: impl Iterator<Item = String>) -> Result<(), String> {
+        let (mut samples, mut file) = (None, asset("classifier.bin"));
+        while let Some(flag) = it.next() {
+            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--samples" => samples = Some(value()?),
+                "--classifier" => file = value()?,
+                other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
+            }
+        }
+        let samples = samples.ok_or(format!("score needs --samples FILE.u8\n{USAGE}"))?;
+        let bytes = std::fs::read(&samples).map_err(|e| format!("{samples}: {e}"))?;
+        if bytes.is_empty() || bytes.len() % PIXELS != 0 {
+            return Err(format!(
+                "{samples}: {} bytes is not a whole number of 784-pixel images",
+                bytes.len()
+            ));
+        }
+        let cls = std::fs::read(&file).map_err(|e| format!("{file}: {e}"))?;
+        let device = Device::flex();
+        let (net, info) = DigitClassifier::load(&cls, &device).map_err(|e| e.to_string())?;
+        let pixels: Vec<f32> = bytes.iter().map(|&b| b as f32 / 255.0).collect();
+        let (share, classes) = confident_share(&net.probabilities(&pixels, &device), CONFIDENT);
+        println!(
+            "samples={} confident_share={:.4} threshold={CONFIDENT} classes={classes:?} \
+             classifier_test_accuracy={:.4}",
+            bytes.len() / PIXELS,
+            share,
+            info.test_accuracy
+        );
+        Ok(())
+    }
+
+    /// Tiles `n` images (flat, [0, 1]) into a `cols`-wide grid, as a binary PGM.
+    fn pgm(images: &[f32], cols: usize) -> Vec<u8> {
+        let n = images.len() / (SIDE * SIDE);
+        let rows = n.div_ceil(cols);
+        let (w, h) = (cols * SIDE, rows * SIDE);
+        let mut px = vec![0u8; w * h];
+        for (k, img) in images.chunks(SIDE * SIDE).enumerate() {
+            let (r0, c0) = ((k / cols) * SIDE, (k % cols) * SIDE);
+            for y in 0..SIDE {
+                for x in 0..SIDE {
+                    let v = img[y * SIDE + x].clamp(0.0, 1.0);
+                    px[(r0 + y) * w + c0 + x] = (v * 255.0).round() as u8;
+                }
+            }
+        }
+        let mut out = format!("P5\n{w} {h}\n255\n").into_bytes();
+        out.extend(px);
+        out
+    }
+
+    pub fn run(args: Vec<String>) -> Result<(), String> {
+        let mut it = args.into_iter();
+        let command = it.next().ok_or(USAGE)?;
+        if command == "classifier-train" {
+            return classifier_train(it);
+        }
+        if command == "score" {
+            return score(it);
+        }
+        if command != "train" && command != "bench" {
+            return Err(format!("unknown command `{command}`\n{USAGE}"));
+        }
+        let (mut steps, mut every) = (500usize, 50usize);
+        let mut backend = BackendKind::Flex;
+        let mut grid = None;
+        let mut samples = None;
+        let mut json = "{}".to_string();
+        while let Some(flag) = it.next() {
+            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--set" => json = value()?,
+                "--steps" => steps = value()?.parse().map_err(|e| format!("--steps: {e}"))?,
+                "--every" => every = value()?.parse().map_err(|e| format!("--every: {e}"))?,
+                "--backend" => {
+                    backend = BackendKind::parse(&value()?).map_err(|e| e.to_string())?
+                }
+                "--grid" => grid = Some(value()?),
+                "--samples" => samples = Some(value()?),
+                other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
+            }
+        }
+        let config = ImageConfig::from_json(&json).map_err(|e| e.to_string())?;
+        let data = Arc::new(digits()?);
+        let device = native_device(backend).map_err(|e| e.to_string())?;
+        let mut t = ImageTrainer::new(config.clone(), data, &device).map_err(|e| e.to_string())?;
+        let (pg, pd) = t.parameter_counts();
+        println!("config {} params G {pg} D {pd}", config.to_json());
+        if command == "bench" {
+            t.train(3); // warm-up: first rounds allocate (and on a GPU, compile)
+            block_on(t.losses()).map_err(|e| e.to_string())?;
+            let start = Instant::now();
+            t.train(steps);
+            let s = block_on(t.losses()).map_err(|e| e.to_string())?;
+            let ms = start.elapsed().as_secs_f64() * 1e3 / steps as f64;
+            println!(
+                "backend={} arch={:?} batch={} steps={steps} ms_per_step={ms:.2} loss_d={:.4} loss_g={:.4}",
+                backend.name(),
+                config.arch,
+                config.batch_size,
+                s.loss_d,
+                s.loss_g
+            );
+            return Ok(());
+        }
+        let start = Instant::now();
+        let mut done = 0;
+        while done < steps {
+            let chunk = every.max(1).min(steps - done);
+            t.train(chunk);
+            done += chunk;
+            let s = block_on(t.losses()).map_err(|e| e.to_string())?;
+            println!(
+                "step {:>6}  loss_d {:>8.4}  loss_g {:>8.4}  {:.1} ms/step",
+                s.step,
+                s.loss_d,
+                s.loss_g,
+                start.elapsed().as_secs_f64() * 1e3 / done as f64
+            );
+        }
+        if let Some(path) = samples {
+            // 1,000 samples from seeded latents, as 784 bytes each: what `score` reads.
+            let mut bytes = Vec::new();
+            for k in (0..1000).step_by(100) {
+                let z = t
+                    .seeded_latents(100, 1000 + k as u64, None)
+                    .map_err(|e| e.to_string())?;
+                let imgs = block_on(t.images(&z).map_err(|e| e.to_string())?)
+                    .map_err(|e| e.to_string())?;
+                bytes.extend(
+                    imgs.iter()
+                        .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
+                );
+            }
+            std::fs::write(&path, bytes).map_err(|e| format!("{path}: {e}"))?;
+            println!("wrote 1,000 samples to {path}");
+        }
+        if let Some(path) = grid {
+            let z = t.view_latents(64, None).map_err(|e| e.to_string())?;
+            let imgs =
+                block_on(t.images(&z).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            std::fs::write(&path, pgm(&imgs, 8)).map_err(|e| format!("{path}: {e}"))?;
+            println!("wrote the 8 x 8 sample grid to {path}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,153 @@
+// End-to-end: the image GANs in the page. An image run (DCGAN on the shipped MNIST digits)
+// trains in the worker and the sample grid's pixels change; a pointer stroke drawn on the latent
+// pad gives a filmstrip whose frames change along the path; truncation bounds the grid's latents;
+// the JS API returns images as pixel arrays; bad input is refused with a message. Screenshots go
+// to test-results/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { openPage, start } from './browser.mjs';
+
+let env;
+before(async () => {
+  mkdirSync('test-results', { recursive: true });
+  env = await start({ webgpu: false });
+});
+after(async () => env && env.close());
+
+/** Mean absolute difference of two pixel arrays (0..1). */
+const meanDiff = (a, b) => a.reduce((s, v, i) => s + Math.abs(v - b[i]), 0) / a.length;
+
+/** The pixels of a canvas, as numbers 0-255 (red channel). */
+const canvasPixels = (page, id) => page.evaluate((id) => {
+  const c = document.getElementById(id);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  return Array.from(d.filter((_, i) => i % 4 === 0));
+}, id);
+
+test('image mode: a DCGAN trains on the digits and the sample grid changes', async () => {
+  const { page, problems } = await openPage(env);
+  const full = await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'dcgan' }));
+  assert.equal(full.arch, 'dcgan');
+  assert.equal(full.zDim, 100);
+  const before = await page.evaluate(() => Array.from(window.playground.images.gridPixels));
+  assert.equal(before.length, 64 * 784);
+  const gridCanvas0 = await canvasPixels(page, 'img-grid');
+  const s = await page.evaluate(() => window.playground.images.step(10));
+  assert.equal(s.step, 10);
+  assert.ok(Number.isFinite(s.lossD) && Number.isFinite(s.lossG), JSON.stringify(s));
+  const after = await page.evaluate(() => Array.from(window.playground.images.gridPixels));
+  assert.ok(after.every((p) => p >= 0 && p <= 1));
+  assert.ok(meanDiff(before, after) > 0.005, `grid moved by ${meanDiff(before, after)}`);
+  const gridCanvas1 = await canvasPixels(page, 'img-grid');
+  assert.ok(gridCanvas0.some((v, i) => v !== gridCanvas1[i]), 'the grid canvas was redrawn');
+  // The real digits beside them: white strokes on black.
+  const real = await canvasPixels(page, 'img-real');
+  assert.ok(real.filter((v) => v > 200).length > 2000, 'real digits are drawn');
+  const st = await page.evaluate(() => window.playground.images.stats());
+  assert.equal(st.backend, 'cpu (flex)');
+  assert.equal(st.engineThread, 'worker');
+  assert.match(await page.textContent('#img-status'), /step 10 · loss D/);
+  assert.equal(await page.evaluate(() => window.playground.playing), false, 'the 2-D run was paused');
+  // The API: images of a seed, as pixel arrays; the same seed gives the same images.
+  const a = await page.evaluate(() => window.playground.images.images({ seed: 7, n: 2 }).then((r) => Array.from(r.pixels)));
+  const b = await page.evaluate(() => window.playground.images.images({ seed: 7, n: 2 }).then((r) => Array.from(r.pixels)));
+  assert.equal(a.length, 2 * 784);
+  assert.deepEqual(a, b);
+  // The shipped classifier's verdict on 256 samples: counts that add up; after 10 rounds G
+  // makes grey fog, which the classifier calls no digit at all.
+  const sc = await page.evaluate(() => window.playground.images.score());
+  assert.equal(sc.samples, 256);
+  assert.equal(sc.classes.length, 11);
+  assert.equal(sc.classes.reduce((a, b) => a + b, 0), 256);
+  assert.ok(sc.share < 0.1, `grey fog recognised as digits: ${sc.share}`);
+  assert.ok(sc.classes[10] > 200, `not-a-digit count ${sc.classes[10]}`);
+  assert.ok(sc.testAccuracy >= 0.98, `classifier test accuracy ${sc.testAccuracy}`);
+  assert.match(await page.textContent('#img-score'), /recognised as digits: \d+\.\d % of 256 samples at step 10/);
+  await page.locator('#image-lab').screenshot({ path: 'test-results/images-grid.png' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a stroke drawn on the latent pad gives a filmstrip that changes along the path', async () => {
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', seed: 3 }));
+  await page.evaluate(() => window.playground.images.step(30));
+  // Anchors A, B, C: click three samples of the grid.
+  const grid = await page.locator('#img-grid').boundingBox();
+  const cell = grid.width / 8;
+  for (const [r, c] of [[0, 0], [3, 5], [7, 2]]) {
+    await page.mouse.click(grid.x + (c + 0.5) * cell, grid.y + (r + 0.5) * cell);
+  }
+  const anchors = await page.evaluate(() => window.playground.images.anchors.map((a) => a.index));
+  assert.deepEqual(anchors, [0, 29, 58]);
+  // A stroke from near A to near B, bowing up towards C, with the mouse (pointer events).
+  const pad = await page.locator('#img-pad').boundingBox();
+  const at = (u, v) => [pad.x + u * pad.width, pad.y + v * pad.height];
+  await page.mouse.move(...at(0.15, 0.75));
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) {
+    const t = i / 20;
+    await page.mouse.move(...at(0.15 + 0.7 * t, 0.75 - 0.5 * Math.sin(Math.PI * t)));
+  }
+  await page.mouse.up();
+  await page.waitForFunction(() => window.playground.images.film && window.playground.images.film.kind === 'path');
+  const film = await page.evaluate(() => {
+    const f = window.playground.images.film;
+    return { frames: f.frames, n: f.pixels.length, latents: f.latents.length, pixels: Array.from(f.pixels) };
+  });
+  assert.equal(film.frames, 32);
+  assert.equal(film.n, 32 * 784);
+  assert.equal(film.latents, 32 * 100);
+  const frame = (i) => film.pixels.slice(i * 784, (i + 1) * 784);
+  assert.ok(meanDiff(frame(0), frame(31)) > 0.02, `first and last frames differ: ${meanDiff(frame(0), frame(31))}`);
+  let moved = 0;
+  for (let i = 1; i < 32; i++) if (meanDiff(frame(i - 1), frame(i)) > 1e-4) moved++;
+  assert.ok(moved >= 28, `${moved} of 31 steps along the path change the image`);
+  // The first frame is A's image (the stroke starts on A's pad position).
+  const anchorA = await page.evaluate(() => window.playground.images.images({ latents: window.playground.images.anchors[0].latent }).then((r) => Array.from(r.pixels)));
+  assert.ok(meanDiff(anchorA, frame(0)) < 1e-3);
+  // The filmstrip canvas shows the frames; play animates the big frame.
+  const strip = await canvasPixels(page, 'img-film');
+  assert.ok(strip.some((v) => v > 100), 'the filmstrip is drawn');
+  await page.click('#img-anim');
+  await page.waitForTimeout(400);
+  await page.click('#img-anim');
+  await page.locator('#image-lab').screenshot({ path: 'test-results/images-pad.png' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('truncation bounds the grid latents; bad settings are refused with a message', async () => {
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', zDim: 2 }));
+  const r = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    const g0 = Array.from(lab.gridPixels);
+    await lab.setTruncation(0.5);
+    const z = Array.from(lab.gridLatents);
+    const g1 = Array.from(lab.gridPixels);
+    const errors = [];
+    for (const bad of [() => lab.setTruncation(0.01), () => lab.configure({ mode: 'images', arch: 'resnet' }),
+      () => lab.configure({ mode: 'images', loss: 'wganGp' }), () => lab.configure({ mode: 'images', zDim: 1000 })]) {
+      try { await bad(); errors.push(null); } catch (e) { errors.push(e.message); }
+    }
+    // A 2-D latent space: the pad is the plane itself, corners at (-2.5, 2.5) and (2.5, -2.5).
+    const film = await lab.drawPath([[0, 0], [1, 1]]);
+    return { g0, g1, z, errors, first: Array.from(film.latents.slice(0, 2)), last: Array.from(film.latents.slice(62, 64)), zDim: lab.full.zDim };
+  });
+  assert.ok(r.z.every((x) => Math.abs(x) <= 0.5), 'every truncated component is within 0.5');
+  assert.ok(meanDiff(r.g0, r.g1) > 0, 'the grid was redrawn from the truncated latents');
+  assert.match(r.errors[0], /truncation/);
+  assert.match(r.errors[1], /unknown variant `resnet`/);
+  assert.match(r.errors[2], /wganGp/);
+  assert.match(r.errors[3], /zDim/);
+  assert.equal(r.zDim, 2, 'the refused configs kept the run');
+  // The MLP GAN trains on ndarray, the faster CPU backend in wasm for its matrix products.
+  assert.equal(await page.evaluate(() => window.playground.images.stats().backend), 'cpu (ndarray)');
+  assert.deepEqual(r.first, [-2.5, 2.5]);
+  assert.deepEqual(r.last, [2.5, -2.5]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
