@@ -21,6 +21,8 @@ test('a link reproduces the run: same settings, same seed, same losses at step N
   assert.equal(c.loss, 'minimax');
   assert.equal(c.seed, 7);
   assert.equal(c.lrD, 0.002);
+  // The controls are filled when the run's reset event reaches the page: wait for it (5 s at most).
+  await page.waitForFunction(() => document.getElementById('dataset').value === 'grid25', null, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.inputValue('#dataset'), 'grid25', 'the controls show the link');
   const a = await lossesAt(page, 300);
   // The page rewrote the hash with every key; that link opens the same run elsewhere.

@@ -42,7 +42,7 @@ test('theory readouts: modes, V(G, D*) and the JSD fall as the ring is learned',
   for (const surface of ['d', 'dstar', 'diff']) {
     await page.check(`input[name=surface][value=${surface}]`);
     pics[surface] = (await planePixels(page)).join(',');
-    await page.screenshot({ path: `test-results/plane-${surface}.png`, clip: await page.locator('#plane').boundingBox() });
+    await page.locator('#plane').screenshot({ path: `test-results/plane-${surface}.png` });
   }
   assert.notEqual(pics.d, pics.dstar);
   assert.notEqual(pics.dstar, pics.diff);
@@ -131,7 +131,7 @@ test('the brush: a distribution drawn with the pointer is trained on, and the fa
   await page.evaluate(() => window.playground.step(2000));
   const afterwards = meanDistance(await fakes(), points);
   assert.ok(afterwards < before / 3 && afterwards < 0.25, `mean distance to the drawing ${before} -> ${afterwards}`);
-  await page.screenshot({ path: 'test-results/brush.png', clip: await page.locator('#plane').boundingBox() });
+  await page.locator('#plane').screenshot({ path: 'test-results/brush.png' });
   // A lone point is not a distribution: refused with the engine's message, the run kept.
   const kept = (await page.evaluate(() => window.playground.stats())).step;
   const err = await page.evaluate(() => window.playground.configure({ dataset: 'drawn', points: [[0, 0]] }).then(() => 'ok', (e) => e.message));
@@ -157,7 +157,7 @@ test('slow motion shows the D update, then the G update, one at a time', async (
   }));
   assert.deepEqual(seen.map((f) => f.phase), ['d', 'g', 'd', 'g']);
   assert.deepEqual(seen.map((f) => f.step), [1, 2, 3, 4]);
-  await page.screenshot({ path: 'test-results/slow-motion.png', clip: await page.locator('#plane').boundingBox() });
+  await page.locator('#plane').screenshot({ path: 'test-results/slow-motion.png' });
   const err = await page.evaluate(() => window.playground.configure({ slowMotion: 'yes' }).then(() => 'ok', (e) => e.message));
   assert.match(err, /slowMotion must be true or false/);
   assert.deepEqual(problems, []);
