@@ -18,16 +18,16 @@
 //! File: magic `GANCLS\0\x01`, u32 LE header length, JSON header, then the weights (f32 LE, in
 //! the module's visiting order).
 
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, PaddingConfig2d};
-use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::GanError;
 use crate::mnist::{Mnist, PIXELS, Split};
 use crate::rng::Rng;
+use crate::trainer::read_vec;
 
 /// The first bytes of a classifier file.
 pub const CLASSIFIER_MAGIC: &[u8; 8] = b"GANCLS\x00\x01";
@@ -126,8 +126,10 @@ impl DigitClassifier {
         self.head.forward(h.reshape([b, 1024]))
     }
 
-    /// Every weight, flat, in visiting order.
+    /// Every weight, flat, in visiting order (read back synchronously: the native command's).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn flat(&self) -> Vec<f32> {
+        use burn::module::ModuleVisitor;
         struct Collect(Vec<f32>);
         impl ModuleVisitor for Collect {
             fn visit_float<const D: usize>(&mut self, p: &Param<Tensor<D>>) {
@@ -161,29 +163,35 @@ impl DigitClassifier {
         self.map(&mut Fill(flat))
     }
 
-    /// Class probabilities of `[n * 784]` pixels in [0, 1], `[n * 11]`, in batches of 500.
-    /// Reads back synchronously: for the native command and tests, on a CPU device.
-    pub fn probabilities(&self, pixels: &[f32], device: &Device) -> Vec<f32> {
+    /// Class probabilities of `[n * 784]` pixels in [0, 1], `[n * 11]`, in batches of 500,
+    /// read back once, asynchronously.
+    pub fn probabilities(
+        &self,
+        pixels: &[f32],
+        device: &Device,
+    ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let n = pixels.len() / PIXELS;
-        let mut out = Vec::with_capacity(n * CLASSES);
-        for start in (0..n).step_by(500) {
-            let m = (n - start).min(500);
-            let x = Tensor::<2>::from_data(
-                TensorData::new(
-                    pixels[start * PIXELS..(start + m) * PIXELS].to_vec(),
-                    [m, PIXELS],
-                ),
-                device,
-            );
-            let p = activation::softmax(self.forward(x), 1);
-            out.extend(
-                p.into_data()
-                    .convert::<f32>()
-                    .as_slice::<f32>()
-                    .expect("f32"),
-            );
+        let parts: Vec<Tensor<2>> = (0..n)
+            .step_by(500)
+            .map(|start| {
+                let m = (n - start).min(500);
+                let x = Tensor::<2>::from_data(
+                    TensorData::new(
+                        pixels[start * PIXELS..(start + m) * PIXELS].to_vec(),
+                        [m, PIXELS],
+                    ),
+                    device,
+                );
+                activation::softmax(self.forward(x), 1)
+            })
+            .collect();
+        let all = (!parts.is_empty()).then(|| Tensor::cat(parts, 0));
+        async move {
+            match all {
+                Some(t) => read_vec(t).await,
+                None => Ok(Vec::new()),
+            }
         }
-        out
     }
 
     /// Reads a classifier file; refuses anything else with a message.
@@ -214,7 +222,8 @@ impl DigitClassifier {
         Ok((net.with_flat(&flat), info))
     }
 
-    /// This network as a classifier file.
+    /// This network as a classifier file (native: see `flat`).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn to_bytes(&self, info: &ClassifierInfo) -> Vec<u8> {
         let json = serde_json::to_vec(info).expect("the info always serialises");
         let mut out = CLASSIFIER_MAGIC.to_vec();
@@ -264,6 +273,7 @@ pub fn accuracy(probs: &[f32], labels: &[u8]) -> f64 {
 }
 
 /// A synthetic non-digit: flat grey, pixel noise around a grey level, or smooth blobs.
+#[cfg(not(target_arch = "wasm32"))]
 fn non_digit(rng: &mut Rng, out: &mut Vec<f32>) {
     let n = SIDE * SIDE;
     match rng.below(3) {
@@ -323,6 +333,7 @@ pub fn split_pixels(data: &Mnist, split: Split) -> (Vec<f32>, Vec<u8>) {
 }
 
 /// Digit `img` shifted by (dx, dy) pixels, zeros filling in.
+#[cfg(not(target_arch = "wasm32"))]
 fn shifted(img: &[f32], dx: isize, dy: isize, out: &mut Vec<f32>) {
     for y in 0..SIDE as isize {
         for x in 0..SIDE as isize {
@@ -337,9 +348,12 @@ fn shifted(img: &[f32], dx: isize, dy: isize, out: &mut Vec<f32>) {
     }
 }
 
+/// The native command's training (it reads losses and weights back synchronously).
+///
 /// Trains a classifier on `data`'s training split (and 8 synthetic non-digits per batch of 64)
 /// for `epochs` epochs (see the module's documentation), calling `report(epoch, train_loss, validation_accuracy)` after each; returns
 /// the best epoch's network (by validation accuracy) and its file header, test accuracy scored.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn train_classifier(
     data: &Mnist,
     epochs: usize,
@@ -347,6 +361,7 @@ pub fn train_classifier(
     device: &Device,
     mut report: impl FnMut(usize, f64, f64),
 ) -> (DigitClassifier, ClassifierInfo) {
+    use burn::optim::{AdamConfig, GradientsParams};
     const BATCH: usize = 64;
     const NEGATIVES: usize = 8;
     let (train_x, train_y) = split_pixels(data, Split::Train);
@@ -402,7 +417,9 @@ pub fn train_classifier(
             batches += 1;
         }
         let plain = net.valid();
-        let val = accuracy(&plain.probabilities(&val_x, device), &val_y);
+        let probs = futures_lite::future::block_on(plain.probabilities(&val_x, device))
+            .expect("a CPU readback");
+        let val = accuracy(&probs, &val_y);
         report(epoch, loss_sum / batches.div_ceil(20) as f64, val);
         if best.as_ref().is_none_or(|b| val > b.0) {
             best = Some((val, epoch, plain.flat()));
@@ -411,7 +428,9 @@ pub fn train_classifier(
     let (val, best_epoch, flat) = best.expect("at least one epoch");
     let net = DigitClassifier::new(&mut Rng::new(0), device).with_flat(&flat);
     let (test_x, test_y) = split_pixels(data, Split::Test);
-    let test = accuracy(&net.probabilities(&test_x, device), &test_y);
+    let probs =
+        futures_lite::future::block_on(net.probabilities(&test_x, device)).expect("a CPU readback");
+    let test = accuracy(&probs, &test_y);
     let info = ClassifierInfo {
         architecture:
             "conv3x3(16) conv4x4/2(32) conv4x4/2(64) conv3x3/2(64) linear(1024->11: digits, not a digit), ReLU".into(),

@@ -152,6 +152,14 @@ pub fn theory_curves(n: u32) -> JsValue {
     o.into()
 }
 
+/// The device of `kind`: the page's one WebGPU device, or a CPU one.
+async fn device_of(kind: BackendKind) -> Result<Device, GanError> {
+    match kind {
+        BackendKind::Webgpu => webgpu_device().await,
+        cpu => cpu.cpu_device(),
+    }
+}
+
 async fn webgpu_device() -> Result<Device, GanError> {
     if let Some(d) = WEBGPU.with(|w| w.borrow().clone()) {
         return Ok(d);
@@ -205,10 +213,7 @@ impl GanTrainer {
     pub async fn create(config: JsValue, backend: String) -> Result<GanTrainer, JsError> {
         let config = parse_config(&config).map_err(js_err)?;
         let kind = BackendKind::parse(&backend).map_err(js_err)?;
-        let device = match kind {
-            BackendKind::Webgpu => webgpu_device().await.map_err(js_err)?,
-            cpu => cpu.cpu_device().map_err(js_err)?,
-        };
+        let device = device_of(kind).await.map_err(js_err)?;
         let trainer = Trainer::new(config, &device).map_err(js_err)?;
         Ok(GanTrainer {
             trainer,
@@ -470,10 +475,7 @@ impl ImageGanTrainer {
             _ if backend == "cpu" => BackendKind::Ndarray,
             k => k,
         };
-        let device = match kind {
-            BackendKind::Webgpu => webgpu_device().await.map_err(js_err)?,
-            cpu => cpu.cpu_device().map_err(js_err)?,
-        };
+        let device = device_of(kind).await.map_err(js_err)?;
         let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
         let trainer = ImageTrainer::new(config, data, &device).map_err(js_err)?;
         Ok(ImageGanTrainer {
@@ -575,7 +577,7 @@ impl ImageGanTrainer {
 }
 
 /// The shipped digit classifier (assets/classifier.bin), on the CPU: the judge of generated
-/// digits. It reads its outputs back synchronously, which the CPU backend can do in wasm.
+/// digits.
 #[wasm_bindgen]
 pub struct DigitJudge {
     net: DigitClassifier,
@@ -596,29 +598,30 @@ impl DigitJudge {
         })
     }
 
-    /// Scores images (784 pixels each in [0, 1], flat): `{samples, share (of samples whose top
-    /// class is a digit with probability >= 0.9), threshold, classes (top-class counts: 0-9, then
-    /// "not a digit"), testAccuracy (the classifier's own, on held-out digits)}`.
-    pub fn score(&self, pixels: Vec<f32>) -> Result<JsValue, JsError> {
+    /// Resolves to the verdict on images (784 pixels each in [0, 1], flat): `{samples, share
+    /// (of samples whose top class is a digit with probability >= 0.9), threshold, classes
+    /// (top-class counts: 0-9, then "not a digit"), testAccuracy (the classifier's own, on
+    /// held-out digits)}`.
+    pub fn score(&self, pixels: Vec<f32>) -> Result<Promise, JsError> {
         if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
             return Err(JsError::new("pixels: a whole number of 784-pixel images"));
         }
-        let probs = self.net.probabilities(&pixels, &self.device);
-        let (share, classes) = confident_share(&probs, CONFIDENT);
-        let o = Object::new();
-        set(
-            &o,
-            "samples",
-            JsValue::from_f64((pixels.len() / PIXELS) as f64),
-        );
-        set(&o, "share", JsValue::from_f64(share));
-        set(&o, "threshold", JsValue::from_f64(CONFIDENT));
-        let c = js_sys::Array::new();
-        for k in classes {
-            c.push(&JsValue::from_f64(k as f64));
-        }
-        set(&o, "classes", c.into());
-        set(&o, "testAccuracy", JsValue::from_f64(self.test_accuracy));
-        Ok(o.into())
+        let f = self.net.probabilities(&pixels, &self.device);
+        let (samples, test_accuracy) = (pixels.len() / PIXELS, self.test_accuracy);
+        Ok(future_to_promise(async move {
+            let probs = f.await.map_err(js_value_err)?;
+            let (share, classes) = confident_share(&probs, CONFIDENT);
+            let o = Object::new();
+            set(&o, "samples", JsValue::from_f64(samples as f64));
+            set(&o, "share", JsValue::from_f64(share));
+            set(&o, "threshold", JsValue::from_f64(CONFIDENT));
+            let c = js_sys::Array::new();
+            for k in classes {
+                c.push(&JsValue::from_f64(k as f64));
+            }
+            set(&o, "classes", c.into());
+            set(&o, "testAccuracy", JsValue::from_f64(test_accuracy));
+            Ok(o.into())
+        }))
     }
 }

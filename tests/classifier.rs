@@ -4,6 +4,7 @@
 //! probabilities, and corrupt files refused with a message.
 
 use burn::tensor::Device;
+use futures_lite::future::block_on;
 use gan_playground::classifier::{
     CONFIDENT, DigitClassifier, NOT_A_DIGIT, accuracy, confident_share, split_pixels,
 };
@@ -31,7 +32,7 @@ fn the_shipped_classifier_gets_98_percent_of_the_held_out_test_digits() {
     let (net, info) = DigitClassifier::load(&shipped(), &device).unwrap();
     let (x, y) = split_pixels(&digits(), Split::Test);
     assert_eq!(y.len(), 997);
-    let probs = net.probabilities(&x, &device);
+    let probs = block_on(net.probabilities(&x, &device)).unwrap();
     let acc = accuracy(&probs, &y);
     assert!(acc >= 0.98, "test accuracy {acc}");
     // The file's own record of its test accuracy is what it scores.
@@ -60,7 +61,10 @@ fn grey_fog_and_noise_are_not_digits() {
     for _ in 0..20 {
         x.extend((0..784).map(|_| (0.5 + 0.2 * rng.normal()).clamp(0.0, 1.0) as f32));
     }
-    let (share, classes) = confident_share(&net.probabilities(&x, &device), CONFIDENT);
+    let (share, classes) = confident_share(
+        &block_on(net.probabilities(&x, &device)).unwrap(),
+        CONFIDENT,
+    );
     assert_eq!(share, 0.0, "{classes:?}");
     assert!(classes[NOT_A_DIGIT] >= 38, "{classes:?}");
 }

@@ -30,12 +30,16 @@ function mnistBytes() {
   return mnist;
 }
 
+/** The reason given when a WebGPU build or device fails and the run goes to the CPU. */
+const cpuFallback = (e) => ({ build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` });
+
 /**
- * Starts a run (and its twin, if `twinLoss`) of the validated `engine` config on the backend
- * `wanted` resolves to; a WebGPU build or device that fails falls back to the CPU with the reason.
- * @returns {Promise<{handle, twinHandle, backend, reason, full, real, extent}>}
+ * Loads the build `wanted` resolves to, validates the config with `validate(mod)` (it throws
+ * with the bad key's name) and makes a trainer with `make(mod, full, backend)`; a WebGPU build or
+ * device that fails falls back to the CPU, with the reason.
+ * @returns {Promise<{mod, info, full, trainer}>}
  */
-export async function create({ engine, wanted, twinLoss, viewPoints }) {
+async function startRun(wanted, validate, make) {
   const choice = await chooseBackend(wanted);
   let info = choice;
   let mod;
@@ -44,18 +48,32 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
   } catch (e) {
     if (choice.build === 'cpu') throw e;
     mod = await loadBuild('cpu');
-    info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
+    info = cpuFallback(e);
   }
-  const full = mod.validateConfig(engine); // throws with the bad key's name
+  const full = validate(mod);
   let trainer;
   try {
-    trainer = await mod.GanTrainer.create(full, info.backend);
+    trainer = await make(mod, full, info.backend);
   } catch (e) {
     if (info.backend !== 'webgpu') throw e;
     mod = await loadBuild('cpu');
-    info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
-    trainer = await mod.GanTrainer.create(full, 'cpu');
+    info = cpuFallback(e);
+    trainer = await make(mod, full, 'cpu');
   }
+  return { mod, info, full, trainer };
+}
+
+/**
+ * Starts a run (and its twin, if `twinLoss`) of the validated `engine` config on the backend
+ * `wanted` resolves to; a WebGPU build or device that fails falls back to the CPU with the reason.
+ * @returns {Promise<{handle, twinHandle, backend, reason, full, real, extent}>}
+ */
+export async function create({ engine, wanted, twinLoss, viewPoints }) {
+  const { mod, info, full, trainer } = await startRun(
+    wanted,
+    (m) => m.validateConfig(engine),
+    (m, cfg, backend) => m.GanTrainer.create(cfg, backend),
+  );
   let twin = null;
   try {
     twin = twinLoss ? await mod.GanTrainer.create({ ...full, loss: twinLoss }, info.backend) : null;
@@ -87,26 +105,12 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
  * @returns {Promise<{handle, backend, reason, full, real, params}>} `real`: 64 training digits
  */
 export async function createImage({ config, wanted }) {
-  const [choice, bytes] = await Promise.all([chooseBackend(wanted), mnistBytes()]);
-  let info = choice;
-  let mod;
-  try {
-    mod = await loadBuild(choice.build);
-  } catch (e) {
-    if (choice.build === 'cpu') throw e;
-    mod = await loadBuild('cpu');
-    info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
-  }
-  const full = mod.validateImageConfig(config);
-  let trainer;
-  try {
-    trainer = await mod.ImageGanTrainer.create(full, info.backend, bytes);
-  } catch (e) {
-    if (info.backend !== 'webgpu') throw e;
-    mod = await loadBuild('cpu');
-    info = { build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` };
-    trainer = await mod.ImageGanTrainer.create(full, 'cpu', bytes);
-  }
+  const bytes = await mnistBytes();
+  const { info, full, trainer } = await startRun(
+    wanted,
+    (m) => m.validateImageConfig(config),
+    (m, cfg, backend) => m.ImageGanTrainer.create(cfg, backend, bytes),
+  );
   const handle = nextHandle++;
   runs.set(handle, trainer);
   return {

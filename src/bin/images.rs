@@ -117,7 +117,8 @@ mod cli {
         let device = Device::flex();
         let (net, info) = DigitClassifier::load(&cls, &device).map_err(|e| e.to_string())?;
         let pixels: Vec<f32> = bytes.iter().map(|&b| b as f32 / 255.0).collect();
-        let (share, classes) = confident_share(&net.probabilities(&pixels, &device), CONFIDENT);
+        let probs = block_on(net.probabilities(&pixels, &device)).map_err(|e| e.to_string())?;
+        let (share, classes) = confident_share(&probs, CONFIDENT);
         println!(
             "samples={} confident_share={:.4} threshold={CONFIDENT} classes={classes:?} \
              classifier_test_accuracy={:.4}",
