@@ -75,6 +75,9 @@ pub struct GanConfig {
     pub lr_g: f64,
     /// Learning rate of the discriminator.
     pub lr_d: f64,
+    /// Steps over which both learning rates halve (lr at step t = lr x 0.5^(t / lrHalfLife)),
+    /// so that late updates are small enough to settle on sharp modes; 0 keeps them constant.
+    pub lr_half_life: usize,
     /// Adam's first-moment decay. 0.5 rather than Adam's usual 0.9, after DCGAN (Radford et al.,
     /// 2016): momentum that remembers too much overshoots in a game whose target keeps moving.
     pub beta1: f64,
@@ -86,6 +89,11 @@ pub struct GanConfig {
     pub k: usize,
     /// Generator updates per round.
     pub g_steps: usize,
+    /// PacGAN's packing degree m (Lin et al., 2018): the discriminator judges m samples at
+    /// once, concatenated into one input of 2m numbers, all real or all fake; 1 is the plain
+    /// GAN. A generator that drops modes makes packs that look less varied than real ones,
+    /// which a packed D can see and a plain D cannot. `batchSize` must be a multiple of m.
+    pub pack: usize,
     /// Weight of WGAN-GP's gradient penalty (lambda; 10 in Gulrajani et al.). Unused by the
     /// other losses.
     pub gp_weight: f64,
@@ -121,11 +129,13 @@ impl Default for GanConfig {
             disc_optimizer: OptimizerKind::Adam,
             lr_g: 1e-3,
             lr_d: 1e-3,
+            lr_half_life: 0,
             beta1: 0.5,
             beta2: 0.999,
             batch_size: 256,
             k: 1,
             g_steps: 1,
+            pack: 1,
             gp_weight: 10.0,
             r1_weight: 0.0,
             d_pretrain: 0,
@@ -195,11 +205,26 @@ impl GanConfig {
         check_usize("batchSize", self.batch_size, 1, 4096, "1 to 4096")?;
         check_usize("k", self.k, 1, 100, "1 to 100")?;
         check_usize("gSteps", self.g_steps, 1, 100, "1 to 100")?;
+        check_usize("pack", self.pack, 1, 8, "1 to 8")?;
+        if !self.batch_size.is_multiple_of(self.pack) {
+            return Err(GanError::Config(format!(
+                "batchSize ({}) must be a multiple of pack ({}): the discriminator judges \
+                 packs of {} samples",
+                self.batch_size, self.pack, self.pack
+            )));
+        }
         check_usize("dPretrain", self.d_pretrain, 0, 100_000, "0 to 100000")?;
         check_f64("gpWeight", self.gp_weight, 0.0, 1000.0, "0 to 1000")?;
         check_f64("r1Weight", self.r1_weight, 0.0, 1000.0, "0 to 1000")?;
         check_f64("lrG", self.lr_g, 1e-7, 1.0, "1e-7 to 1")?;
         check_f64("lrD", self.lr_d, 1e-7, 1.0, "1e-7 to 1")?;
+        check_usize(
+            "lrHalfLife",
+            self.lr_half_life,
+            0,
+            1_000_000,
+            "0 (constant) to 1000000",
+        )?;
         check_f64("beta1", self.beta1, 0.0, 0.9999, "0 to 0.9999")?;
         check_f64("beta2", self.beta2, 0.0, 0.99999, "0 to 0.99999")?;
         if let Some(s) = self.data_scale {

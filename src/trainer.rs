@@ -168,7 +168,7 @@ impl Trainer {
             &device,
         );
         let discriminator = Mlp::new(
-            2,
+            2 * config.pack,
             config.disc_layers,
             config.disc_width,
             1,
@@ -203,6 +203,24 @@ impl Trainer {
         next.validate()?;
         self.config = next;
         Ok(())
+    }
+
+    /// The learning rates' factor at the current step: 0.5^(step / lrHalfLife), or 1.
+    fn lr_factor(&self) -> f64 {
+        match self.config.lr_half_life {
+            0 => 1.0,
+            h => 0.5f64.powf(self.step as f64 / h as f64),
+        }
+    }
+
+    /// The discriminator's learning rate at the current step.
+    pub fn lr_d(&self) -> f64 {
+        self.config.lr_d * self.lr_factor()
+    }
+
+    /// The generator's learning rate at the current step.
+    pub fn lr_g(&self) -> f64 {
+        self.config.lr_g * self.lr_factor()
     }
 
     /// The run's configuration.
@@ -241,14 +259,15 @@ impl Trainer {
     /// fake go through D as one `[2b, 2]` batch: half the operations of two passes, and the
     /// same cost. Returns the cost, detached.
     fn discriminator_update(&mut self) -> Tensor<1> {
-        let b = self.config.batch_size;
+        let (b, m) = (self.config.batch_size, self.config.pack);
         let real = self.real_batch(b); // [b, 2]
         let z = noise(&self.config, &mut self.rng, b, &self.plain); // [b, z_dim]
         let fake = self.generator.valid().forward(z); // [b, 2]
         let pair = Tensor::cat(vec![real, fake], 0); // [2b, 2]
-        let a = self.discriminator.forward(pair.clone()); // [2b, 1]
-        let a_real = a.clone().narrow(0, 0, b);
-        let a_fake = a.narrow(0, b, b);
+        // b is a multiple of m, so no pack mixes real and fake points.
+        let a = self.discriminator.forward(packed(pair.clone(), m)); // [2b / m, 1]
+        let a_real = a.clone().narrow(0, 0, b / m);
+        let a_fake = a.narrow(0, b / m, b / m);
         let mut cost = self.config.loss.discriminator(a_real, a_fake);
         if self.config.loss.uses_gradient_penalty() {
             // On random points between the real and the fake samples, one draw per pair.
@@ -256,16 +275,18 @@ impl Trainer {
             let eps = Tensor::<2>::from_data(TensorData::new(eps, [b, 1]), &self.plain);
             let (real, fake) = (pair.clone().narrow(0, 0, b), pair.narrow(0, b, b));
             let x_hat = real * eps.clone() + fake * eps.neg().add_scalar(1.0);
-            let gp = self.discriminator.gradient_penalty(x_hat);
+            let gp = self.discriminator.gradient_penalty(packed(x_hat, m));
             cost = cost + gp.mul_scalar(self.config.gp_weight);
         } else if self.config.r1_weight > 0.0 {
-            let r1 = self.discriminator.r1_penalty(pair.narrow(0, 0, b));
+            let r1 = self
+                .discriminator
+                .r1_penalty(packed(pair.narrow(0, 0, b), m));
             cost = cost + r1.mul_scalar(self.config.r1_weight);
         }
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self
             .opt_d
-            .step(self.config.lr_d, self.discriminator.clone(), grads);
+            .step(self.lr_d(), self.discriminator.clone(), grads);
         cost.detach()
     }
 
@@ -276,12 +297,11 @@ impl Trainer {
         // D's parameters take no part in this update, so they are not tracked: no gradient
         // is computed for them (the input gradient still flows through D to G).
         let fixed_d = self.discriminator.clone().no_grad();
-        let a_fake = fixed_d.forward(self.generator.forward(z)); // [b, 1]
+        let fake = packed(self.generator.forward(z), self.config.pack);
+        let a_fake = fixed_d.forward(fake); // [b / pack, 1]
         let cost = self.config.loss.generator(a_fake);
         let grads = GradientsParams::from_grads(cost.backward(), &self.generator);
-        self.generator = self
-            .opt_g
-            .step(self.config.lr_g, self.generator.clone(), grads);
+        self.generator = self.opt_g.step(self.lr_g(), self.generator.clone(), grads);
         cost.detach()
     }
 
@@ -502,7 +522,13 @@ impl Trainer {
             self.config.batch_size,
             &self.plain,
         );
-        probe_generator(&self.generator, &self.discriminator, z, self.step)
+        probe_generator(
+            &self.generator,
+            &self.discriminator,
+            self.config.pack,
+            z,
+            self.step,
+        )
     }
 
     /// The theory readouts at the current step (D* on a `res` x `res` grid, V(G, D*), the JSD,
@@ -521,15 +547,24 @@ impl Trainer {
         );
         let real_t =
             Tensor::<2>::from_data(TensorData::new(real.clone(), [THEORY_KDE, 2]), &self.plain);
-        let d_in = Tensor::cat(vec![real_t, fake.clone().narrow(0, 0, THEORY_KDE)], 0);
+        // D's means over real and over fake packs (single points when pack = 1).
+        let m = self.config.pack;
+        let judged = THEORY_KDE - THEORY_KDE % m;
+        let d_in = Tensor::cat(
+            vec![
+                real_t.narrow(0, 0, judged),
+                fake.clone().narrow(0, 0, judged),
+            ],
+            0,
+        );
         let d_out = self
             .config
             .loss
-            .display(self.discriminator.valid().forward(d_in)); // [2 * THEORY_KDE, 1]
+            .display(self.discriminator.valid().forward(packed(d_in, m))); // [2 * judged / m, 1]
         let all = Tensor::cat(
             vec![
                 fake.reshape([2 * THEORY_FAKES]),
-                d_out.reshape([2 * THEORY_KDE]),
+                d_out.reshape([2 * judged / m]),
             ],
             0,
         );
@@ -573,8 +608,8 @@ impl Trainer {
                 modes: mode_stats,
                 v_optimal,
                 jsd: jsd_from_value(v_optimal),
-                d_real_mean: mean(&d[..THEORY_KDE]),
-                d_fake_mean: mean(&d[THEORY_KDE..]),
+                d_real_mean: mean(&d[..judged / m]),
+                d_fake_mean: mean(&d[judged / m..]),
                 d_star,
                 bandwidth: h,
             })
@@ -596,27 +631,31 @@ impl Trainer {
     /// The generator's pull on its own samples: the same `n` fakes as `generated(n)`, each with
     /// the direction it would move under the generator's current cost, -d cost_G(D(x)) / d x
     /// (D fixed; the per-sample cost, so the arrows' lengths compare across samples and losses).
-    /// Flat `[x0, y0, u0, v0, x1, ...]`; one readback.
+    /// With packing, a sample's arrow is the pull of its own pack's cost (packs of m
+    /// consecutive samples, as in training). Flat `[x0, y0, u0, v0, x1, ...]`; one readback.
     pub fn generator_field(
         &self,
         n: usize,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
+        let m = self.config.pack;
+        // Whole packs: the first n of n_packed draws are the same n fakes as generated(n).
+        let n_packed = n.div_ceil(m) * m;
         let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
-        let z = noise(&self.config, &mut rng, n, &self.plain); // [n, z_dim]
-        let fake = self.generator.valid().forward(z); // [n, 2], plain
+        let z = noise(&self.config, &mut rng, n_packed, &self.plain); // [n_packed, z_dim]
+        let fake = self.generator.valid().forward(z); // [n_packed, 2], plain
         let leaf = fake.clone().autodiff().require_grad();
         let fixed_d = self.discriminator.clone().no_grad();
-        // The cost is a batch mean: times n, its gradient is each sample's own.
+        // The cost is a mean over packs: times their number, its gradient is each pack's own.
         let cost = self
             .config
             .loss
-            .generator(fixed_d.forward(leaf.clone()))
-            .mul_scalar(n as f64);
+            .generator(fixed_d.forward(packed(leaf.clone(), m)))
+            .mul_scalar((n_packed / m) as f64);
         let grads = cost.backward();
         let g = leaf
             .grad(&grads)
-            .unwrap_or_else(|| Tensor::zeros([n, 2], &self.plain));
-        read_vec(Tensor::cat(vec![fake, g.neg()], 1)) // [n, 4]
+            .unwrap_or_else(|| Tensor::zeros([n_packed, 2], &self.plain));
+        read_vec(Tensor::cat(vec![fake, g.neg()], 1).narrow(0, 0, n)) // [n, 4]
     }
 
     /// The generator's manifold: G over a regular grid of the latent space, for drawing the
@@ -642,7 +681,9 @@ impl Trainer {
 
     /// D evaluated on a `res` x `res` grid over the square of half-side `extent`, as the heatmap
     /// shows it (sigmoid of the logit, or the clamped LSGAN output). Row-major, first row at the
-    /// top (y = +extent), first column at the left (x = -extent); cell centres are sampled.
+    /// top (y = +extent), first column at the left (x = -extent); cell centres are sampled. A
+    /// packed D (pack = m > 1) judges m points at once: the map shows it a pack of m copies of
+    /// each point, D(x, x, ..., x).
     pub fn discriminator_grid(
         &self,
         res: usize,
@@ -650,31 +691,38 @@ impl Trainer {
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let pts = grid_points(res, extent);
         let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &self.plain);
-        let d = self.discriminator.valid().forward(x); // [res*res, 1]
+        let d = self
+            .discriminator
+            .valid()
+            .forward(replicated(x, self.config.pack)); // [res*res, 1]
         read_vec(self.config.loss.display(d))
     }
 }
 
 /// Computes, without applying them, the generator's parameter gradients under the minimax and
 /// the non-saturating cost for the batch `z` (`[n, z_dim]`, no autodiff) through the fixed
-/// `discriminator`, and the per-sample derivatives of both costs with respect to D's logit,
-/// all read back in one transfer. Works for any loss's networks; the two costs read D's output
-/// as a logit, which it is for the cross-entropy losses.
+/// `discriminator` (which judges packs of `pack` samples; n is a multiple of it), and the
+/// per-sample (per-pack) derivatives of both costs with respect to D's logit, all read back in
+/// one transfer. Works for any loss's networks; the two costs read D's output as a logit,
+/// which it is for the cross-entropy losses.
 pub fn probe_generator(
     generator: &Mlp,
     discriminator: &Mlp,
+    pack: usize,
     z: Tensor<2>,
     step: u64,
 ) -> impl Future<Output = Result<ProbeStats, GanError>> + 'static {
-    let n = z.dims()[0];
     let fixed_d = discriminator.clone().no_grad();
     let costs = [GanLoss::Minimax, GanLoss::NonSaturating];
     let mut parts = Vec::with_capacity(5);
     for loss in costs {
-        let a = fixed_d.forward(generator.forward(z.clone())); // [n, 1], tracked through G
+        // [n / pack, 1], tracked through G
+        let a = fixed_d.forward(packed(generator.forward(z.clone()), pack));
         parts.push(generator.grad_sq_norm(&loss.generator(a).backward()));
     }
-    let a = discriminator.valid().forward(generator.valid().forward(z)); // [n, 1], plain
+    let fake = generator.valid().forward(z);
+    let a = discriminator.valid().forward(packed(fake, pack)); // [n / pack, 1], plain
+    let n = a.dims()[0];
     for loss in costs {
         let leaf = a.clone().autodiff().require_grad();
         // The cost is a batch mean: times n, its derivative is the per-sample one.
@@ -744,6 +792,22 @@ pub fn latent_grid(config: &GanConfig, res: usize) -> Vec<f32> {
 }
 
 /// `n` draws from the prior p_z, `[n, z_dim]`, taken from `rng`.
+/// PacGAN's packing: `[n, 2]` points as `[n / m, 2m]` discriminator inputs, m consecutive
+/// points to a row (n a multiple of m). m = 1 leaves the batch as it is.
+fn packed(x: Tensor<2>, m: usize) -> Tensor<2> {
+    if m == 1 {
+        return x;
+    }
+    let [n, d] = x.dims();
+    x.reshape([n / m, d * m])
+}
+
+/// Each of `[n, 2]` points repeated m times, `[n, 2m]`: how the views ask a packed D about a
+/// single point, D(x, x, ..., x). m = 1 leaves the points as they are.
+fn replicated(x: Tensor<2>, m: usize) -> Tensor<2> {
+    if m == 1 { x } else { x.repeat_dim(1, m) }
+}
+
 fn noise(config: &GanConfig, rng: &mut Rng, n: usize, device: &Device) -> Tensor<2> {
     let z_dim = config.z_dim;
     let z: Vec<f32> = match config.prior {

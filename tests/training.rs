@@ -119,3 +119,21 @@ fn bad_config_is_refused_before_any_work() {
     .unwrap();
     assert!(err.to_string().contains("batchSize"), "{err}");
 }
+
+#[test]
+fn learning_rates_halve_every_half_life() {
+    let mut t = trainer(GanConfig {
+        lr_half_life: 100,
+        batch_size: 16,
+        ..GanConfig::default()
+    });
+    assert_eq!((t.lr_d(), t.lr_g()), (1e-3, 1e-3));
+    t.train(100);
+    assert!((t.lr_d() - 5e-4).abs() < 1e-15 && (t.lr_g() - 5e-4).abs() < 1e-15);
+    t.train(100);
+    assert!((t.lr_g() - 2.5e-4).abs() < 1e-15);
+    let constant = trainer(GanConfig::default());
+    assert_eq!(constant.lr_g(), 1e-3);
+    let err = GanConfig::from_json(r#"{"lrHalfLife": 2000000}"#).unwrap_err();
+    assert!(err.to_string().contains("lrHalfLife"), "{err}");
+}

@@ -16,7 +16,7 @@ import { PAGE_KEYS } from './state.js';
 const KEYS = [
   'dataset', 'dataScale', 'dataStd', 'points', 'loss', 'zDim', 'prior', 'genLayers', 'genWidth',
   'genActivation', 'discLayers', 'discWidth', 'discActivation', 'genOptimizer', 'discOptimizer',
-  'lrG', 'lrD', 'beta1', 'beta2', 'batchSize', 'k', 'gSteps', 'gpWeight', 'r1Weight', 'dPretrain',
+  'lrG', 'lrD', 'lrHalfLife', 'beta1', 'beta2', 'batchSize', 'k', 'gSteps', 'pack', 'gpWeight', 'r1Weight', 'dPretrain',
   'seed', ...PAGE_KEYS,
 ];
 const BY_LOWER = new Map(KEYS.map((k) => [k.toLowerCase(), k]));

@@ -58,8 +58,8 @@ const modeChart = new SeriesChart($('chart-modes'), {
   refs: [{ value: 1, label: 'all' }],
   fixed: [0, 1.05],
 });
-const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion'];
-const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'dPretrain', 'seed', 'probeEvery']);
+const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion'];
+const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'probeEvery']);
 const BOOLEAN = new Set(['slowMotion']);
 /** Half-width of the canvas a drawing is made on (the engine's default dataScale for "drawn"). */
 const DRAW_EXTENT = 2.5;
@@ -100,6 +100,9 @@ function fillControls(config) {
     if (BOOLEAN.has(f)) $(f).checked = Boolean(config[f]);
     else $(f).value = String(config[f]);
   }
+  const m = config.pack || 1;
+  $('pack-note').hidden = m === 1;
+  $('pack-m').textContent = String(m);
 }
 
 /** The run's config with the controls' values over it (and the drawing, for "drawn"). */

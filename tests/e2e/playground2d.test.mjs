@@ -180,14 +180,36 @@ test('the arrows: after a strong D start, the minimax twin pulls its fakes a sli
   await page.close();
 });
 
-test('the mode-coverage preset sets k = 2 and 128-unit networks and trains', async () => {
+test('the mode-coverage preset sets k = 2, 128-unit networks and an LR half-life, and trains', async () => {
   const { page, problems } = await openPage(env, '#seed=3');
   await page.click('#preset-modes');
   await page.waitForFunction(() => window.playground.engineConfig.k === 2 && window.playground.playing);
   await page.evaluate(() => window.playground.pause());
   const c = await page.evaluate(() => window.playground.config());
-  assert.deepEqual([c.k, c.genWidth, c.discWidth, c.seed], [2, 128, 128, 3]);
+  assert.deepEqual([c.k, c.genWidth, c.discWidth, c.lrHalfLife, c.seed], [2, 128, 128, 2500, 3]);
   assert.equal(await page.inputValue('#genWidth'), '128');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a packed discriminator (PacGAN) trains, and the caption says what the heatmap shows', async () => {
+  const { page, problems } = await openPage(env, '#pack=4&lrHalfLife=1000');
+  // The controls are filled once the run's first views are drawn.
+  await page.waitForFunction(() => document.getElementById('pack').value === '4');
+  assert.equal((await page.evaluate(() => window.playground.config())).pack, 4);
+  assert.equal(await page.inputValue('#lrHalfLife'), '1000');
+  assert.equal(await page.isVisible('#pack-note'), true);
+  assert.match(await page.textContent('#pack-note'), /judges 4 samples at once/);
+  const s = await page.evaluate(() => window.playground.step(200));
+  assert.equal(s.step, 200);
+  assert.ok(Number.isFinite(s.lossD) && Number.isFinite(s.lossG), JSON.stringify(s));
+  // A batch that packs do not divide is refused with the engine's message, and the run goes on.
+  const err = await page.evaluate(() => window.playground.configure({ pack: 3 }).then(() => null, (e) => e.message));
+  assert.match(err, /batchSize \(256\) must be a multiple of pack \(3\)/);
+  assert.equal((await page.evaluate(() => window.playground.step(10))).step, 210);
+  await page.evaluate(() => window.playground.configure({ pack: 1 }));
+  await page.waitForFunction(() => document.getElementById('pack').value === '1');
+  assert.equal(await page.isVisible('#pack-note'), false);
   assert.deepEqual(problems, []);
   await page.close();
 });
