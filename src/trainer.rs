@@ -791,7 +791,6 @@ pub fn latent_grid(config: &GanConfig, res: usize) -> Vec<f32> {
     z
 }
 
-/// `n` draws from the prior p_z, `[n, z_dim]`, taken from `rng`.
 /// PacGAN's packing: `[n, 2]` points as `[n / m, 2m]` discriminator inputs, m consecutive
 /// points to a row (n a multiple of m). m = 1 leaves the batch as it is.
 fn packed(x: Tensor<2>, m: usize) -> Tensor<2> {
@@ -808,6 +807,7 @@ fn replicated(x: Tensor<2>, m: usize) -> Tensor<2> {
     if m == 1 { x } else { x.repeat_dim(1, m) }
 }
 
+/// `n` draws from the prior p_z, `[n, z_dim]`, taken from `rng`.
 fn noise(config: &GanConfig, rng: &mut Rng, n: usize, device: &Device) -> Tensor<2> {
     let z_dim = config.z_dim;
     let z: Vec<f32> = match config.prior {

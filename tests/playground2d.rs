@@ -128,6 +128,13 @@ fn theory_readouts_of_a_trained_ring() {
     assert_eq!(after.d_star.len(), 16 * 16);
 }
 
+/// -d cost / d (x, y) by central differences, from the cost `c` at the points x + eps, x - eps,
+/// y + eps, y - eps (indices 0 to 3).
+fn negative_central_difference(c: impl Fn(usize) -> f64, eps: f32) -> [f64; 2] {
+    let h = 2.0 * eps as f64;
+    [-(c(0) - c(1)) / h, -(c(2) - c(3)) / h]
+}
+
 /// D's logit at the points `xy` (flat), on the plain device.
 fn logits(t: &Trainer, xy: &[f32]) -> Vec<f32> {
     let device = BackendKind::Flex.cpu_device().unwrap();
@@ -163,10 +170,7 @@ fn generator_arrows_are_the_negative_cost_gradient_at_each_fake() {
             assert_eq!([x, y], [shown[2 * i], shown[2 * i + 1]], "the same fakes");
             let a = logits(&t, &[x + eps, y, x - eps, y, x, y + eps, x, y - eps]);
             let c = |k: usize| loss.generator_cost_at(a[k] as f64);
-            let fd = [
-                -(c(0) - c(1)) / (2.0 * eps as f64),
-                -(c(2) - c(3)) / (2.0 * eps as f64),
-            ];
+            let fd = negative_central_difference(c, eps);
             for (k, want) in fd.iter().enumerate() {
                 let got = field[4 * i + 2 + k] as f64;
                 worst = worst.max((got - want).abs());
@@ -329,10 +333,7 @@ fn a_packed_discriminator_judges_m_samples_at_once() {
         }
         let a = packed_logits(&t, &rows, m);
         let c = |j: usize| GanLoss::NonSaturating.generator_cost_at(a[j] as f64);
-        let fd = [
-            -(c(0) - c(1)) / (2.0 * eps as f64),
-            -(c(2) - c(3)) / (2.0 * eps as f64),
-        ];
+        let fd = negative_central_difference(c, eps);
         for (axis, want) in fd.iter().enumerate() {
             let got = field[4 * i + 2 + axis] as f64;
             worst = worst.max((got - want).abs());

@@ -105,11 +105,12 @@ export async function create({ engine, wanted, twinLoss, viewPoints }) {
  * @returns {Promise<{handle, backend, reason, full, real, params}>} `real`: 64 training digits
  */
 export async function createImage({ config, wanted }) {
-  const bytes = await mnistBytes();
+  // The digits download while the build loads and the config is checked.
+  const bytes = mnistBytes();
   const { info, full, trainer } = await startRun(
     wanted,
     (m) => m.validateImageConfig(config),
-    (m, cfg, backend) => m.ImageGanTrainer.create(cfg, backend, bytes),
+    async (m, cfg, backend) => m.ImageGanTrainer.create(cfg, backend, await bytes),
   );
   const handle = nextHandle++;
   runs.set(handle, trainer);
