@@ -77,11 +77,22 @@ fn the_architectures_have_the_sizes_documented() {
     );
     // DCGAN, c = 32. G: linear 100 -> 64*49 (+bias), BN 64 (gamma, beta), transposed conv
     // 64 -> 32 (4x4, + bias), BN 32, transposed conv 32 -> 1 (+ bias).
-    // D: conv 1 -> 32 (+bias), conv 32 -> 64 (+bias), BN 64, linear 64*49 -> 1.
-    // burn counts each batch norm's running mean and variance too: 2 x (64 + 32) in G, 2 x 64
-    // in D.
+    // D: conv 1 -> 32 (4x4, +bias), conv 32 -> 64 (4x4, +bias), BN 64, conv 64 -> 128 (3x3,
+    // +bias), BN 128, linear 128*16 -> 1.
+    // burn counts each batch norm's running mean and variance too: 2 x (64 + 32) in G,
+    // 2 x (64 + 128) in D.
     let g = 100 * 3136 + 3136 + 128 + 64 * 32 * 16 + 32 + 64 + 32 * 16 + 1 + 2 * (64 + 32);
-    let d = 32 * 16 + 32 + 32 * 64 * 16 + 64 + 128 + 3136 + 1 + 2 * 64;
+    let d = 32 * 16
+        + 32
+        + 32 * 64 * 16
+        + 64
+        + 128
+        + 64 * 128 * 9
+        + 128
+        + 256
+        + 2048
+        + 1
+        + 2 * (64 + 128);
     assert_eq!(count(ImageArch::Dcgan, 100, 32), (g, d));
 }
 
@@ -94,7 +105,7 @@ fn dcgan_downsamples_with_strided_convolutions_and_never_pools() {
         assert!(!s.to_lowercase().contains("pool"), "{s}");
         assert!(s.contains("BatchNorm"), "{s}");
     }
-    assert_eq!(d.matches("Conv2d {").count(), 2, "{d}");
+    assert_eq!(d.matches("Conv2d {").count(), 3, "{d}");
     assert!(d.contains("stride: [2, 2]"), "{d}");
     assert_eq!(g.matches("ConvTranspose2d {").count(), 2, "{g}");
 }

@@ -1,13 +1,15 @@
 //! Native command line for the image GANs, on the same engine as the page.
 //!
 //! ```text
-//! images train [--set JSON] [--steps N] [--every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8]
+//! images train [--set JSON] [--steps N] [--every N] [--score-every N] [--backend flex|ndarray|webgpu]
+//!              [--grid FILE.pgm] [--samples FILE.u8]
 //! images bench [--set JSON] [--steps N] [--backend ...]
 //! images classifier-train [--epochs N] [--seed N] [--out assets/classifier.bin]
 //! images score --samples FILE.u8 [--classifier assets/classifier.bin]
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
-//! `--every` rounds, and writes the 8 x 8 sample grid (the page's fixed latents) as a PGM image.
+//! `--every` rounds (and, with `--score-every`, the share of 1,000 samples the shipped classifier
+//! is sure of), and writes the 8 x 8 sample grid (the page's fixed latents) as a PGM image.
 //! `bench` times rounds (one D update + one G update) and prints ms per round.
 //! `classifier-train` trains the digit classifier on the training split (best epoch by
 //! validation accuracy), scores it once on the test split and writes it (see `classifier`).
@@ -35,14 +37,14 @@ mod cli {
     use gan_playground::BackendKind;
     use gan_playground::backend::native_device;
     use gan_playground::classifier::{
-        CONFIDENT, DigitClassifier, confident_share, train_classifier,
+        CLASSES, CONFIDENT, ClassifierInfo, DigitClassifier, confident_share, train_classifier,
     };
     use gan_playground::images::{ImageConfig, ImageTrainer, SIDE};
     use gan_playground::mnist::Mnist;
     use gan_playground::mnist::{PIXELS, Split};
 
     const USAGE: &str = "usage: images train|bench [--set JSON] [--steps N] [--every N] \
-                         [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8]\n       \
+                         [--score-every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8]\n       \
                          images classifier-train [--epochs N] [--seed N] [--out FILE]\n       \
                          images score --samples FILE.u8 [--classifier FILE]";
 
@@ -113,12 +115,8 @@ mod cli {
                 bytes.len()
             ));
         }
-        let cls = std::fs::read(&file).map_err(|e| format!("{file}: {e}"))?;
-        let device = Device::flex();
-        let (net, info) = DigitClassifier::load(&cls, &device).map_err(|e| e.to_string())?;
-        let pixels: Vec<f32> = bytes.iter().map(|&b| b as f32 / 255.0).collect();
-        let probs = block_on(net.probabilities(&pixels, &device)).map_err(|e| e.to_string())?;
-        let (share, classes) = confident_share(&probs, CONFIDENT);
+        let (net, info) = classifier(&file)?;
+        let (share, classes) = confident(&net, &bytes)?;
         println!(
             "samples={} confident_share={:.4} threshold={CONFIDENT} classes={classes:?} \
              classifier_test_accuracy={:.4}",
@@ -127,6 +125,37 @@ mod cli {
             info.test_accuracy
         );
         Ok(())
+    }
+
+    /// The shipped classifier (or `file`), on the plain CPU device.
+    fn classifier(file: &str) -> Result<(DigitClassifier, ClassifierInfo), String> {
+        let cls = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+        DigitClassifier::load(&cls, &Device::flex()).map_err(|e| e.to_string())
+    }
+
+    /// The share of `bytes`' 784-byte images the classifier is sure of, and the classes.
+    fn confident(net: &DigitClassifier, bytes: &[u8]) -> Result<(f64, [usize; CLASSES]), String> {
+        let pixels: Vec<f32> = bytes.iter().map(|&b| b as f32 / 255.0).collect();
+        let probs =
+            block_on(net.probabilities(&pixels, &Device::flex())).map_err(|e| e.to_string())?;
+        Ok(confident_share(&probs, CONFIDENT))
+    }
+
+    /// 1,000 samples from seeded latents, as 784 bytes each: what `score` reads.
+    fn sample_bytes(t: &mut ImageTrainer) -> Result<Vec<u8>, String> {
+        let mut bytes = Vec::new();
+        for k in (0..1000).step_by(100) {
+            let z = t
+                .seeded_latents(100, 1000 + k as u64, None)
+                .map_err(|e| e.to_string())?;
+            let imgs =
+                block_on(t.images(&z).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            bytes.extend(
+                imgs.iter()
+                    .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
+            );
+        }
+        Ok(bytes)
     }
 
     /// Tiles `n` images (flat, [0, 1]) into a `cols`-wide grid, as a binary PGM.
@@ -165,6 +194,7 @@ mod cli {
         let mut backend = BackendKind::Flex;
         let mut grid = None;
         let mut samples = None;
+        let mut score_every = 0usize;
         let mut json = "{}".to_string();
         while let Some(flag) = it.next() {
             let mut value = || it.next().ok_or(format!("{flag} needs a value"));
@@ -177,9 +207,19 @@ mod cli {
                 }
                 "--grid" => grid = Some(value()?),
                 "--samples" => samples = Some(value()?),
+                "--score-every" => {
+                    score_every = value()?
+                        .parse()
+                        .map_err(|e| format!("--score-every: {e}"))?
+                }
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }
+        let judge = if score_every > 0 {
+            Some(classifier(&asset("classifier.bin"))?.0)
+        } else {
+            None
+        };
         let config = ImageConfig::from_json(&json).map_err(|e| e.to_string())?;
         let data = Arc::new(digits()?);
         let device = native_device(backend).map_err(|e| e.to_string())?;
@@ -205,34 +245,36 @@ mod cli {
         }
         let start = Instant::now();
         let mut done = 0;
+        let mut trained = std::time::Duration::ZERO;
         while done < steps {
-            let chunk = every.max(1).min(steps - done);
+            let mut chunk = every.max(1).min(steps - done);
+            if score_every > 0 {
+                chunk = chunk.min(score_every - done % score_every);
+            }
+            let lap = Instant::now();
             t.train(chunk);
             done += chunk;
             let s = block_on(t.losses()).map_err(|e| e.to_string())?;
-            println!(
-                "step {:>6}  loss_d {:>8.4}  loss_g {:>8.4}  {:.1} ms/step",
-                s.step,
-                s.loss_d,
-                s.loss_g,
-                start.elapsed().as_secs_f64() * 1e3 / done as f64
-            );
-        }
-        if let Some(path) = samples {
-            // 1,000 samples from seeded latents, as 784 bytes each: what `score` reads.
-            let mut bytes = Vec::new();
-            for k in (0..1000).step_by(100) {
-                let z = t
-                    .seeded_latents(100, 1000 + k as u64, None)
-                    .map_err(|e| e.to_string())?;
-                let imgs = block_on(t.images(&z).map_err(|e| e.to_string())?)
-                    .map_err(|e| e.to_string())?;
-                bytes.extend(
-                    imgs.iter()
-                        .map(|&v| (v.clamp(0.0, 1.0) * 255.0).round() as u8),
+            trained += lap.elapsed();
+            if done % every.max(1) == 0 || done == steps {
+                println!(
+                    "step {:>6}  loss_d {:>8.4}  loss_g {:>8.4}  {:.1} ms/step",
+                    s.step,
+                    s.loss_d,
+                    s.loss_g,
+                    trained.as_secs_f64() * 1e3 / done as f64
                 );
             }
-            std::fs::write(&path, bytes).map_err(|e| format!("{path}: {e}"))?;
+            if let Some(net) = judge.as_ref().filter(|_| done % score_every == 0) {
+                let (share, classes) = confident(net, &sample_bytes(&mut t)?)?;
+                println!(
+                    "step {done:>6}  confident_share {share:.4}  classes {classes:?}  {:.0} s",
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        }
+        if let Some(path) = samples {
+            std::fs::write(&path, sample_bytes(&mut t)?).map_err(|e| format!("{path}: {e}"))?;
             println!("wrote 1,000 samples to {path}");
         }
         if let Some(path) = grid {

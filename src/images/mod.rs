@@ -69,9 +69,11 @@ pub struct ImageConfig {
 impl Default for ImageConfig {
     /// DCGAN with batch 64, z of 100 dimensions, the non-saturating loss and the paper's
     /// Adam (beta1 0.5) at larger steps, G 1e-3 and D 5e-4 rather than 2e-4: a page trains for
-    /// minutes. After 1,100 rounds (the page's 5 minutes here) the shipped classifier was sure
-    /// of 50.8 % of the samples, against 45.7 % at 5e-4 / 5e-4 and 43.6 % (old classifier) at
-    /// 2e-4 (docs/image-sweep.md).
+    /// minutes. After 1,100 rounds (the page's 5 minutes before gemm's wasm SIMD kernels) the
+    /// shipped classifier was sure of 50.8 % of the samples, against 45.7 % at 5e-4 / 5e-4 and
+    /// 43.6 % (old classifier) at 2e-4; at 2,000-3,000 rounds (the page's 5 minutes now) no
+    /// other learning rate, loss or width beat them by more than seed noise
+    /// (docs/image-sweep.md).
     fn default() -> Self {
         Self {
             arch: ImageArch::Dcgan,

@@ -6,7 +6,14 @@
 //! - G: z -> linear -> 2c x 7 x 7 -> BN, ReLU -> transposed conv 4x4 stride 2 -> c x 14 x 14
 //!   -> BN, ReLU -> transposed conv 4x4 stride 2 -> 1 x 28 x 28 -> tanh.
 //! - D: 1 x 28 x 28 -> conv 4x4 stride 2 -> c x 14 x 14 -> LeakyReLU(0.2) -> conv 4x4
-//!   stride 2 -> 2c x 7 x 7 -> BN, LeakyReLU(0.2) -> linear -> 1 logit.
+//!   stride 2 -> 2c x 7 x 7 -> BN, LeakyReLU(0.2) -> conv 3x3 stride 2 -> 4c x 4 x 4 -> BN,
+//!   LeakyReLU(0.2) -> linear -> 1 logit.
+//!
+//! D's third convolution costs 1.2x per round and is worth it: with two, D's linear head sees
+//! only 10-pixel patches and can weigh strokes but not judge a whole digit, and G learned
+//! clean strokes in shapes that are no digit. With it, after 2,500 rounds the shipped classifier
+//! was sure of 59.5 % and 62.1 % of the samples (seeds 1, 2) against 52.4 % and 54.6 %
+//! (docs/image-sweep.md).
 //!
 //! No pooling anywhere: strided convolutions downsample, strided transposed convolutions
 //! upsample. No batch norm on D's input layer or G's output layer (the paper's advice).
@@ -67,14 +74,15 @@ fn dense(d_in: usize, d_out: usize, rng: &mut Rng, device: &Device) -> Linear {
     }
 }
 
-/// A 4x4, stride-2, padding-1 convolution: halves the side.
-fn down(c_in: usize, c_out: usize, rng: &mut Rng, device: &Device) -> Conv2d {
-    let mut conv = Conv2dConfig::new([c_in, c_out], [4, 4])
+/// A `kernel` x `kernel`, stride-2, padding-1 convolution: halves the side (4x4), or takes
+/// an odd side n to (n + 1) / 2 (3x3).
+fn down(c_in: usize, c_out: usize, kernel: usize, rng: &mut Rng, device: &Device) -> Conv2d {
+    let mut conv = Conv2dConfig::new([c_in, c_out], [kernel, kernel])
         .with_stride([2, 2])
         .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
         .with_initializer(Initializer::Zeros)
         .init(device);
-    conv.weight = Param::from_tensor(normal([c_out, c_in, 4, 4], INIT_STD, rng, device));
+    conv.weight = Param::from_tensor(normal([c_out, c_in, kernel, kernel], INIT_STD, rng, device));
     conv
 }
 
@@ -126,16 +134,20 @@ pub struct DcganDiscriminator {
     down1: Conv2d,
     down2: Conv2d,
     bn2: BatchNorm,
+    down3: Conv2d,
+    bn3: BatchNorm,
     head: Linear,
 }
 
 impl DcganDiscriminator {
     fn new(c: usize, rng: &mut Rng, device: &Device) -> Self {
         Self {
-            down1: down(1, c, rng, device),
-            down2: down(c, 2 * c, rng, device),
+            down1: down(1, c, 4, rng, device),
+            down2: down(c, 2 * c, 4, rng, device),
             bn2: BatchNormConfig::new(2 * c).init(device),
-            head: dense(2 * c * 7 * 7, 1, rng, device),
+            down3: down(2 * c, 4 * c, 3, rng, device),
+            bn3: BatchNormConfig::new(4 * c).init(device),
+            head: dense(4 * c * 4 * 4, 1, rng, device),
         }
     }
 
@@ -144,8 +156,9 @@ impl DcganDiscriminator {
         let h = x.reshape([b, 1, SIDE, SIDE]);
         let h = activation::leaky_relu(self.down1.forward(h), 0.2); // [b, c, 14, 14]
         let h = activation::leaky_relu(self.bn2.forward(self.down2.forward(h)), 0.2); // [b, 2c, 7, 7]
-        let [_, c2, _, _] = h.dims();
-        self.head.forward(h.reshape([b, c2 * 7 * 7]))
+        let h = activation::leaky_relu(self.bn3.forward(self.down3.forward(h)), 0.2); // [b, 4c, 4, 4]
+        let [_, c4, _, _] = h.dims();
+        self.head.forward(h.reshape([b, c4 * 4 * 4]))
     }
 }
 

@@ -48,3 +48,14 @@ export async function openPage(env, hash = '') {
   await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
   return { page, problems };
 }
+
+/**
+ * Clicks `selector` and saves what the page downloads into `dir`; resolves to the file's path
+ * and the name the page offered.
+ */
+export async function downloadOf(page, selector, dir) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(dir, dl.suggestedFilename());
+  await dl.saveAs(path);
+  return { path, name: dl.suggestedFilename() };
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPage, start } from './browser.mjs';
+import { downloadOf, openPage, start } from './browser.mjs';
 
 let env;
 let dir;
@@ -17,12 +17,7 @@ before(async () => {
 after(async () => env && env.close());
 
 /** Clicks `selector` and saves what it downloads; resolves to the file's path. */
-async function downloadOf(page, selector, name) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  const path = join(dir, name);
-  await dl.saveAs(path);
-  return path;
-}
+const saved = async (page, selector) => (await downloadOf(page, selector, dir)).path;
 
 const losses = (page, n) => page.evaluate(async (n) => {
   const s = await window.playground.step(n);
@@ -32,7 +27,7 @@ const losses = (page, n) => page.evaluate(async (n) => {
 test('Save run, then Load run… in a fresh page: the run continues exactly', async () => {
   const { page, problems } = await openPage(env, '#seed=4&loss=leastSquares&probeEvery=0&theoryEvery=0');
   await losses(page, 150);
-  const file = await downloadOf(page, '#save-run', 'run.ganrun');
+  const file = await saved(page, '#save-run');
   assert.match(readFileSync(file).subarray(0, 6).toString(), /^GANRUN/);
   const want = await losses(page, 50);
   const other = await openPage(env);
@@ -52,8 +47,8 @@ test('Save run, then Load run… in a fresh page: the run continues exactly', as
 test('bad run files are refused with a message naming the file, and the page trains on', async () => {
   const { page, problems } = await openPage(env, '#seed=6&probeEvery=0&theoryEvery=0');
   await losses(page, 20);
-  const run = readFileSync(await downloadOf(page, '#save-run', 'good.ganrun'));
-  const png = readFileSync(await downloadOf(page, '#export-png', 'plane.png'));
+  const run = readFileSync(await saved(page, '#save-run'));
+  const png = readFileSync(await saved(page, '#export-png'));
   assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the plane exports as PNG');
   // A run of another architecture: the header says genWidth 32, the weights are for 64.
   const n = run.readUInt32LE(8);
@@ -82,7 +77,7 @@ test('bad run files are refused with a message naming the file, and the page tra
     assert.equal((await page.evaluate(() => window.playground.config())).seed, 6, `${name}: the run was kept`);
     await page.evaluate(() => { document.getElementById('error').hidden = true; });
   }
-  const csv = readFileSync(await downloadOf(page, '#export-csv', 'curves.csv'), 'utf8').trim().split('\n');
+  const csv = readFileSync(await saved(page, '#export-csv'), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'step,lossD,lossG,vOptimal,jsd,dRealMean,dFakeMean,modesCaptured,highQualityPct');
   assert.ok(csv.length > 2 && csv.slice(1).every((l) => /^\d+,[-\d.e]+,[-\d.e]+,/.test(l)), csv.slice(0, 4).join('\n'));
   assert.deepEqual(problems, []);

@@ -6,8 +6,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { openPage, start } from './browser.mjs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { downloadOf, openPage, start } from './browser.mjs';
 
 let env;
 before(async () => {
@@ -114,6 +116,29 @@ test('a stroke drawn on the latent pad gives a filmstrip that changes along the 
   await page.click('#img-anim');
   await page.waitForTimeout(400);
   await page.click('#img-anim');
+  // Download PNG: the grid and the filmstrip as files whose pixels are the canvases'.
+  const dir = mkdtempSync(join(tmpdir(), 'gan-png-'));
+  for (const [button, id, kind] of [['#img-grid-png', 'img-grid', 'grid'], ['#img-film-png', 'img-film', 'filmstrip']]) {
+    const { path, name } = await downloadOf(page, button, dir);
+    assert.equal(name, `mnist-mlp-step30-${kind}.png`);
+    const png = readFileSync(path);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${name} is a PNG`);
+    const same = await page.evaluate(async ({ id, b64 }) => {
+      const c = document.getElementById(id);
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const back = new OffscreenCanvas(img.width, img.height).getContext('2d');
+      back.drawImage(img, 0, 0);
+      const want = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const got = back.getImageData(0, 0, img.width, img.height).data;
+      let differ = 0;
+      for (let i = 0; i < want.length; i++) if (want[i] !== got[i]) differ++;
+      return { size: [img.width, img.height], canvas: [c.width, c.height], differ };
+    }, { id, b64: png.toString('base64') });
+    assert.deepEqual(same.size, same.canvas, `${name}: the canvas's size`);
+    assert.equal(same.differ, 0, `${name}: the canvas's pixels`);
+  }
   await page.locator('#image-lab').screenshot({ path: 'test-results/images-pad.png' });
   assert.deepEqual(problems, []);
   await page.close();
