@@ -218,13 +218,7 @@ impl GanConfig {
         check_f64("r1Weight", self.r1_weight, 0.0, 1000.0, "0 to 1000")?;
         check_f64("lrG", self.lr_g, 1e-7, 1.0, "1e-7 to 1")?;
         check_f64("lrD", self.lr_d, 1e-7, 1.0, "1e-7 to 1")?;
-        check_usize(
-            "lrHalfLife",
-            self.lr_half_life,
-            0,
-            1_000_000,
-            "0 (constant) to 1000000",
-        )?;
+        check_half_life(self.lr_half_life)?;
         check_f64("beta1", self.beta1, 0.0, 0.9999, "0 to 0.9999")?;
         check_f64("beta2", self.beta2, 0.0, 0.99999, "0 to 0.99999")?;
         if let Some(s) = self.data_scale {
@@ -396,5 +390,26 @@ mod tests {
             err.contains("points = 2001 points is out of range"),
             "{err}"
         );
+    }
+}
+
+/// Checks `lrHalfLife` (0, constant, to a million steps).
+pub fn check_half_life(half_life: usize) -> Result<(), GanError> {
+    check_usize(
+        "lrHalfLife",
+        half_life,
+        0,
+        1_000_000,
+        "0 (constant) to 1000000",
+    )
+}
+
+/// A learning rate's factor after `step` steps when it halves every `half_life` steps:
+/// 0.5^(step / half_life), or 1 when `half_life` is 0 (constant). Shared by the 2-D and the
+/// image trainers' `lrHalfLife`.
+pub fn half_life_factor(step: u64, half_life: usize) -> f64 {
+    match half_life {
+        0 => 1.0,
+        h => 0.5f64.powf(step as f64 / h as f64),
     }
 }

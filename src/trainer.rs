@@ -8,7 +8,7 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, OptimizerRecord,
 use burn::tensor::{Bytes, Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{GanConfig, OptimizerKind, Prior};
+use crate::config::{GanConfig, OptimizerKind, Prior, half_life_factor};
 use crate::data::Distribution2d;
 use crate::error::GanError;
 use crate::loss::GanLoss;
@@ -205,12 +205,9 @@ impl Trainer {
         Ok(())
     }
 
-    /// The learning rates' factor at the current step: 0.5^(step / lrHalfLife), or 1.
+    /// The learning rates' factor at the current step.
     fn lr_factor(&self) -> f64 {
-        match self.config.lr_half_life {
-            0 => 1.0,
-            h => 0.5f64.powf(self.step as f64 / h as f64),
-        }
+        half_life_factor(self.step, self.config.lr_half_life)
     }
 
     /// The discriminator's learning rate at the current step.

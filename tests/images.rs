@@ -156,8 +156,30 @@ fn bad_image_configs_are_refused_with_the_key_named() {
     assert!(err(r#"{"arch":"dcgan","genWidth":512}"#).contains("genWidth"));
     assert!(err(r#"{"batchSize":1}"#).contains("batchSize"));
     assert!(err(r#"{"bogus":1}"#).contains("unknown field `bogus`"));
+    assert!(err(r#"{"lrHalfLife":2000000}"#).contains("lrHalfLife"));
     let c = ImageConfig::from_json(r#"{"arch":"mlp"}"#).unwrap();
     assert_eq!((c.gen_width(), c.disc_width()), (256, 256));
+}
+
+#[test]
+fn learning_rates_halve_every_half_life() {
+    let device = Device::flex();
+    let mut t = ImageTrainer::new(
+        ImageConfig {
+            lr_half_life: 4,
+            ..small(ImageArch::Mlp)
+        },
+        digits(),
+        &device,
+    )
+    .unwrap();
+    assert_eq!((t.lr_d(), t.lr_g()), (5e-4, 1e-3));
+    t.train(4);
+    assert!((t.lr_d() - 2.5e-4).abs() < 1e-15 && (t.lr_g() - 5e-4).abs() < 1e-15);
+    t.train(2);
+    assert!((t.lr_g() - 1e-3 * 0.5f64.powf(1.5)).abs() < 1e-15);
+    let constant = ImageTrainer::new(small(ImageArch::Mlp), digits(), &device).unwrap();
+    assert_eq!(constant.lr_g(), 1e-3);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Prior, check_f64, check_usize};
+use crate::config::{Prior, check_f64, check_half_life, check_usize, half_life_factor};
 use crate::error::GanError;
 use crate::latent::truncate;
 use crate::loss::GanLoss;
@@ -48,6 +48,9 @@ pub struct ImageConfig {
     pub lr_g: f64,
     /// Learning rate of D (Adam).
     pub lr_d: f64,
+    /// Rounds over which both learning rates halve (lr at round t = lr x 0.5^(t / lrHalfLife));
+    /// 0 keeps them constant. As the 2-D playground's `lrHalfLife`.
+    pub lr_half_life: usize,
     /// Adam's first-moment decay (0.5, as DCGAN).
     pub beta1: f64,
     /// Adam's second-moment decay.
@@ -84,6 +87,7 @@ impl Default for ImageConfig {
             disc_width: None,
             lr_g: 1e-3,
             lr_d: 5e-4,
+            lr_half_life: 0,
             beta1: 0.5,
             beta2: 0.999,
             batch_size: 64,
@@ -139,6 +143,7 @@ impl ImageConfig {
         check_usize("k", self.k, 1, 20, "1 to 20")?;
         check_f64("lrG", self.lr_g, 1e-7, 1.0, "1e-7 to 1")?;
         check_f64("lrD", self.lr_d, 1e-7, 1.0, "1e-7 to 1")?;
+        check_half_life(self.lr_half_life)?;
         check_f64("beta1", self.beta1, 0.0, 0.9999, "0 to 0.9999")?;
         check_f64("beta2", self.beta2, 0.0, 0.99999, "0 to 0.99999")?;
         check_f64("emaDecay", self.ema_decay, 0.0, 0.9999, "0 (off) to 0.9999")?;
@@ -268,6 +273,16 @@ impl ImageTrainer {
         self.step
     }
 
+    /// D's learning rate at the current round (`lrHalfLife` applied).
+    pub fn lr_d(&self) -> f64 {
+        self.config.lr_d * half_life_factor(self.step, self.config.lr_half_life)
+    }
+
+    /// G's learning rate at the current round (`lrHalfLife` applied).
+    pub fn lr_g(&self) -> f64 {
+        self.config.lr_g * half_life_factor(self.step, self.config.lr_half_life)
+    }
+
     /// The generator.
     pub fn generator(&self) -> &ImageGenerator {
         &self.generator
@@ -311,7 +326,7 @@ impl ImageTrainer {
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self
             .opt_d
-            .step(self.config.lr_d, self.discriminator.clone(), grads);
+            .step(self.lr_d(), self.discriminator.clone(), grads);
         cost.detach()
     }
 
@@ -324,9 +339,7 @@ impl ImageTrainer {
             .loss
             .generator(fixed_d.forward(self.generator.forward(z)));
         let grads = GradientsParams::from_grads(cost.backward(), &self.generator);
-        self.generator = self
-            .opt_g
-            .step(self.config.lr_g, self.generator.clone(), grads);
+        self.generator = self.opt_g.step(self.lr_g(), self.generator.clone(), grads);
         cost.detach()
     }
 
