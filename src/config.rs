@@ -302,6 +302,27 @@ impl GanConfig {
     }
 }
 
+/// Checks `lrHalfLife` (0, constant, to a million steps).
+pub fn check_half_life(half_life: usize) -> Result<(), GanError> {
+    check_usize(
+        "lrHalfLife",
+        half_life,
+        0,
+        1_000_000,
+        "0 (constant) to 1000000",
+    )
+}
+
+/// A learning rate's factor after `step` steps when it halves every `half_life` steps:
+/// 0.5^(step / half_life), or 1 when `half_life` is 0 (constant). Shared by the 2-D and the
+/// image trainers' `lrHalfLife`.
+pub fn half_life_factor(step: u64, half_life: usize) -> f64 {
+    match half_life {
+        0 => 1.0,
+        h => 0.5f64.powf(step as f64 / h as f64),
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -390,26 +411,5 @@ mod tests {
             err.contains("points = 2001 points is out of range"),
             "{err}"
         );
-    }
-}
-
-/// Checks `lrHalfLife` (0, constant, to a million steps).
-pub fn check_half_life(half_life: usize) -> Result<(), GanError> {
-    check_usize(
-        "lrHalfLife",
-        half_life,
-        0,
-        1_000_000,
-        "0 (constant) to 1000000",
-    )
-}
-
-/// A learning rate's factor after `step` steps when it halves every `half_life` steps:
-/// 0.5^(step / half_life), or 1 when `half_life` is 0 (constant). Shared by the 2-D and the
-/// image trainers' `lrHalfLife`.
-pub fn half_life_factor(step: u64, half_life: usize) -> f64 {
-    match half_life {
-        0 => 1.0,
-        h => 0.5f64.powf(step as f64 / h as f64),
     }
 }
