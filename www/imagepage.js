@@ -269,7 +269,8 @@ export function mountImageLab(lab) {
     if (await ensureRun()) lab.play();
   });
   $('img-step').addEventListener('click', async () => {
-    if (await ensureRun()) lab.step(1).catch(() => {});
+    // As after a pause, the pad's anchor images follow the new G.
+    if (await ensureRun()) lab.step(1).then(() => refreshAnchors()).catch(() => {});
   });
   $('img-new').addEventListener('click', () => {
     lab.configure(readControls()).catch((e) => showError(e.message));
