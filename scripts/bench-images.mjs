@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { start } from '../tests/e2e/browser.mjs';
+import { writeSection } from './bench-section.mjs';
 
 const target = process.env.CARGO_TARGET_DIR;
 const SECONDS = Number(process.env.BENCH_IMAGE_SECONDS || 300);
@@ -95,8 +96,7 @@ if (existsSync('bench-results/grid-dcgan.png')) {
   writeFileSync('docs/images-grid.png', readFileSync('bench-results/grid-dcgan.png'));
 }
 
-const section = [
-  '<!-- images:start -->',
+writeSection('images', [
   '## Image GANs (MNIST)',
   '',
   `Written by \`node scripts/bench-images.mjs\` on ${new Date().toISOString().slice(0, 10)}. A round is one D update and one G update, batch 64, on the shipped training digits; the default configs (DCGAN: base width 16; MLP: 2 hidden layers of 256, LeakyReLU). The sample grid after the in-page budget is docs/images-grid.png.`,
@@ -104,11 +104,5 @@ const section = [
   '| what | figure | how |',
   '| --- | --- | --- |',
   ...rows.map((r) => `| ${r.what} | ${r.value} | ${r.how} |`),
-  '<!-- images:end -->',
-  '',
-].join('\n');
-let md = existsSync('BENCHMARKS.md') ? readFileSync('BENCHMARKS.md', 'utf8') : '# Benchmarks\n\n';
-const re = /<!-- images:start -->[\s\S]*<!-- images:end -->\n?/;
-md = re.test(md) ? md.replace(re, section) : `${md.trimEnd()}\n\n${section}`;
-writeFileSync('BENCHMARKS.md', md);
+]);
 console.log('\nwrote the image section of BENCHMARKS.md');

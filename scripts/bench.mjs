@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openPage, start } from '../tests/e2e/browser.mjs';
+import { sections } from './bench-section.mjs';
 import { MODE_PRESET, STRONG_D_PRESET } from '../www/state.js';
 
 const STEPS = Number(process.env.BENCH_STEPS || 1000);
@@ -149,48 +150,6 @@ if (existsSync('pkg/webgpu-nofusion/gan_playground_bg.wasm')) {
   await fusedEnv.close();
 }
 
-// Never freeze, never lose work: the main thread's longest task while the worker trains at
-// full speed; a saved run's size and the time to restore it; memory over 10,000 steps.
-{
-  const { page } = await openPage(env);
-  const r = await page.evaluate(async () => {
-    const pg = window.playground;
-    await pg.configure({ backend: 'cpu' });
-    const long = [];
-    const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
-    obs.observe({ type: 'longtask' });
-    pg.play();
-    await new Promise((res) => setTimeout(res, 10000));
-    pg.pause();
-    const steps = (await pg.stats()).step;
-    obs.disconnect();
-    const bytes = await pg.saveRun();
-    const t0 = performance.now();
-    await pg.loadRun(bytes);
-    const restore = performance.now() - t0;
-    return { long, steps, size: bytes.length, restore, thread: (await pg.stats()).engineThread };
-  });
-  const worst = r.long.length ? Math.max(...r.long) : 0;
-  row('main thread while training at full speed (Play, 10 s): longest task, ms', r.long.length ? `${worst.toFixed(0)} (${r.long.length} tasks over 50 ms)` : 'none over 50 ms', `PerformanceObserver longtask; engine in: ${r.thread}; ${r.steps} steps trained meanwhile`);
-  row('saved run, reference GAN (Adam on both), bytes', String(r.size), 'saveRun(): config + weights + optimiser state + step + RNG state');
-  row('restore a saved run (loadRun, to the first view drawn), ms', r.restore.toFixed(0), 'page API, wasm CPU, in the worker');
-  const mem = await page.evaluate(async () => {
-    const pg = window.playground;
-    await pg.configure({ backend: 'cpu' });
-    const out = [];
-    for (let k = 1; k <= 10; k++) {
-      await pg.step(1000);
-      if (k === 1 || k === 10) out.push({ step: k * 1000, ...(await pg.memory()) });
-    }
-    return out;
-  });
-  const mb = (b) => (b / 2 ** 20).toFixed(1);
-  for (const m of mem) {
-    row(`memory at step ${m.step}: wasm linear memory / page JS heap, MiB`, `${mb(m.wasm.cpu)} / ${mb(m.pageHeap)}`, 'pg.memory() on ring-8 defaults (theory every 100, probe every 25); the worker\'s JS heap is not measurable in Chromium');
-  }
-  await page.close();
-}
-
 // Page ready: navigation start to the first trained step, fresh page, CPU path.
 {
   const page = await env.browser.newPage();
@@ -234,5 +193,5 @@ const md = [
   ...modeRows.map((r) => `| ${r.name} | ${r.loss} | ${r.settings} | ${r.modes} | ${r.hq} | ${r.perSeed} |`),
   '',
 ].join('\n');
-writeFileSync('BENCHMARKS.md', md);
+writeFileSync('BENCHMARKS.md', `${md}\n${sections()}`);
 console.log('\nwrote BENCHMARKS.md');

@@ -15,3 +15,5 @@ fi
 node scripts/bench.mjs
 # The image GANs (its own section of BENCHMARKS.md; ~10 minutes, 5 of them the in-page budget).
 node scripts/bench-images.mjs
+# Responsiveness, saved runs and memory (its own section; ~3 minutes).
+node scripts/bench-robust.mjs
