@@ -1,7 +1,7 @@
 // Never freeze, never lose work (issue 6's figures): the main thread's longest task while the
-// worker trains at full speed (2-D and DCGAN), saved-run sizes and restore times, and memory over
-// 10,000 steps. Writes the "robust" section of BENCHMARKS.md. Needs a build (scripts/build.sh).
-// About 3 minutes.
+// worker trains at full speed (2-D and DCGAN), saved-run sizes and restore times (2-D and DCGAN),
+// and memory over 10,000 steps. Writes the "robust" section of BENCHMARKS.md. Needs a build
+// (scripts/build.sh). About 3 minutes.
 
 import { execFileSync } from 'node:child_process';
 import { openPage, start, traceMainThread } from '../tests/e2e/browser.mjs';
@@ -75,6 +75,23 @@ for (const [mode, label] of [['2d', '2-D reference GAN'], ['images', 'DCGAN (MNI
   for (const m of mem) {
     row(`memory at step ${m.step}: wasm linear memory / page JS heap, MiB`, `${mb(m.wasm.cpu)} / ${mb(m.pageHeap)}`, 'pg.memory() on ring-8 defaults (theory every 100, probe every 25); the worker\'s JS heap is not measurable in Chromium');
   }
+  await page.close();
+}
+
+// A saved DCGAN run (the page's default image config): its size and the time to restore it.
+{
+  const { page } = await openPage(env);
+  const r = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    await window.playground.configure({ mode: 'images', arch: 'dcgan' });
+    await lab.step(20);
+    const bytes = await lab.saveRun();
+    const t0 = performance.now();
+    await lab.loadRun(bytes);
+    return { size: bytes.length, restore: performance.now() - t0, params: lab.run.params, backend: lab.stats().backend };
+  });
+  row('saved run, DCGAN (MNIST, the default config, round 20), bytes', String(r.size), `images.saveRun(): config, G's and D's weights and batch-norm statistics (${r.params.join(' + ')} numbers), Adam's two moments of each weight, round, RNG state`);
+  row('restore a saved DCGAN run (images.loadRun, to the sample grid drawn), ms', ms(r.restore), `page API, wasm CPU (${r.backend}), in the worker`);
   await page.close();
 }
 await env.close();

@@ -18,7 +18,9 @@ pub mod loss;
 pub mod metrics;
 pub mod mnist;
 pub mod model;
+pub mod optim;
 pub mod rng;
+pub mod runfile;
 pub mod trainer;
 
 #[cfg(target_arch = "wasm32")]

@@ -4,8 +4,8 @@
 //! on its own: losses stay on the device until [`Trainer::losses`] is awaited.
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, OptimizerRecord, SgdConfig};
-use burn::tensor::{Bytes, Device, Tensor, TensorData, activation};
+use burn::optim::GradientsParams;
+use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{GanConfig, OptimizerKind, Prior, half_life_factor};
@@ -17,7 +17,9 @@ use crate::metrics::{
     value_at_optimum,
 };
 use crate::model::Mlp;
+use crate::optim::{Optimizer, OptimizerState, param_sizes, run_state};
 use crate::rng::Rng;
+use crate::runfile::{self, RUN_MAGIC};
 
 /// Seed offsets of the fixed draws used for display, so that reading samples never consumes
 /// the training stream (a run's losses must not depend on how often the page looked at it).
@@ -36,9 +38,6 @@ pub const THEORY_KDE: usize = 1000;
 /// Seed offset of the gradient probe's batches (one fresh batch per step, off the training stream).
 const PROBE_STREAM: u64 = 0x0000_0B0B_E5EE_D000_u64;
 
-/// The first bytes of a saved run: the format's name and its version.
-pub const RUN_MAGIC: &[u8; 8] = b"GANRUN\x00\x01";
-
 /// A saved run's header (JSON, after the magic and its own length): everything but the tensors.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -53,8 +52,8 @@ struct RunHeader {
     disc_ids: Vec<u64>,
     gen_params: usize,
     disc_params: usize,
-    opt_g_bytes: usize,
-    opt_d_bytes: usize,
+    opt_g: OptimizerState,
+    opt_d: OptimizerState,
 }
 
 /// Which network a round trains.
@@ -130,8 +129,8 @@ pub struct Trainer {
     plain: Device,
     generator: Mlp,
     discriminator: Mlp,
-    opt_g: ModuleOptimizer,
-    opt_d: ModuleOptimizer,
+    opt_g: Optimizer,
+    opt_d: Optimizer,
     rng: Rng,
     step: u64,
     /// D's cost in the last D update, detached, not yet read.
@@ -140,15 +139,8 @@ pub struct Trainer {
     last_g: Option<Tensor<1>>,
 }
 
-fn optimizer(kind: OptimizerKind, config: &GanConfig) -> ModuleOptimizer {
-    match kind {
-        OptimizerKind::Adam => AdamConfig::new()
-            .with_beta_1(config.beta1 as f32)
-            .with_beta_2(config.beta2 as f32)
-            .with_epsilon(1e-8)
-            .init(),
-        OptimizerKind::Sgd => SgdConfig::new().init(),
-    }
+fn optimizer(kind: OptimizerKind, config: &GanConfig) -> Optimizer {
+    Optimizer::new(kind, config.beta1, config.beta2)
 }
 
 impl Trainer {
@@ -334,26 +326,15 @@ impl Trainer {
     }
 
     /// The run as one file: magic, header length (u32 LE), JSON header (config, step, RNG state,
-    /// last losses, parameter ids), G's and D's parameters (f32 LE, `flat_params` order), then
-    /// the two optimisers' states (burnpack). Loading it continues the run exactly.
-    ///
-    /// The optimiser state is read synchronously (burn's record API): fine on the CPU backends,
-    /// not on WebGPU in a browser, where the page refuses to save with a message.
+    /// last losses, parameter ids, the optimisers' layouts), then one block of f32 LE: G's and
+    /// D's parameters (`flat_params` order) and the optimisers' moments. Loading it continues the
+    /// run exactly. Everything is read back in one asynchronous read, so this works on WebGPU.
     pub fn save(&self) -> impl Future<Output = Result<Vec<u8>, GanError>> + 'static {
-        let record = |o: &ModuleOptimizer| {
-            o.to_record()
-                .into_bytes()
-                .map(|b| b.to_vec())
-                .map_err(|e| GanError::Readback(format!("optimiser state: {e:?}")))
-        };
-        let opts = record(&self.opt_g).and_then(|g| Ok((g, record(&self.opt_d)?)));
-        let params = Tensor::cat(
-            vec![
-                self.generator.flat_params(),
-                self.discriminator.flat_params(),
-            ],
-            0,
-        );
+        let networks = vec![
+            self.generator.flat_params(),
+            self.discriminator.flat_params(),
+        ];
+        let (floats, opt_g, opt_d) = run_state(networks, &self.opt_g, &self.opt_d);
         let losses = self.losses();
         let (rng, rng_spare) = self.rng.state();
         let mut header = RunHeader {
@@ -367,59 +348,25 @@ impl Trainer {
             disc_ids: self.discriminator.param_ids(),
             gen_params: self.generator.parameter_count(),
             disc_params: self.discriminator.parameter_count(),
-            opt_g_bytes: 0,
-            opt_d_bytes: 0,
+            opt_g,
+            opt_d,
         };
         let (has_d, has_g) = (self.last_d.is_some(), self.last_g.is_some());
         async move {
-            let (opt_g, opt_d) = opts?;
-            let params = read_vec(params).await?;
+            let floats = read_vec(floats).await?;
             let s = losses.await?;
             header.last_d = has_d.then_some(s.loss_d);
             header.last_g = has_g.then_some(s.loss_g);
-            header.opt_g_bytes = opt_g.len();
-            header.opt_d_bytes = opt_d.len();
-            let json = serde_json::to_vec(&header).expect("a run header always serialises");
-            let mut out =
-                Vec::with_capacity(12 + json.len() + 4 * params.len() + opt_g.len() + opt_d.len());
-            out.extend_from_slice(RUN_MAGIC);
-            out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-            out.extend_from_slice(&json);
-            for v in params {
-                out.extend_from_slice(&v.to_le_bytes());
-            }
-            out.extend_from_slice(&opt_g);
-            out.extend_from_slice(&opt_d);
-            Ok(out)
+            Ok(runfile::write(RUN_MAGIC, &header, &floats))
         }
     }
 
     /// A run saved by `save`, on `device`, continuing exactly where it was. Refuses, with a
     /// message, what is not a run file, a truncated or corrupt one, and one whose parameters do
     /// not fit its own config's architecture.
-    ///
-    /// burn restores the optimiser state on its default device and moves it to `device` at the
-    /// next step; in a wasm build with WebGPU compiled in, that default is the GPU, and the move
-    /// a synchronous readback: there, load onto a CPU device only from the CPU build (the page
-    /// does; its browser test covers it, the wasm unit tests run the WebGPU build).
     pub fn load(bytes: &[u8], device: &Device) -> Result<Self, GanError> {
         let bad = |m: String| GanError::RunFile(m);
-        if bytes.len() < 12 || &bytes[..6] != b"GANRUN" {
-            return Err(bad(
-                "this is not a GAN Playground run file (it does not start with GANRUN)".into(),
-            ));
-        }
-        if &bytes[..8] != RUN_MAGIC {
-            return Err(bad(format!(
-                "this run file has format version {}, and this playground reads version 1",
-                u16::from_be_bytes([bytes[6], bytes[7]])
-            )));
-        }
-        let truncated = || bad(format!("the file is truncated ({} bytes)", bytes.len()));
-        let hlen = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
-        let json = bytes.get(12..12 + hlen).ok_or_else(truncated)?;
-        let h: RunHeader = serde_json::from_slice(json)
-            .map_err(|e| bad(format!("its header is corrupt ({e})")))?;
+        let (h, at): (RunHeader, usize) = runfile::header(bytes, RUN_MAGIC)?;
         h.config.validate()?;
         let mut t = Trainer::new(h.config.clone(), device)?;
         let (ng, nd) = (
@@ -432,44 +379,25 @@ impl Trainer {
                 h.gen_params, h.disc_params
             )));
         }
-        let mut at = 12 + hlen;
-        let mut take = |n: usize| -> Result<&[u8], GanError> {
-            let s = bytes.get(at..at + n).ok_or_else(truncated)?;
-            at += n;
-            Ok(s)
-        };
-        let floats = |b: &[u8]| -> Vec<f32> {
-            b.chunks_exact(4)
-                .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
-                .collect()
-        };
-        let g = floats(take(4 * ng)?);
-        let d = floats(take(4 * nd)?);
-        if !g.iter().chain(&d).all(|v| v.is_finite()) {
-            return Err(bad("its weights hold NaN or infinite values".into()));
-        }
-        let opt_g = take(h.opt_g_bytes)?.to_vec();
-        let opt_d = take(h.opt_d_bytes)?.to_vec();
-        if at != bytes.len() {
-            return Err(bad(format!(
-                "{} bytes follow the end of the run",
-                bytes.len() - at
-            )));
-        }
-        let record = |b: Vec<u8>| {
-            OptimizerRecord::from_bytes(Bytes::from_bytes_vec(b))
-                .map_err(|e| bad(format!("its optimiser state is corrupt ({e:?})")))
-        };
+        let expected = ng + nd + h.opt_g.floats() + h.opt_d.floats();
+        let floats = runfile::floats(bytes, at, expected)?;
+        let (g, rest) = floats.split_at(ng);
+        let (d, rest) = rest.split_at(nd);
+        let (mg, md) = rest.split_at(h.opt_g.floats());
         t.generator = t
             .generator
-            .with_flat_params_and_ids(&g, Some(&h.gen_ids))
+            .with_flat_params_and_ids(g, Some(&h.gen_ids))
             .map_err(bad)?;
         t.discriminator = t
             .discriminator
-            .with_flat_params_and_ids(&d, Some(&h.disc_ids))
+            .with_flat_params_and_ids(d, Some(&h.disc_ids))
             .map_err(bad)?;
-        t.opt_g = t.opt_g.load_record(record(opt_g)?);
-        t.opt_d = t.opt_d.load_record(record(opt_d)?);
+        t.opt_g
+            .restore(&h.opt_g, mg, &param_sizes(&t.generator), &t.plain)
+            .map_err(bad)?;
+        t.opt_d
+            .restore(&h.opt_d, md, &param_sizes(&t.discriminator), &t.plain)
+            .map_err(bad)?;
         t.rng = Rng::from_state(h.rng, h.rng_spare);
         t.step = h.step;
         let scalar = |v: f32| Tensor::<1>::from_data(TensorData::new(vec![v], [1]), &t.plain);

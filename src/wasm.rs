@@ -221,19 +221,12 @@ impl GanTrainer {
         })
     }
 
-    /// Continues a run saved by `save` (the file's bytes) on `backend`; rejects with a message
-    /// for a file that is not a run, is truncated or corrupt, or does not fit its architecture.
-    /// A run continues on a CPU backend ("cpu", "flex" or "ndarray"): burn restores an
-    /// optimiser's state on its default device, and moving it from a GPU would need a
-    /// synchronous readback.
+    /// Continues a run saved by `save` (the file's bytes) on `backend`, whichever backend saved
+    /// it; rejects with a message for a file that is not a run, is truncated or corrupt, or does
+    /// not fit its architecture.
     pub async fn load(bytes: Vec<u8>, backend: String) -> Result<GanTrainer, JsError> {
         let kind = BackendKind::parse(&backend).map_err(js_err)?;
-        if kind == BackendKind::Webgpu {
-            return Err(JsError::new(
-                "a saved run continues on the CPU backend: load it with backend \"cpu\"",
-            ));
-        }
-        let device = kind.cpu_device().map_err(js_err)?;
+        let device = device_of(kind).await.map_err(js_err)?;
         let trainer = Trainer::load(&bytes, &device).map_err(js_err)?;
         Ok(GanTrainer {
             trainer,
@@ -248,20 +241,13 @@ impl GanTrainer {
     }
 
     /// Resolves to the run as one file (a Uint8Array: config, weights, optimiser state, step
-    /// and RNG state). Refused on WebGPU, whose optimiser state cannot be read synchronously
-    /// in a browser: switch the backend to the CPU to save.
-    pub fn save(&self) -> Result<Promise, JsError> {
-        if self.backend == BackendKind::Webgpu {
-            return Err(JsError::new(
-                "saving reads the optimiser's state synchronously, which WebGPU in a browser \
-                 cannot do: switch the backend to CPU, then save",
-            ));
-        }
+    /// and RNG state), read back asynchronously on every backend.
+    pub fn save(&self) -> Promise {
         let f = self.trainer.save();
-        Ok(future_to_promise(async move {
+        future_to_promise(async move {
             let v = f.await.map_err(js_value_err)?;
             Ok(js_sys::Uint8Array::from(v.as_slice()).into())
-        }))
+        })
     }
 
     /// Trains `rounds` rounds (k D updates + gSteps G updates each) without reading back.
@@ -458,29 +444,64 @@ pub struct ImageGanTrainer {
     backend: BackendKind,
 }
 
+/// The backend of an image run: "cpu" is the faster CPU backend for the architecture, as
+/// measured in Chromium (BENCHMARKS.md): burn-flex for DCGAN (its convolutions are ~40x faster
+/// than ndarray's), burn-ndarray for the MLP GAN (faster than flex on its matrix products).
+fn image_backend(backend: &str, arch: ImageArch) -> Result<BackendKind, GanError> {
+    Ok(match BackendKind::parse(backend)? {
+        _ if backend == "cpu" && arch == ImageArch::Dcgan => BackendKind::Flex,
+        _ if backend == "cpu" => BackendKind::Ndarray,
+        k => k,
+    })
+}
+
 #[wasm_bindgen]
 impl ImageGanTrainer {
-    /// Starts a run of `config` on `backend` over the MNIST asset's bytes (assets/mnist.bin).
-    /// "cpu" picks the faster CPU backend for the architecture, as measured in Chromium
-    /// (BENCHMARKS.md): burn-flex for DCGAN (its convolutions are ~40x faster than ndarray's),
-    /// burn-ndarray for the MLP GAN (2.5x faster than flex on its matrix products).
+    /// Starts a run of `config` on `backend` over the MNIST asset's bytes (assets/mnist.bin);
+    /// "cpu" picks the faster CPU backend for the architecture (`image_backend`).
     pub async fn create(
         config: JsValue,
         backend: String,
         mnist: Vec<u8>,
     ) -> Result<ImageGanTrainer, JsError> {
         let config = parse_image_config(&config).map_err(js_err)?;
-        let kind = match BackendKind::parse(&backend).map_err(js_err)? {
-            _ if backend == "cpu" && config.arch == ImageArch::Dcgan => BackendKind::Flex,
-            _ if backend == "cpu" => BackendKind::Ndarray,
-            k => k,
-        };
+        let kind = image_backend(&backend, config.arch).map_err(js_err)?;
         let device = device_of(kind).await.map_err(js_err)?;
         let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
         let trainer = ImageTrainer::new(config, data, &device).map_err(js_err)?;
         Ok(ImageGanTrainer {
             trainer,
             backend: kind,
+        })
+    }
+
+    /// Continues an image run saved by `save` (the file's bytes) on `backend` ("cpu" as in
+    /// `create`), over the MNIST asset's bytes; rejects with a message for a file that is not an
+    /// image run, is truncated or corrupt, or does not fit its architecture.
+    pub async fn load(
+        bytes: Vec<u8>,
+        backend: String,
+        mnist: Vec<u8>,
+    ) -> Result<ImageGanTrainer, JsError> {
+        let arch = ImageTrainer::saved_config(&bytes).map_err(js_err)?.arch;
+        let kind = image_backend(&backend, arch).map_err(js_err)?;
+        let device = device_of(kind).await.map_err(js_err)?;
+        let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
+        let trainer = ImageTrainer::load(&bytes, data, &device).map_err(js_err)?;
+        Ok(ImageGanTrainer {
+            trainer,
+            backend: kind,
+        })
+    }
+
+    /// Resolves to the run as one file (a Uint8Array: config, weights and batch-norm
+    /// statistics, the moving average, optimiser state, step and RNG state), read back
+    /// asynchronously on every backend.
+    pub fn save(&self) -> Promise {
+        let f = self.trainer.save();
+        future_to_promise(async move {
+            let v = f.await.map_err(js_value_err)?;
+            Ok(js_sys::Uint8Array::from(v.as_slice()).into())
         })
     }
 

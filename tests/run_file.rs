@@ -83,8 +83,10 @@ fn bad_run_files_are_refused_with_a_message() {
     t.train(3);
     let file = block_on(t.save()).unwrap();
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    let mut v2 = file.clone();
-    v2[7] = 2;
+    let mut v3 = file.clone();
+    v3[7] = 3;
+    let mut image_run = file.clone();
+    image_run[..6].copy_from_slice(b"GANIMG");
     let mut corrupt = file.clone();
     corrupt[14] = b'#';
     let mut nan = file.clone();
@@ -98,7 +100,12 @@ fn bad_run_files_are_refused_with_a_message() {
             br#"{"dataset": "ring8"}"#.to_vec(),
             "not a GAN Playground run file",
         ),
-        ("a newer version", v2, "format version 2"),
+        ("a newer version", v3, "format version 3"),
+        (
+            "an image-GAN run",
+            image_run,
+            "this file is an image-GAN run",
+        ),
         ("truncated", file[..file.len() / 2].to_vec(), "truncated"),
         ("cut in the header", file[..40].to_vec(), "truncated"),
         ("a corrupt header", corrupt, "header is corrupt"),
@@ -112,6 +119,11 @@ fn bad_run_files_are_refused_with_a_message() {
             "an invalid config",
             with_header(&file, |h| h["config"]["batchSize"] = 0.into()),
             "batchSize = 0 is out of range",
+        ),
+        (
+            "moments for a parameter G does not have",
+            with_header(&file, |h| h["optG"]["params"][0][0] = 123_456_789.into()),
+            "names parameter 123456789",
         ),
         (
             "trailing bytes",

@@ -15,6 +15,69 @@ const METHODS = new Set([
   'step', 'losses', 'viewLatents', 'seededLatents', 'images', 'realImages',
 ]);
 
+/**
+ * The WebGPU devices the engine opened, and how the first was lost. burn-wgpu opens its device
+ * itself, so the host watches `GPUAdapter.requestDevice` to see each device's `lost` promise.
+ */
+const gpu = { devices: [], lost: null, listeners: [] };
+let markLost;
+/** Resolves when a device is lost. */
+const deviceLoss = new Promise((res) => { markLost = res; });
+
+/** Calls `fn(message)` when a WebGPU device the engine uses is lost. */
+export function onDeviceLost(fn) {
+  gpu.listeners.push(fn);
+}
+
+function watchDevices() {
+  const proto = globalThis.GPUAdapter && GPUAdapter.prototype;
+  if (!proto || proto.requestDevice.watched) return;
+  const open = proto.requestDevice;
+  proto.requestDevice = async function requestDevice(...args) {
+    const device = await open.apply(this, args);
+    gpu.devices.push(device);
+    device.lost.then((info) => {
+      if (gpu.lost) return;
+      gpu.lost = `the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+      for (const fn of gpu.listeners) fn(gpu.lost);
+      markLost();
+    });
+    return device;
+  };
+  proto.requestDevice.watched = true;
+}
+
+/** Refuses to use a WebGPU run once its device is lost (its state went with the GPU). */
+function alive(run) {
+  if (gpu.lost && run.backend() === 'webgpu') throw new Error(gpu.lost);
+  return run;
+}
+
+/**
+ * Runs `fn` on `run`; if it fails on WebGPU because the device is being lost (burn's readback
+ * fails before the device's `lost` promise settles), fails with the loss's reason instead.
+ */
+async function onRun(run, fn) {
+  try {
+    return await fn(alive(run));
+  } catch (e) {
+    if (run.backend() !== 'webgpu') throw e;
+    await Promise.race([deviceLoss, new Promise((res) => { setTimeout(res, 1000); })]);
+    throw gpu.lost ? new Error(gpu.lost) : e;
+  }
+}
+
+/**
+ * Destroys the engine's WebGPU devices, as a driver reset or a removed GPU would lose them: for
+ * the browser tests and for teachers who want to show what the page does then.
+ */
+export async function loseDevice() {
+  if (!gpu.devices.length) throw new Error('no WebGPU device is open');
+  for (const d of gpu.devices) d.destroy();
+  await Promise.all(gpu.devices.map((d) => d.lost));
+  return gpu.lost;
+}
+
 /** The shipped MNIST digits (assets/mnist.bin, made at set-up), fetched once. */
 let mnist = null;
 function mnistBytes() {
@@ -40,7 +103,10 @@ const cpuFallback = (e) => ({ build: 'cpu', backend: 'cpu', reason: `${e.message
  * @returns {Promise<{mod, info, full, trainer}>}
  */
 async function startRun(wanted, validate, make) {
-  const choice = await chooseBackend(wanted);
+  watchDevices();
+  const choice = gpu.lost && wanted !== 'cpu' && wanted !== 'flex'
+    ? { build: 'cpu', backend: 'cpu', reason: `${gpu.lost} earlier: training on the CPU (wasm)` }
+    : await chooseBackend(wanted);
   let info = choice;
   let mod;
   try {
@@ -112,16 +178,37 @@ export async function createImage({ config, wanted }) {
     (m) => m.validateImageConfig(config),
     async (m, cfg, backend) => m.ImageGanTrainer.create(cfg, backend, await bytes),
   );
+  return imageRun(trainer, info.reason, full);
+}
+
+/** Registers an image run and describes it to the page. */
+function imageRun(trainer, reason, full) {
   const handle = nextHandle++;
   runs.set(handle, trainer);
   return {
     handle,
     backend: trainer.backend(),
-    reason: info.reason,
+    reason,
     full,
     real: trainer.realImages(64),
     params: Array.from(trainer.parameterCounts()),
+    step: trainer.stepCount(),
   };
+}
+
+/**
+ * Continues a saved image run (the file's bytes) on the backend `wanted` resolves to, falling
+ * back to the CPU as `create` does.
+ * @returns {Promise<{handle, backend, reason, full, real, params, step}>}
+ */
+export async function loadImage({ bytes, wanted }) {
+  const digits = mnistBytes();
+  const { info, trainer } = await startRun(
+    wanted,
+    () => null,
+    async (m, _, backend) => m.ImageGanTrainer.load(bytes, backend, await digits),
+  );
+  return imageRun(trainer, `a loaded run: ${info.reason}`, trainer.config());
 }
 
 /** The shipped digit classifier (assets/classifier.bin), loaded once, on the CPU build. */
@@ -146,7 +233,7 @@ function digitJudge() {
 export async function judgeRun({ handle, n, seed, truncation }) {
   const run = runs.get(handle);
   if (!run) throw new Error(`no run ${handle}`);
-  const [j, pixels] = await Promise.all([digitJudge(), run.images(run.seededLatents(n, seed, truncation ?? undefined))]);
+  const [j, pixels] = await Promise.all([digitJudge(), onRun(run, (r) => r.images(r.seededLatents(n, seed, truncation ?? undefined)))]);
   return j.score(pixels);
 }
 
@@ -163,14 +250,13 @@ export async function filmstripLatents({ a, b, frames, mode }) {
 }
 
 /**
- * Continues a saved run (the file's bytes) on the CPU: run files are saved from the CPU
- * backends, and burn restores an optimiser's state on its default device, which is only a CPU
- * one in the CPU build.
+ * Continues a saved run (the file's bytes) on the backend `wanted` resolves to (a WebGPU build
+ * or device that fails falls back to the CPU, with the reason); `learningRates`, if given,
+ * replace the run's own.
  * @returns {Promise<{handle, twinHandle, backend, reason, full, real, extent, step}>}
  */
-export async function load({ bytes, viewPoints, learningRates }) {
-  const mod = await loadBuild('cpu');
-  const trainer = await mod.GanTrainer.load(bytes, 'cpu');
+export async function load({ bytes, viewPoints, learningRates, wanted = 'cpu' }) {
+  const { info, trainer } = await startRun(wanted, () => null, (m, _, backend) => m.GanTrainer.load(bytes, backend));
   if (learningRates) {
     try {
       trainer.setLearningRates(learningRates.lrD, learningRates.lrG);
@@ -185,7 +271,7 @@ export async function load({ bytes, viewPoints, learningRates }) {
     handle,
     twinHandle: null,
     backend: trainer.backend(),
-    reason: 'a loaded run continues on the CPU (wasm)',
+    reason: `a loaded run: ${info.reason}`,
     full: trainer.config(),
     real: trainer.realSamples(viewPoints),
     extent: trainer.extent(),
@@ -197,7 +283,7 @@ export async function load({ bytes, viewPoints, learningRates }) {
 export async function save({ handle }) {
   const run = runs.get(handle);
   if (!run) throw new Error(`no run ${handle}`);
-  return run.save();
+  return onRun(run, (r) => r.save());
 }
 
 /** Calls `method` on run `handle`. */
@@ -205,7 +291,7 @@ export async function call({ handle, method, args }) {
   const run = runs.get(handle);
   if (!run) throw new Error(`no run ${handle} (it was replaced by a newer one)`);
   if (!METHODS.has(method)) throw new Error(`unknown call ${method}`);
-  return run[method](...args);
+  return onRun(run, (r) => r[method](...args));
 }
 
 /** Frees run `handle` (no-op if already freed). */
@@ -229,4 +315,4 @@ export async function memory() {
   return { wasm: wasmMemory(), jsHeap: heap };
 }
 
-export const OPS = { create, createImage, judgeRun, load, save, call, free, theoryCurves, memory, pathLatents, filmstripLatents };
+export const OPS = { create, createImage, loadImage, judgeRun, load, save, loseDevice, call, free, theoryCurves, memory, pathLatents, filmstripLatents };

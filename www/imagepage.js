@@ -229,6 +229,7 @@ export function mountImageLab(lab) {
 
   lab.addEventListener('configured', () => {
     showError('');
+    $('img-notice').hidden = true;
     fillControls(lab.full);
     chart.clear();
     chart.draw();
@@ -255,6 +256,10 @@ export function mountImageLab(lab) {
   lab.addEventListener('anchors', () => { drawGrid(); refreshAnchors(); });
   lab.addEventListener('film', () => drawFilm());
   lab.addEventListener('error', (e) => showError(`${e.detail.message}. Press New run to start again.`));
+  lab.addEventListener('notice', (e) => {
+    $('img-notice').textContent = e.detail.message;
+    $('img-notice').hidden = false;
+  });
   lab.addEventListener('playing', (e) => {
     $('img-play').textContent = e.detail.playing ? 'Pause' : 'Train';
     // A new grid is read after training pauses, and the film and anchors follow the new G.
@@ -274,6 +279,23 @@ export function mountImageLab(lab) {
   });
   $('img-new').addEventListener('click', () => {
     lab.configure(readControls()).catch((e) => showError(e.message));
+  });
+  $('img-save').addEventListener('click', async () => {
+    if (!(await ensureRun())) return;
+    lab.saveRun().then(
+      (bytes) => download(`mnist-${lab.full.arch}-step${lab.last.step}.ganimg`, new Blob([bytes], { type: 'application/octet-stream' })),
+      (e) => showError(e.message),
+    );
+  });
+  $('img-load').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (!file) return;
+    try {
+      await lab.loadRun(await file.arrayBuffer());
+    } catch (err) {
+      showError(`${file.name}: ${err.message}`);
+    }
   });
   for (const id of ['img-arch', 'img-loss', 'img-zdim']) {
     $(id).addEventListener('change', () => {

@@ -20,6 +20,9 @@ const GRID_EVERY_MS = 600;
 export const JUDGE_SAMPLES = 256;
 const JUDGE_SEED = 20141;
 const JUDGE_EVERY_MS = 10000;
+/** A WebGPU image run's state is kept every this many rounds, or this many ms, whichever first. */
+const SNAPSHOT_ROUNDS = 100;
+const SNAPSHOT_MS = 10000;
 
 /**
  * `count` points evenly spaced by arc length along the polyline `points` ([[u, v], ...]).
@@ -58,7 +61,45 @@ export class ImageLab extends EventTarget {
     this.page = { backend: 'auto', truncation: null, interpolation: 'slerp' };
     this.playing = false;
     this.busy = Promise.resolve();
+    /** The last state of a WebGPU run, to continue from if the device is lost: {step, bytes}. */
+    this.good = null;
+    /** When the last snapshot was taken ({step, at}), or null where none are kept (the CPU). */
+    this.lastSnapshot = null;
+    this.deviceLostMessage = null;
+    client.addEventListener('devicelost', (e) => this.onDeviceLost(e.detail));
     this.reset();
+  }
+
+  /**
+   * The GPU device the image run trained on was lost, and its state with it: the run continues
+   * on the CPU from its last snapshot (kept every SNAPSHOT_ROUNDS rounds or SNAPSHOT_MS while on
+   * WebGPU), or starts again there if none was kept yet; either way the page says so.
+   */
+  async onDeviceLost(message) {
+    this.deviceLostMessage = message;
+    if (!this.run || this.run.backend !== 'webgpu') return;
+    const wasPlaying = this.playing;
+    this.playing = false;
+    const good = this.good;
+    const page = { ...this.page, backend: 'cpu' };
+    try {
+      await this.exclusive(() => this.replaceRun(
+        () => (good
+          ? this.client.request('loadImage', { bytes: good.bytes, wanted: 'cpu' })
+          : this.client.request('createImage', { config: this.full, wanted: 'cpu' })),
+        page,
+      ));
+    } catch (e) {
+      this.error = e.message;
+      this.emit('error', { message: e.message });
+      return;
+    }
+    this.emit('notice', {
+      message: good
+        ? `${message}. The image run continues on the CPU from round ${good.step}, its last snapshot.`
+        : `${message} before a snapshot was kept: the image run starts again on the CPU.`,
+    });
+    if (wasPlaying) this.play();
   }
 
   reset() {
@@ -113,20 +154,66 @@ export class ImageLab extends EventTarget {
         throw new Error(`interpolation: "lerp" or "slerp", not ${JSON.stringify(page.interpolation)}`);
       }
       checkTruncation(page.truncation);
-      const wasPlaying = this.playing;
-      this.playing = false;
-      const made = await this.client.request('createImage', { config: engine, wanted: page.backend });
-      if (this.run) this.client.request('free', { handle: this.run.handle }).catch(() => {});
-      this.run = made;
-      this.full = made.full;
-      this.page = page;
-      this.reset();
-      this.gridLatents = await this.call('viewLatents', GRID, page.truncation ?? undefined);
-      this.anchors = [0, 1, 2].map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
-      this.emit('configured', { full: made.full, backend: made.backend, reason: made.reason });
-      await this.readGrid();
+      return this.replaceRun(() => this.client.request('createImage', { config: engine, wanted: page.backend }), page);
+    });
+  }
+
+  /**
+   * Pauses, has the engine build a run with `make` (createImage or loadImage) and makes it the
+   * current one; if the engine refuses, the current run is kept, and plays on if it was playing.
+   * Inside `exclusive`.
+   */
+  async replaceRun(make, page) {
+    const wasPlaying = this.playing;
+    this.playing = false;
+    let made;
+    try {
+      made = await make();
+    } catch (e) {
       if (wasPlaying) this.play();
-      return made.full;
+      throw e;
+    }
+    return this.adopt(made, page, wasPlaying);
+  }
+
+  /** Makes a run the engine built the current one (inside `exclusive`). */
+  async adopt(made, page, wasPlaying) {
+    if (this.run) this.client.request('free', { handle: this.run.handle }).catch(() => {});
+    this.run = made;
+    this.full = made.full;
+    this.page = page;
+    this.reset();
+    this.good = null;
+    // Snapshots are kept on WebGPU only (a CPU run's state cannot be lost with a device).
+    this.lastSnapshot = made.backend === 'webgpu' ? { step: made.step || 0, at: performance.now() } : null;
+    if (made.step) this.last = { step: made.step, lossD: NaN, lossG: NaN };
+    this.gridLatents = await this.call('viewLatents', GRID, page.truncation ?? undefined);
+    this.anchors = [0, 1, 2].map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
+    this.emit('configured', { full: made.full, backend: made.backend, reason: made.reason });
+    await this.readGrid();
+    if (wasPlaying) this.play();
+    return made.full;
+  }
+
+  /**
+   * Resolves to the run as one file (a Uint8Array: config, weights and batch-norm statistics,
+   * optimiser state, step, RNG state) that loadRun() continues exactly.
+   */
+  saveRun() {
+    if (!this.run) return Promise.reject(new Error('no image run yet: call configure({mode: "images"}) first'));
+    return this.exclusive(() => this.client.request('save', { handle: this.run.handle }));
+  }
+
+  /**
+   * Continues an image run saved by saveRun() (the file's bytes) from its round. Rejects with a
+   * message for a file that is not an image run, is truncated or corrupt, or does not fit its
+   * architecture; the current run is kept then.
+   * @returns {Promise<object>} the loaded run's config
+   */
+  loadRun(bytes) {
+    return this.exclusive(async () => {
+      const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return this.replaceRun(() => this.client.request('loadImage', { bytes: data, wanted: this.page.backend }), { ...this.page });
     });
   }
 
@@ -152,6 +239,7 @@ export class ImageLab extends EventTarget {
         s = await this.call('step', rounds);
       } catch (e) {
         this.playing = false;
+        if (e.message === this.deviceLostMessage) throw e; // onDeviceLost moves the run
         this.error = e.message;
         this.emit('error', { message: e.message });
         throw e;
@@ -162,6 +250,11 @@ export class ImageLab extends EventTarget {
       this.lossLog.push(s);
       if (this.lossLog.length > 5000) this.lossLog.shift();
       this.emit('step', s);
+      const snap = this.lastSnapshot;
+      if (snap && (s.step - snap.step >= SNAPSHOT_ROUNDS || performance.now() - snap.at >= SNAPSHOT_MS)) {
+        this.good = { step: s.step, bytes: await this.client.request('save', { handle: this.run.handle }) };
+        this.lastSnapshot = { step: s.step, at: performance.now() };
+      }
       if (!this.playing || performance.now() - this.lastGridAt > GRID_EVERY_MS) await this.readGrid();
       if (this.playing && performance.now() - this.lastScoreAt > JUDGE_EVERY_MS) await this.judge();
       return s;
@@ -195,9 +288,13 @@ export class ImageLab extends EventTarget {
     this.playing = true;
     this.emit('playing', { playing: true });
     const run = this.run;
+    // One loop at a time: a pause then play before the old loop's last round ends starts a new
+    // loop, and the old one stops.
+    const token = {};
+    this.loopToken = token;
     const loop = async () => {
       let failed = false;
-      while (this.playing) {
+      while (this.playing && this.loopToken === token) {
         try {
           await this.step(1);
         } catch {
@@ -205,6 +302,7 @@ export class ImageLab extends EventTarget {
           break;
         }
       }
+      if (this.loopToken !== token) return;
       this.emit('playing', { playing: false });
       if (!failed && this.run === run) this.score().catch(() => {});
     };

@@ -223,6 +223,11 @@ pg.addEventListener('error', (e) => {
     $('resume').hidden = false;
   }
 });
+pg.addEventListener('notice', (e) => {
+  showError('');
+  showNotices([e.detail]);
+  renderStatus(pg.statsNow());
+});
 $('resume').addEventListener('click', () => {
   $('resume').hidden = true;
   const { lrD, lrG } = pg.engineConfig;

@@ -33,6 +33,8 @@ function pointsOf(field) {
 
 /** A snapshot of the run (its saved file) is kept every this many steps, to resume from. */
 export const SNAPSHOT_EVERY = 250;
+/** ... and at least every this many ms of training (a WebGPU step can take most of a second). */
+export const SNAPSHOT_MS = 5000;
 
 /** Appends to a measurement log, keeping its newest 5,000 entries. */
 function keep(log, entry) {
@@ -57,7 +59,38 @@ export class Playground extends EventTarget {
     this.stepsPerFrame = 1;
     /** The twin run (same config and seed, another generator loss), or null. */
     this.twin = null;
+    /** Why the GPU device was lost, once it is (the run then continues on the CPU). */
+    this.deviceLostMessage = null;
+    this.client.addEventListener('devicelost', (e) => this.onDeviceLost(e.detail));
     this.clearRun(null, 3);
+  }
+
+  /**
+   * The GPU device the run trained on was lost, and its state with it: the run continues on the
+   * CPU from its last snapshot (one is kept every SNAPSHOT_EVERY steps or SNAPSHOT_MS, read
+   * back asynchronously), playing on if it was. Emits 'notice' with what happened, or 'error' if it
+   * cannot continue.
+   */
+  async onDeviceLost(message) {
+    this.deviceLostMessage = message;
+    if (this.backendInfo.backend !== 'webgpu') return;
+    const wasPlaying = this.playing;
+    this.playing = false;
+    const good = this.good;
+    this.page = { ...this.page, backend: 'cpu' };
+    if (!good) {
+      this.error = `${message}, before any state was kept: press Reset to start again on the CPU`;
+      this.emit('error', this.error);
+      return;
+    }
+    try {
+      await this.loadRun(good.bytes);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.emit('notice', `${message}. The run continues on the CPU from step ${good.step}, its last snapshot (one is kept every ${SNAPSHOT_EVERY} steps or ${SNAPSHOT_MS / 1000} s).`);
+    if (wasPlaying) this.play();
   }
 
   /** Forgets everything measured of the previous run; `real` and `extent` are the new run's. */
@@ -66,7 +99,7 @@ export class Playground extends EventTarget {
     this.twinLast = { step: 0, lossD: NaN, lossG: NaN };
     this.msPerStep = NaN;
     this.error = null;
-    /** The last good state: {step, bytes} of a saved run, or null (none yet, or on WebGPU). */
+    /** The last good state: {step, bytes} of a saved run, or null (none yet). */
     this.good = null;
     /** Probe results, oldest first: {main: [...], twin: [...]}. */
     this.probeLog = { main: [], twin: [] };
@@ -125,7 +158,8 @@ export class Playground extends EventTarget {
   loadRun(bytes, learningRates = null) {
     return this.exclusive(async () => {
       const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      const made = await this.client.request('load', { bytes: data, viewPoints: VIEW_POINTS, learningRates });
+      const wanted = this.page ? this.page.backend : 'auto';
+      const made = await this.client.request('load', { bytes: data, viewPoints: VIEW_POINTS, learningRates, wanted });
       const cfg = await this.adopt(made, { ...this.page, compare: 'off' });
       this.last = { step: made.step, lossD: NaN, lossG: NaN };
       this.emit('frame', this.statsNow());
@@ -145,18 +179,14 @@ export class Playground extends EventTarget {
     return this.loadRun(bytes, lr);
   }
 
-  /** Keeps the run's current state as the last good one (skipped where saving is refused). */
+  /** Keeps the run's current state (read back asynchronously, on every backend) as the last good one. */
   async snapshot() {
-    try {
-      this.good = { step: this.last.step, bytes: await this.trainer.save() };
-    } catch {
-      this.good = null; // WebGPU: no synchronous read of the optimiser state in a browser
-    }
+    this.good = { step: this.last.step, bytes: await this.trainer.save(), at: performance.now() };
   }
 
   /**
    * Resolves to the run as one file (a Uint8Array: config, weights, optimiser state, step, RNG
-   * state) that loadRun() continues exactly. Rejected on WebGPU (see the README).
+   * state) that loadRun() continues exactly, on whichever backend it trains.
    */
   saveRun() {
     if (!this.trainer) return Promise.reject(new Error('no run: call configure() first'));
@@ -244,6 +274,18 @@ export class Playground extends EventTarget {
     requestAnimationFrame(tick);
   }
 
+  /**
+   * Destroys the engine's WebGPU device, as a driver reset or an unplugged GPU would lose it;
+   * the run then moves to the CPU (onDeviceLost). For the browser tests and for demonstrations.
+   */
+  loseDevice() {
+    // The loss itself answers every call in flight, this one too, with its reason.
+    return this.client.request('loseDevice', {}).catch((e) => {
+      if (e.message !== this.deviceLostMessage) throw e;
+      return e.message;
+    });
+  }
+
   /** Stops the loop after the frame in progress. */
   pause() {
     this.playing = false;
@@ -252,6 +294,8 @@ export class Playground extends EventTarget {
 
   fail(e) {
     this.playing = false;
+    // A lost GPU device is handled by onDeviceLost (the run moves to the CPU), not an error.
+    if (this.deviceLostMessage && e instanceof Error && e.message === this.deviceLostMessage) return;
     this.error = e instanceof Error ? e.message : String(e);
     this.emit('error', this.error);
   }
@@ -304,7 +348,9 @@ export class Playground extends EventTarget {
     this.msPerStep = Number.isFinite(this.msPerStep) ? 0.8 * this.msPerStep + 0.2 * per : per;
     this.last = s;
     keep(this.lossLog, { step: s.step, lossD: s.lossD, lossG: s.lossG });
-    if (this.good && s.step - this.good.step >= SNAPSHOT_EVERY) await this.snapshot();
+    if (this.good && (s.step - this.good.step >= SNAPSHOT_EVERY || performance.now() - this.good.at >= SNAPSHOT_MS)) {
+      await this.snapshot();
+    }
     if (t) this.twinLast = t;
     this.emit('losses', { ...s, twin: t });
     await this.probeIfDue();

@@ -2,8 +2,9 @@
 // browser cannot start a module worker (or the worker fails to load), the same host code runs on
 // the page's own thread instead, and `where` says so.
 
-export class EngineClient {
+export class EngineClient extends EventTarget {
   constructor() {
+    super();
     this.pending = new Map();
     this.nextId = 1;
     this.where = 'worker';
@@ -20,7 +21,21 @@ export class EngineClient {
     if (this.worker) this.worker.terminate();
     this.worker = null;
     this.where = `main thread (${why})`;
-    this.host = this.host || import('./host.js');
+    if (!this.host) {
+      this.host = import('./host.js');
+      this.host.then((h) => h.onDeviceLost((message) => this.deviceLost(message)));
+    }
+  }
+
+  /**
+   * The GPU device was lost: the calls in flight are answered with the reason (a lost device's
+   * work may never finish), and listeners of 'devicelost' are told.
+   */
+  deviceLost(message) {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(new Error(message));
+    this.dispatchEvent(new CustomEvent('devicelost', { detail: message }));
   }
 
   /** The worker died or never started: the calls in flight run on this thread instead. */
@@ -31,7 +46,11 @@ export class EngineClient {
     for (const p of waiting) this.local(p.op, p.args).then(p.resolve, p.reject);
   }
 
-  answer({ id, ok, value, message }) {
+  answer({ id, ok, value, message, event }) {
+    if (event === 'deviceLost') {
+      this.deviceLost(message);
+      return;
+    }
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);

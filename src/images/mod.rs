@@ -7,7 +7,7 @@ pub mod models;
 use std::sync::Arc;
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,9 @@ use crate::error::GanError;
 use crate::latent::truncate;
 use crate::loss::GanLoss;
 use crate::mnist::{Mnist, PIXELS, Split};
+use crate::optim::{Optimizer, OptimizerState, param_sizes, run_state};
 use crate::rng::Rng;
+use crate::runfile::{self, IMAGE_RUN_MAGIC};
 use crate::trainer::{StepStats, read_vec};
 pub use models::{ImageArch, ImageDiscriminator, ImageGenerator, SIDE};
 
@@ -167,8 +169,8 @@ pub struct ImageTrainer {
     plain: Device,
     generator: ImageGenerator,
     discriminator: ImageDiscriminator,
-    opt_g: ModuleOptimizer,
-    opt_d: ModuleOptimizer,
+    opt_g: Optimizer,
+    opt_d: Optimizer,
     /// The moving average of G (plain device), which the views show; None while `emaDecay` is 0.
     ema: Option<ImageGenerator>,
     rng: Rng,
@@ -204,12 +206,62 @@ impl ModuleMapper for Blend {
     }
 }
 
-fn adam(config: &ImageConfig) -> ModuleOptimizer {
-    AdamConfig::new()
-        .with_beta_1(config.beta1 as f32)
-        .with_beta_2(config.beta2 as f32)
-        .with_epsilon(1e-8)
-        .init()
+fn adam(config: &ImageConfig) -> Optimizer {
+    Optimizer::adam(config.beta1, config.beta2)
+}
+
+/// A saved image run's header (JSON): everything but the tensors.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ImageRunHeader {
+    config: ImageConfig,
+    step: u64,
+    rng: [u64; 4],
+    rng_spare: Option<f64>,
+    last_d: Option<f32>,
+    last_g: Option<f32>,
+    /// Ids of G's and D's float tensors (parameters and batch-norm statistics), visiting order.
+    gen_ids: Vec<u64>,
+    disc_ids: Vec<u64>,
+    /// Scalars of G and of D (parameters and batch-norm statistics).
+    gen_floats: usize,
+    disc_floats: usize,
+    /// Whether G's moving average follows G's floats.
+    ema: bool,
+    opt_g: OptimizerState,
+    opt_d: OptimizerState,
+}
+
+/// Every float tensor of `m` (parameters and batch-norm statistics) as one flat tensor.
+fn flat_floats<M: Module>(m: &M) -> Tensor<1> {
+    let mut c = Collect(Vec::new());
+    m.visit(&mut c);
+    Tensor::cat(c.0, 0)
+}
+
+/// Sets every float tensor of a module from `floats` (visiting order, the layout of
+/// `flat_floats`), keeping ids and whether each takes gradients.
+struct Assign<'a> {
+    floats: &'a [f32],
+}
+
+impl ModuleMapper for Assign<'_> {
+    fn map_float<const D: usize>(&mut self, p: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let (id, t, mapper) = p.consume();
+        let dims = t.dims();
+        let n = dims.iter().product::<usize>();
+        let (now, rest) = self.floats.split_at(n);
+        self.floats = rest;
+        let mut v = Tensor::<D>::from_data(TensorData::new(now.to_vec(), dims), &t.device());
+        if t.is_require_grad() {
+            v = v.require_grad();
+        }
+        Param::from_mapped_value(id, v, mapper)
+    }
+}
+
+fn ids(sizes: &[(u64, usize)]) -> Vec<u64> {
+    sizes.iter().map(|p| p.0).collect()
 }
 
 /// `n` latents from `prior`, flat `[n * z_dim]`.
@@ -374,6 +426,105 @@ impl ImageTrainer {
             src: c.0.into_iter(),
             decay,
         }));
+    }
+
+    /// The run as one file (magic GANIMG, the header's length, a JSON header, then f32 LE: G's
+    /// and D's float tensors, batch-norm statistics included, G's moving average if on, and the
+    /// optimisers' moments). One asynchronous read: this works on every backend.
+    pub fn save(&self) -> impl Future<Output = Result<Vec<u8>, GanError>> + 'static {
+        // valid() folds batch norm's pending running-statistics update into its value (a visit
+        // alone reads the value from before the last forward pass).
+        let (g, d) = (self.generator.valid(), self.discriminator.valid());
+        let (gen_sizes, disc_sizes) = (param_sizes(&g), param_sizes(&d));
+        let mut networks = vec![flat_floats(&g), flat_floats(&d)];
+        networks.extend(self.ema.as_ref().map(flat_floats));
+        let (floats, opt_g, opt_d) = run_state(networks, &self.opt_g, &self.opt_d);
+        let losses = self.losses();
+        let (rng, rng_spare) = self.rng.state();
+        let mut header = ImageRunHeader {
+            config: self.config.clone(),
+            step: self.step,
+            rng,
+            rng_spare,
+            last_d: None,
+            last_g: None,
+            gen_ids: ids(&gen_sizes),
+            disc_ids: ids(&disc_sizes),
+            gen_floats: gen_sizes.iter().map(|p| p.1).sum(),
+            disc_floats: disc_sizes.iter().map(|p| p.1).sum(),
+            ema: self.ema.is_some(),
+            opt_g,
+            opt_d,
+        };
+        let has_losses = self.last_d.is_some() && self.last_g.is_some();
+        async move {
+            let floats = read_vec(floats).await?;
+            if has_losses {
+                let s = losses.await?;
+                header.last_d = Some(s.loss_d);
+                header.last_g = Some(s.loss_g);
+            }
+            Ok(runfile::write(IMAGE_RUN_MAGIC, &header, &floats))
+        }
+    }
+
+    /// The config of a run saved by `save` (its header only; the file is checked by `load`).
+    pub fn saved_config(bytes: &[u8]) -> Result<ImageConfig, GanError> {
+        let (h, _): (ImageRunHeader, usize) = runfile::header(bytes, IMAGE_RUN_MAGIC)?;
+        Ok(h.config)
+    }
+
+    /// A run saved by `save`, on `device` (plain), on `data`, continuing exactly where it was.
+    /// Refuses, with a message, what is not an image run file, a truncated or corrupt one, and
+    /// one whose networks do not fit its own config's architecture.
+    pub fn load(bytes: &[u8], data: Arc<Mnist>, device: &Device) -> Result<Self, GanError> {
+        let bad = GanError::RunFile;
+        let (h, at): (ImageRunHeader, usize) = runfile::header(bytes, IMAGE_RUN_MAGIC)?;
+        let mut t = ImageTrainer::new(h.config.clone(), data, device)?;
+        let (gen_sizes, disc_sizes) = (param_sizes(&t.generator), param_sizes(&t.discriminator));
+        let (ng, nd): (usize, usize) = (
+            gen_sizes.iter().map(|p| p.1).sum(),
+            disc_sizes.iter().map(|p| p.1).sum(),
+        );
+        if h.gen_floats != ng
+            || h.disc_floats != nd
+            || h.gen_ids.len() != gen_sizes.len()
+            || h.disc_ids.len() != disc_sizes.len()
+        {
+            return Err(bad(format!(
+                "its networks ({} + {} numbers) do not fit its config's architecture ({ng} + {nd})",
+                h.gen_floats, h.disc_floats
+            )));
+        }
+        let ne = if h.ema { ng } else { 0 };
+        let expected = ng + nd + ne + h.opt_g.floats() + h.opt_d.floats();
+        let floats = runfile::floats(bytes, at, expected)?;
+        let (g, rest) = floats.split_at(ng);
+        let (d, rest) = rest.split_at(nd);
+        let (e, rest) = rest.split_at(ne);
+        let (mg, md) = rest.split_at(h.opt_g.floats());
+        t.generator = t.generator.map(&mut Assign { floats: g });
+        t.discriminator = t.discriminator.map(&mut Assign { floats: d });
+        if h.ema {
+            t.ema = Some(t.generator.valid().map(&mut Assign { floats: e }));
+        }
+        let opt_g = h.opt_g.renamed(&h.gen_ids, &ids(&gen_sizes)).map_err(bad)?;
+        let opt_d = h
+            .opt_d
+            .renamed(&h.disc_ids, &ids(&disc_sizes))
+            .map_err(bad)?;
+        t.opt_g
+            .restore(&opt_g, mg, &gen_sizes, &t.plain)
+            .map_err(bad)?;
+        t.opt_d
+            .restore(&opt_d, md, &disc_sizes, &t.plain)
+            .map_err(bad)?;
+        t.rng = Rng::from_state(h.rng, h.rng_spare);
+        t.step = h.step;
+        let scalar = |v: f32| Tensor::<1>::from_data(TensorData::new(vec![v], [1]), &t.plain);
+        t.last_d = h.last_d.map(scalar);
+        t.last_g = h.last_g.map(scalar);
+        Ok(t)
     }
 
     /// The generator the views show: the moving average, or G itself when it is off.

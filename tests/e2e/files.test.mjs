@@ -83,3 +83,25 @@ test('bad run files are refused with a message naming the file, and the page tra
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('on WebGPU the run saves too (one asynchronous read), and the file continues on the CPU', async () => {
+  const { page, problems } = await openPage(env, '#backend=webgpu&seed=5&probeEvery=0&theoryEvery=0');
+  assert.equal((await page.evaluate(() => window.playground.stats())).backend, 'webgpu');
+  await losses(page, 6);
+  const file = await saved(page, '#save-run');
+  const want = await losses(page, 4);
+  const other = await openPage(env, '#backend=cpu&probeEvery=0&theoryEvery=0');
+  await other.page.setInputFiles('#load-run', file);
+  await other.page.waitForFunction(() => window.playground.last.step === 6);
+  const s = await other.page.evaluate(() => window.playground.stats());
+  assert.match(s.backend, /^cpu/);
+  assert.match(s.backendReason, /^a loaded run/);
+  // The same run (Adam's moments included) on another backend: the same losses to float rounding.
+  const got = await losses(other.page, 4);
+  assert.equal(got[0], want[0]);
+  for (const i of [1, 2]) assert.ok(Math.abs(got[i] - want[i]) < 1e-3 * (1 + Math.abs(want[i])), `${got} vs ${want}`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(other.problems, []);
+  await page.close();
+  await other.page.close();
+});

@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOf, openPage, start } from './browser.mjs';
@@ -175,4 +175,53 @@ test('truncation bounds the grid latents; bad settings are refused with a messag
   assert.deepEqual(r.last, [2.5, -2.5]);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('Save run, then Load run… in a fresh page: the DCGAN continues exactly; bad files are refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gan-img-run-'));
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'dcgan', seed: 11, batchSize: 16 }));
+  await page.evaluate(() => window.playground.images.step(4));
+  const { path, name } = await downloadOf(page, '#img-save', dir);
+  assert.equal(name, 'mnist-dcgan-step4.ganimg');
+  const file = readFileSync(path);
+  assert.equal(file.subarray(0, 6).toString(), 'GANIMG');
+  const more = (p) => p.evaluate(async () => {
+    const s = await window.playground.images.step(3);
+    return { s, pixels: Array.from(window.playground.images.gridPixels) };
+  });
+  const want = await more(page);
+  const other = await openPage(env);
+  await other.page.setInputFiles('#img-load', path);
+  await other.page.waitForFunction(() => window.playground.images.stats().step === 4);
+  const st = await other.page.evaluate(() => window.playground.images.stats());
+  assert.equal(st.arch, 'dcgan');
+  assert.match(st.reason, /^a loaded run/);
+  assert.equal(await other.page.inputValue('#img-arch'), 'dcgan');
+  // Weights, batch-norm statistics, Adam's moments and the RNG came back: the same losses and
+  // the same grid pixels, bit for bit, three rounds on.
+  assert.deepEqual(await more(other.page), want);
+  // Bad files: each refused with a message naming it; the loaded run trains on.
+  const twoD = await page.evaluate(async () => Array.from(await window.playground.saveRun()));
+  const bad = {
+    'truncated.ganimg': [file.subarray(0, file.length - 100), /truncated/],
+    'playground.ganrun': [Buffer.from(twoD), /is a 2-D playground run, and this section loads an image-GAN run/],
+    'notes.txt': [Buffer.from('hello'), /not a GAN Playground run file/],
+  };
+  for (const [n, [bytes, re]] of Object.entries(bad)) {
+    const p = join(dir, n);
+    writeFileSync(p, bytes);
+    await other.page.setInputFiles('#img-load', p);
+    await other.page.waitForSelector('#img-error:not([hidden])');
+    const msg = await other.page.textContent('#img-error');
+    assert.ok(msg.startsWith(`Image run: ${n}: `), msg);
+    assert.match(msg, re, n);
+    await other.page.evaluate(() => { document.getElementById('img-error').hidden = true; });
+  }
+  const s = await other.page.evaluate(() => window.playground.images.step(1));
+  assert.equal(s.step, 8, 'the loaded run was kept and trains on');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(other.problems, []);
+  await page.close();
+  await other.page.close();
 });

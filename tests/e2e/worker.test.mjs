@@ -96,3 +96,65 @@ test('WebGPU disabled: the page says so, and a run that asks for WebGPU trains o
     await plain.close();
   }
 });
+
+test('the GPU device lost mid-run: the page says so and trains on, on the CPU, from the last snapshot', async () => {
+  const { page, problems } = await openPage(env, '#backend=webgpu&seed=3&probeEvery=0&theoryEvery=0');
+  assert.equal((await page.evaluate(() => window.playground.stats())).backend, 'webgpu');
+  // Train on the GPU (SwiftShader here) past a snapshot: one is kept every 250 steps or 5 s.
+  const before = await page.evaluate(async () => {
+    const pg = window.playground;
+    pg.play();
+    await new Promise((res) => {
+      const poll = () => (pg.good && pg.good.step > 0 ? res() : setTimeout(poll, 100));
+      poll();
+    });
+    return { snapshot: pg.good.step, step: pg.last.step };
+  });
+  assert.ok(before.snapshot > 0, JSON.stringify(before));
+  // The device goes (as a driver reset would take it); the run moves to the CPU and plays on.
+  await page.evaluate(() => window.playground.loseDevice());
+  await page.waitForSelector('#notice:not([hidden])', { timeout: 60000 });
+  const notice = await page.textContent('#notice');
+  assert.match(notice, /the GPU device was lost \(destroyed/);
+  assert.match(notice, /continues on the CPU from step \d+, its last snapshot/);
+  const from = Number(/from step (\d+)/.exec(notice)[1]);
+  assert.ok(from >= before.snapshot, `${from} >= ${before.snapshot}`);
+  await page.waitForFunction((from) => window.playground.last.step > from + 20, from, { timeout: 60000 });
+  const s = await page.evaluate(async () => {
+    window.playground.pause();
+    return window.playground.stats();
+  });
+  assert.match(s.backend, /^cpu/);
+  assert.ok(Number.isFinite(s.lossD) && Number.isFinite(s.lossG), JSON.stringify(s));
+  assert.equal(await page.isHidden('#error'), true, 'no error is shown');
+  // A new run asks for WebGPU again and is told why it trains on the CPU.
+  await page.evaluate(() => window.playground.configure({ backend: 'webgpu' }));
+  assert.match((await page.evaluate(() => window.playground.stats())).backendReason, /device was lost .* earlier: training on the CPU/);
+  await page.evaluate(() => window.playground.step(5));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the GPU device lost during an image run: it continues on the CPU from its last snapshot', async () => {
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', backend: 'webgpu', batchSize: 16, seed: 9 }));
+  assert.equal(await page.evaluate(() => window.playground.images.stats().backend), 'webgpu');
+  // Train on the GPU (SwiftShader) until a snapshot is kept (every 100 rounds or 10 s).
+  await page.evaluate(() => window.playground.images.play());
+  await page.waitForFunction(() => window.playground.images.good !== null, null, { timeout: 120000 });
+  const kept = await page.evaluate(() => window.playground.images.good.step);
+  await page.evaluate(() => window.playground.loseDevice());
+  await page.waitForSelector('#img-notice:not([hidden])', { timeout: 60000 });
+  const notice = await page.textContent('#img-notice');
+  assert.match(notice, /the GPU device was lost \(destroyed.*continues on the CPU from round \d+, its last snapshot/);
+  const from = Number(/from round (\d+)/.exec(notice)[1]);
+  assert.ok(from >= kept, `${from} >= ${kept}`);
+  await page.waitForFunction((from) => window.playground.images.stats().step > from + 5, from, { timeout: 60000 });
+  const s = await page.evaluate(() => { window.playground.images.pause(); return window.playground.images.stats(); });
+  assert.match(s.backend, /^cpu/);
+  assert.equal(s.arch, 'mlp');
+  assert.ok(Number.isFinite(s.lossD), JSON.stringify(s));
+  assert.equal(await page.isHidden('#img-error'), true, 'no error is shown');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
