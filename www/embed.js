@@ -4,12 +4,13 @@
 //   <gan-playground dataset="grid25" loss="minimax" seed="3" hide="loss,play" hide-text></gan-playground>
 //
 // Every attribute but `hide`, `hide-text`, `height` and `src` is a setting (kebab-case or the
-// config key itself: `lr-d` or `lrd` both mean lrD). The element frames the page (index.html
+// config key itself: `lr-d` or `lrd` both mean lrD; `img.arch`, `img.batch-size`: the image
+// run's settings, kebab-case). The element frames the page (index.html
 // beside www/, or `src`) with those settings in its link, so several embeds on one page run
 // independently; `element.playground` is that frame's JS API (configure, play, pause, step,
 // reset, stats).
 
-import { encodeHash } from './link.js';
+import { IMAGE_PREFIX, encodeHash } from './link.js';
 import { PAGE_KEYS } from './state.js';
 
 /** Config keys as the page spells them, for attributes (which HTML lower-cases). */
@@ -29,7 +30,10 @@ class GanPlaygroundElement extends HTMLElement {
     for (const { name, value } of this.attributes) {
       if (NOT_SETTINGS.has(name)) continue;
       // Unknown names travel on: the page ignores them with a notice, as it does for links.
-      const key = BY_LOWER.get(name.replace(/-/g, '')) || name;
+      // `img.<key>` (kebab-case: img.batch-size) is a setting of the image run.
+      const key = name.startsWith(IMAGE_PREFIX)
+        ? IMAGE_PREFIX + name.slice(IMAGE_PREFIX.length).replace(/-([a-z])/g, (_, c) => c.toUpperCase())
+        : BY_LOWER.get(name.replace(/-/g, '')) || name;
       settings[key] = key === 'points' ? JSON.parse(value) : value;
     }
     const hide = (this.getAttribute('hide') || '').split(',').map((s) => s.trim()).filter(Boolean);

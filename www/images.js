@@ -2,6 +2,8 @@
 // loop, the sample grid of fixed latents, truncation, and paths through latent space drawn on
 // the pad. No drawing here: events tell the views what changed (www/imagepage.js draws).
 
+import { BACKENDS } from './state.js';
+
 /** Samples in the grid (8 x 8), the same latents all run long. */
 export const GRID = 64;
 /** Frames of a filmstrip. */
@@ -14,6 +16,23 @@ export const PAD_ANCHORS = [[0.15, 0.75], [0.85, 0.75], [0.5, 0.15]];
 export const reachOf = (prior) => (prior === 'uniform' ? 1 : 2.5);
 /** The page's own keys of an image config (the rest go to the engine). */
 const PAGE_KEYS = new Set(['mode', 'backend', 'truncation', 'interpolation']);
+/** The image section's page settings and their defaults. */
+export const IMAGE_PAGE_DEFAULTS = { backend: 'auto', truncation: null, interpolation: 'slerp' };
+
+/** The image run in link state (www/link.js): its page keys, a check of one, the engine part. */
+export const IMAGE_LINK_PAGE = {
+  keys: Object.keys(IMAGE_PAGE_DEFAULTS),
+  check(one) {
+    if ('backend' in one && !BACKENDS.includes(one.backend)) {
+      throw new Error(`backend = ${JSON.stringify(one.backend)} is not one of ${BACKENDS.join(', ')}`);
+    }
+    if ('interpolation' in one) checkInterpolation(one.interpolation);
+    if ('truncation' in one) checkTruncation(one.truncation);
+  },
+  split(config) {
+    return Object.fromEntries(Object.entries(config).filter(([k]) => !PAGE_KEYS.has(k)));
+  },
+};
 /** The grid is read back at most this often while training (ms). */
 const GRID_EVERY_MS = 600;
 /** Samples the digit classifier judges, from fixed latents (this seed), and how often (ms). */
@@ -150,9 +169,7 @@ export class ImageLab extends EventTarget {
         else engine[k] = v;
       }
       delete page.mode;
-      if (page.interpolation !== 'lerp' && page.interpolation !== 'slerp') {
-        throw new Error(`interpolation: "lerp" or "slerp", not ${JSON.stringify(page.interpolation)}`);
-      }
+      checkInterpolation(page.interpolation);
       checkTruncation(page.truncation);
       return this.replaceRun(() => this.client.request('createImage', { config: engine, wanted: page.backend }), page);
     });
@@ -322,6 +339,7 @@ export class ImageLab extends EventTarget {
       for (const a of this.anchors) if (a.source === 'grid') a.latent = this.gridLatent(a.index);
       await this.readGrid();
       this.emit('anchors', { anchors: this.anchors });
+      this.emit('settings', this.linkConfig());
     });
   }
 
@@ -401,8 +419,15 @@ export class ImageLab extends EventTarget {
   }
 
   setInterpolation(mode) {
-    if (mode !== 'lerp' && mode !== 'slerp') throw new Error(`interpolation: "lerp" or "slerp", not ${JSON.stringify(mode)}`);
+    checkInterpolation(mode);
     this.page.interpolation = mode;
+    this.emit('settings', this.linkConfig());
+  }
+
+  /** Every setting of the run (engine and page keys), as the link state holds it; null before a run. */
+  linkConfig() {
+    if (!this.full) return null;
+    return { ...this.full, ...this.page };
   }
 
   /** The run's numbers. */
@@ -426,6 +451,10 @@ export class ImageLab extends EventTarget {
       engineThread: this.client.where,
     };
   }
+}
+
+function checkInterpolation(mode) {
+  if (mode !== 'lerp' && mode !== 'slerp') throw new Error(`interpolation: "lerp" or "slerp", not ${JSON.stringify(mode)}`);
 }
 
 function checkTruncation(t) {

@@ -4,8 +4,31 @@
 //
 // Besides the config keys (the engine's and the page's), a hash may hold `<name>_hide=true`
 // (hide the control or button with that id) and `hideText=true` (hide the prose), for embeds.
+// The image section's run, if there is one, follows with its keys prefixed `img.`
+// (`#seed=2&…&img.arch=dcgan&img.seed=1&…`).
 
 import { PAGE_KEYS, splitConfig } from './state.js';
+
+/** The prefix of the image run's keys in a hash. */
+export const IMAGE_PREFIX = 'img.';
+
+/** The 2-D playground's page keys, checked one at a time as the page checks them. */
+const PLAYGROUND_PAGE = { keys: PAGE_KEYS, check: (one) => splitConfig(one), split: (c) => splitConfig(c).engine };
+
+/**
+ * A hash cut in two: the playground's part and the image run's (its `img.` keys, prefix
+ * removed), each a hash string without '#'.
+ */
+export function splitHash(hash) {
+  const main = [];
+  const image = [];
+  for (const part of String(hash || '').replace(/^#/, '').split('&')) {
+    if (!part) continue;
+    if (part.startsWith(IMAGE_PREFIX)) image.push(part.slice(IMAGE_PREFIX.length));
+    else main.push(part);
+  }
+  return { main: main.join('&'), image: image.join('&') };
+}
 
 /** Longest hash read, in characters (a drawing of 2,000 points takes ~30,000). */
 export const MAX_HASH = 60000;
@@ -40,12 +63,12 @@ function decodePoints(text) {
  * @param {object} config
  * @param {{hide?: Iterable<string>, hideText?: boolean}} [view]
  */
-export function encodeHash(config, view = {}) {
+export function encodeHash(config, view = {}, prefix = '') {
   const parts = [];
   for (const [k, v] of Object.entries(config)) {
     if (v === undefined) continue;
     const text = k === 'points' ? encodePoints(v) : v === null ? 'null' : String(v);
-    parts.push(`${k}=${encodeURIComponent(text)}`);
+    parts.push(`${prefix}${k}=${encodeURIComponent(text)}`);
   }
   for (const name of view.hide || []) parts.push(`${name}_hide=true`);
   if (view.hideText) parts.push('hideText=true');
@@ -77,9 +100,12 @@ function typed(key, text, defaults) {
  * @param {string} hash location.hash (with or without the '#')
  * @param {object} defaults the full default config, engine and page keys
  * @param {(config: object) => void} validate throws an Error with a message for a bad engine config
+ * @param {{keys: string[], check: (one: object) => void, split: (config: object) => object}} [page]
+ *   the page keys, a check of one page setting, and the engine part of a whole config
+ *   (the playground's by default; the image section passes its own)
  * @returns {{config: object, hide: string[], hideText: boolean, notices: string[]}}
  */
-export function decodeHash(hash, defaults, validate) {
+export function decodeHash(hash, defaults, validate, page = PLAYGROUND_PAGE) {
   const out = { config: {}, hide: [], hideText: false, notices: [] };
   let text = String(hash || '').replace(/^#/, '');
   if (!text) return out;
@@ -87,7 +113,7 @@ export function decodeHash(hash, defaults, validate) {
     out.notices.push(`the link's settings are too long (${text.length} characters, at most ${MAX_HASH}): ignored`);
     return out;
   }
-  const known = new Set([...Object.keys(defaults), ...PAGE_KEYS, 'points']);
+  const known = new Set([...Object.keys(defaults), ...page.keys, 'points']);
   const raw = {};
   const texts = {};
   for (const part of text.split('&')) {
@@ -127,7 +153,7 @@ export function decodeHash(hash, defaults, validate) {
     const one = { [key]: value };
     if (key === 'dataset' && value === 'drawn') one.points = raw.points || [];
     try {
-      if (PAGE_KEYS.includes(key)) splitConfig(one);
+      if (page.keys.includes(key)) page.check(one);
       else validate(one);
       Object.assign(out.config, one);
     } catch (e) {
@@ -136,8 +162,7 @@ export function decodeHash(hash, defaults, validate) {
   }
   // Settings that are fine alone but not together (a twin of a non-cross-entropy loss).
   try {
-    const { engine } = splitConfig(out.config);
-    validate(engine);
+    validate(page.split(out.config));
   } catch (e) {
     out.notices.push(`ignored the link's settings: ${e.message.replace(/^invalid config: /, '')}`);
     out.config = {};

@@ -4,11 +4,11 @@
 import { LossChart } from './chart.js';
 import { download } from './download.js';
 import { loadBuild } from './engine.js';
-import { decodeHash, encodeHash } from './link.js';
+import { IMAGE_PREFIX, decodeHash, encodeHash, splitHash } from './link.js';
 import { LOSSES, renderFormula } from './losses.js';
 import { PlanePlot, arrowScale } from './plot.js';
 import { GRID_RES, Playground } from './playground.js';
-import { ImageLab } from './images.js';
+import { IMAGE_LINK_PAGE, IMAGE_PAGE_DEFAULTS, ImageLab } from './images.js';
 import { mountImageLab } from './imagepage.js';
 import { ProbeChart } from './probe.js';
 import { SeriesChart } from './series.js';
@@ -371,10 +371,17 @@ function applyHides(view) {
 }
 async function fromHash() {
   let link = { config: {}, hide: [], hideText: false, notices: [] };
+  let image = null;
+  const parts = splitHash(location.hash);
   try {
     const mod = await loadBuild('cpu');
     defaults = { ...mod.defaultConfig(), ...PAGE_DEFAULTS };
-    link = decodeHash(location.hash, defaults, (c) => mod.validateConfig(c));
+    link = decodeHash(parts.main, defaults, (c) => mod.validateConfig(c));
+    if (parts.image) {
+      const imageDefaults = { ...mod.validateImageConfig({}), ...IMAGE_PAGE_DEFAULTS };
+      image = decodeHash(parts.image, imageDefaults, (c) => mod.validateImageConfig(c), IMAGE_LINK_PAGE);
+      link.notices.push(...image.notices.map((n) => `image run: ${n.replace(/setting "/, `setting "${IMAGE_PREFIX}`)}`));
+    }
   } catch (e) {
     link.notices.push(`the link's settings could not be read (${e.message})`);
   }
@@ -386,6 +393,14 @@ async function fromHash() {
   } catch (e) {
     link.notices.push(`the link's settings were not used: ${e.message}`);
     await pg.configure({});
+  }
+  if (image) {
+    imageLab.pause();
+    try {
+      await imageLab.configure(image.config);
+    } catch (e) {
+      link.notices.push(`the link's image-run settings were not used: ${e.message}`);
+    }
   }
   showNotices(link.notices);
 }
@@ -400,14 +415,20 @@ function elementSnippet(config, base) {
   return `<script type="module" src="${base}www/embed.js"></script>\n<gan-playground${attrs.join('')}></gan-playground>`;
 }
 let defaults = {};
-pg.addEventListener('reset', (e) => {
-  const hash = encodeHash(e.detail, linkView);
+/** Writes every setting (the playground's, then the image run's, if any) to the hash and the share panel. */
+function writeHash() {
+  const config = pg.config();
+  const imageConfig = imageLab.linkConfig();
+  const hash = encodeHash(config, linkView) + (imageConfig ? `&${encodeHash(imageConfig, {}, IMAGE_PREFIX).slice(1)}` : '');
   history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
   const base = new URL('.', location.href).href;
   $('share-link').value = location.href;
   $('share-iframe').value = `<iframe src="${location.href.replace(/"/g, '%22')}" title="GAN Playground" style="width: 100%; height: 900px; border: 0"></iframe>`;
-  $('share-element').value = elementSnippet(e.detail, base);
-});
+  $('share-element').value = elementSnippet(config, base);
+}
+pg.addEventListener('reset', writeHash);
+imageLab.addEventListener('configured', writeHash);
+imageLab.addEventListener('settings', writeHash);
 window.addEventListener('hashchange', () => { fromHash().catch((e) => showError(e.message)); });
 
 // Save, load and export.

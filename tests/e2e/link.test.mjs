@@ -131,6 +131,10 @@ test('two <gan-playground> elements on one blog page run independently, each wit
   assert.equal(await frame(0).isVisible('#play'), false);
   assert.equal(await frame(0).isVisible('.lede'), false);
   assert.equal(await frame(1).isVisible('#loss'), true);
+  // Embed b's img. attributes started its image run with those settings.
+  await frame(1).waitForFunction(() => window.playground.images.full !== null, null, { timeout: 30000 });
+  assert.deepEqual(await frame(1).evaluate(() => [window.playground.images.full.arch, window.playground.images.full.batchSize]), ['mlp', 32]);
+  assert.equal(await frame(0).evaluate(() => window.playground.images.full), null, 'embed a has no image run');
   // Each frame's share panel offers the same run as an element snippet.
   const snippet = await frame(0).inputValue('#share-element');
   assert.match(snippet, /<gan-playground[^>]* dataset="grid25"[^>]* loss="minimax"/);
@@ -149,4 +153,39 @@ test('the page fits a 360 px column: no sideways scrolling, the plane visible', 
   await page.screenshot({ path: 'test-results/narrow-360.png', fullPage: false });
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('the image run is in the link too (img. keys): the link reproduces it, bad keys get a notice', async () => {
+  const { page, problems } = await openPage(env, '#seed=3&img.arch=mlp&img.seed=5&img.batchSize=16&img.truncation=0.8&img.interpolation=lerp&img.bogus=1&img.lrD=9&img.zDim=%3Cscript%3E');
+  await page.waitForFunction(() => window.playground.images.full !== null, null, { timeout: 30000 });
+  const st = await page.evaluate(() => window.playground.images.stats());
+  assert.deepEqual([st.arch, st.truncation, st.interpolation], ['mlp', 0.8, 'lerp']);
+  assert.equal(await page.evaluate(() => window.playground.images.full.seed), 5);
+  assert.equal(await page.evaluate(() => window.playground.images.full.lrD), 5e-4, 'the bad lrD was left out');
+  const notice = await page.textContent('#notice');
+  assert.match(notice, /image run: ignored unknown setting "img\.bogus"/);
+  assert.match(notice, /image run: ignored lrD = "9"/);
+  assert.match(notice, /image run: ignored zDim = "<script>"/);
+  assert.equal(await page.locator('#notice script').count(), 0, 'nothing was injected');
+  assert.equal((await page.evaluate(() => window.playground.config())).seed, 3, 'the 2-D part of the link still applies');
+  // The page rewrote the hash with both runs' settings; that link opens the same image run.
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /&img\.arch=mlp&/);
+  assert.match(hash, /img\.truncation=0\.8/);
+  assert.doesNotMatch(hash, /bogus/);
+  const steps = (p) => p.evaluate(async () => {
+    const s = await window.playground.images.step(4);
+    return [s.step, s.lossD, s.lossG];
+  });
+  const a = await steps(page);
+  const other = await openPage(env, hash);
+  await other.page.waitForFunction(() => window.playground.images.full !== null, null, { timeout: 30000 });
+  assert.deepEqual(await steps(other.page), a, 'same seed, same losses at round 4');
+  // A change of truncation is written to the link at once.
+  await other.page.evaluate(() => window.playground.images.setTruncation(1.5));
+  assert.match(await other.page.evaluate(() => location.hash), /img\.truncation=1\.5/);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(other.problems, []);
+  await page.close();
+  await other.page.close();
 });
