@@ -505,6 +505,12 @@ impl ImageGanTrainer {
         })
     }
 
+    /// Sets the learning rates from the next round on; throws with the key named if out of range.
+    #[wasm_bindgen(js_name = setLearningRates)]
+    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), JsError> {
+        self.trainer.set_learning_rates(lr_d, lr_g).map_err(js_err)
+    }
+
     /// Trains `rounds` rounds (k D updates + one G update each) without reading back.
     pub fn train(&mut self, rounds: u32) {
         self.trainer.train(rounds as usize);

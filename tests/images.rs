@@ -178,8 +178,21 @@ fn learning_rates_halve_every_half_life() {
     assert!((t.lr_d() - 2.5e-4).abs() < 1e-15 && (t.lr_g() - 5e-4).abs() < 1e-15);
     t.train(2);
     assert!((t.lr_g() - 1e-3 * 0.5f64.powf(1.5)).abs() < 1e-15);
-    let constant = ImageTrainer::new(small(ImageArch::Mlp), digits(), &device).unwrap();
+    let mut constant = ImageTrainer::new(small(ImageArch::Mlp), digits(), &device).unwrap();
     assert_eq!(constant.lr_g(), 1e-3);
+    // Resuming with smaller steps: new rates from the next round, out-of-range ones refused.
+    constant.set_learning_rates(1e-4, 2e-4).unwrap();
+    assert_eq!((constant.lr_d(), constant.lr_g()), (1e-4, 2e-4));
+    let err = constant
+        .set_learning_rates(5.0, 1e-3)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("lrD = 5 is out of range"), "{err}");
+    assert_eq!(
+        constant.lr_d(),
+        1e-4,
+        "a refused change leaves the rates as they were"
+    );
 }
 
 #[test]

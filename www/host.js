@@ -19,7 +19,9 @@ const METHODS = new Set([
  * The WebGPU devices the engine opened, and how the first was lost. burn-wgpu opens its device
  * itself, so the host watches `GPUAdapter.requestDevice` to see each device's `lost` promise.
  */
-const gpu = { devices: [], lost: null, listeners: [] };
+const gpu = { devices: [], lost: null, listeners: [], bufferBytes: 0, buffers: 0 };
+/** The size of each GPU buffer the engine made and has not destroyed. */
+const bufferSizes = new WeakMap();
 let markLost;
 /** Resolves when a device is lost. */
 const deviceLoss = new Promise((res) => { markLost = res; });
@@ -36,6 +38,15 @@ function watchDevices() {
   proto.requestDevice = async function requestDevice(...args) {
     const device = await open.apply(this, args);
     gpu.devices.push(device);
+    // GPU memory in buffers, for memory(): every buffer made, less those destroyed.
+    const createBuffer = device.createBuffer.bind(device);
+    device.createBuffer = (desc) => {
+      const buffer = createBuffer(desc);
+      bufferSizes.set(buffer, desc.size);
+      gpu.bufferBytes += desc.size;
+      gpu.buffers += 1;
+      return buffer;
+    };
     device.lost.then((info) => {
       if (gpu.lost) return;
       gpu.lost = `the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
@@ -45,6 +56,16 @@ function watchDevices() {
     return device;
   };
   proto.requestDevice.watched = true;
+  const destroy = GPUBuffer.prototype.destroy;
+  GPUBuffer.prototype.destroy = function destroyBuffer() {
+    const size = bufferSizes.get(this);
+    if (size !== undefined) {
+      bufferSizes.delete(this);
+      gpu.bufferBytes -= size;
+      gpu.buffers -= 1;
+    }
+    return destroy.call(this);
+  };
 }
 
 /** Refuses to use a WebGPU run once its device is lost (its state went with the GPU). */
@@ -196,18 +217,30 @@ function imageRun(trainer, reason, full) {
   };
 }
 
+/** Gives a loaded run `learningRates` ({lrD, lrG}) if any; frees it and throws if they are refused. */
+function withLearningRates(trainer, learningRates) {
+  if (!learningRates) return;
+  try {
+    trainer.setLearningRates(learningRates.lrD, learningRates.lrG);
+  } catch (e) {
+    trainer.free();
+    throw e;
+  }
+}
+
 /**
  * Continues a saved image run (the file's bytes) on the backend `wanted` resolves to, falling
- * back to the CPU as `create` does.
+ * back to the CPU as `create` does; `learningRates`, if given, replace the run's own.
  * @returns {Promise<{handle, backend, reason, full, real, params, step}>}
  */
-export async function loadImage({ bytes, wanted }) {
+export async function loadImage({ bytes, wanted, learningRates }) {
   const digits = mnistBytes();
   const { info, trainer } = await startRun(
     wanted,
     () => null,
     async (m, _, backend) => m.ImageGanTrainer.load(bytes, backend, await digits),
   );
+  withLearningRates(trainer, learningRates);
   return imageRun(trainer, `a loaded run: ${info.reason}`, trainer.config());
 }
 
@@ -257,14 +290,7 @@ export async function filmstripLatents({ a, b, frames, mode }) {
  */
 export async function load({ bytes, viewPoints, learningRates, wanted = 'cpu' }) {
   const { info, trainer } = await startRun(wanted, () => null, (m, _, backend) => m.GanTrainer.load(bytes, backend));
-  if (learningRates) {
-    try {
-      trainer.setLearningRates(learningRates.lrD, learningRates.lrG);
-    } catch (e) {
-      trainer.free();
-      throw e;
-    }
-  }
+  withLearningRates(trainer, learningRates);
   const handle = nextHandle++;
   runs.set(handle, trainer);
   return {
@@ -309,10 +335,14 @@ export async function theoryCurves({ n }) {
   return mod.theoryCurves(n);
 }
 
-/** The engine's memory: wasm linear memory per build and this thread's JS heap (Chromium). */
+/**
+ * The engine's memory: wasm linear memory per build, this thread's JS heap (Chromium), and the
+ * GPU buffers the engine holds (bytes and count; null before a WebGPU device is open).
+ */
 export async function memory() {
   const heap = globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null;
-  return { wasm: wasmMemory(), jsHeap: heap };
+  const buffers = gpu.devices.length ? { bytes: gpu.bufferBytes, count: gpu.buffers } : null;
+  return { wasm: wasmMemory(), jsHeap: heap, gpuBuffers: buffers };
 }
 
 export const OPS = { create, createImage, loadImage, judgeRun, load, save, loseDevice, call, free, theoryCurves, memory, pathLatents, filmstripLatents };

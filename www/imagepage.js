@@ -230,6 +230,7 @@ export function mountImageLab(lab) {
   lab.addEventListener('configured', () => {
     showError('');
     $('img-notice').hidden = true;
+    $('img-resume').hidden = true;
     fillControls(lab.full);
     chart.clear();
     chart.draw();
@@ -255,7 +256,27 @@ export function mountImageLab(lab) {
   lab.addEventListener('score', (e) => drawScore(e.detail));
   lab.addEventListener('anchors', () => { drawGrid(); refreshAnchors(); });
   lab.addEventListener('film', () => drawFilm());
-  lab.addEventListener('error', (e) => showError(`${e.detail.message}. Press New run to start again.`));
+  lab.addEventListener('error', (e) => {
+    const diverged = /diverged/.test(e.detail.message) && lab.good;
+    showError(diverged ? e.detail.message : `${e.detail.message}. Press New run to start again.`);
+    if (diverged) {
+      const { lrD, lrG } = lab.full;
+      $('img-resume').textContent = `Resume from round ${lab.good.step} (the last good state) with the learning rates ÷ 10 (D ${lrD} → ${lrD / 10}, G ${lrG} → ${lrG / 10})`;
+      $('img-resume').hidden = false;
+    }
+  });
+  $('img-resume').addEventListener('click', () => {
+    $('img-resume').hidden = true;
+    const { lrD, lrG } = lab.full;
+    lab.resume({ lrD: Math.max(1e-7, lrD / 10), lrG: Math.max(1e-7, lrG / 10) }).then(
+      () => lab.play(),
+      (err) => showError(err.message),
+    );
+  });
+  $('img-csv').addEventListener('click', () => {
+    if (!lab.full) return;
+    download(`mnist-${lab.full.arch}-step${lab.last.step}.csv`, new Blob([lab.curvesCsv()], { type: 'text/csv' }));
+  });
   lab.addEventListener('notice', (e) => {
     $('img-notice').textContent = e.detail.message;
     $('img-notice').hidden = false;

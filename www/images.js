@@ -39,7 +39,7 @@ const GRID_EVERY_MS = 600;
 export const JUDGE_SAMPLES = 256;
 const JUDGE_SEED = 20141;
 const JUDGE_EVERY_MS = 10000;
-/** A WebGPU image run's state is kept every this many rounds, or this many ms, whichever first. */
+/** An image run's state is kept every this many rounds, or this many ms, whichever first. */
 const SNAPSHOT_ROUNDS = 100;
 const SNAPSHOT_MS = 10000;
 
@@ -80,9 +80,9 @@ export class ImageLab extends EventTarget {
     this.page = { backend: 'auto', truncation: null, interpolation: 'slerp' };
     this.playing = false;
     this.busy = Promise.resolve();
-    /** The last state of a WebGPU run, to continue from if the device is lost: {step, bytes}. */
+    /** The last good state, to resume from after a divergence or a lost GPU: {step, bytes}. */
     this.good = null;
-    /** When the last snapshot was taken ({step, at}), or null where none are kept (the CPU). */
+    /** When the last snapshot was taken: {step, at}. */
     this.lastSnapshot = null;
     this.deviceLostMessage = null;
     client.addEventListener('devicelost', (e) => this.onDeviceLost(e.detail));
@@ -91,8 +91,8 @@ export class ImageLab extends EventTarget {
 
   /**
    * The GPU device the image run trained on was lost, and its state with it: the run continues
-   * on the CPU from its last snapshot (kept every SNAPSHOT_ROUNDS rounds or SNAPSHOT_MS while on
-   * WebGPU), or starts again there if none was kept yet; either way the page says so.
+   * on the CPU from its last snapshot (kept when the run starts, then every SNAPSHOT_ROUNDS
+   * rounds or SNAPSHOT_MS), or starts again there if none was kept; either way the page says so.
    */
   async onDeviceLost(message) {
     this.deviceLostMessage = message;
@@ -200,9 +200,9 @@ export class ImageLab extends EventTarget {
     this.full = made.full;
     this.page = page;
     this.reset();
-    this.good = null;
-    // Snapshots are kept on WebGPU only (a CPU run's state cannot be lost with a device).
-    this.lastSnapshot = made.backend === 'webgpu' ? { step: made.step || 0, at: performance.now() } : null;
+    // The first snapshot; then one every SNAPSHOT_ROUNDS rounds or SNAPSHOT_MS (see step).
+    this.good = { step: made.step || 0, bytes: await this.client.request('save', { handle: made.handle }) };
+    this.lastSnapshot = { step: this.good.step, at: performance.now() };
     if (made.step) this.last = { step: made.step, lossD: NaN, lossG: NaN };
     this.gridLatents = await this.call('viewLatents', GRID, page.truncation ?? undefined);
     this.anchors = [0, 1, 2].map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
@@ -232,6 +232,36 @@ export class ImageLab extends EventTarget {
       const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       return this.replaceRun(() => this.client.request('loadImage', { bytes: data, wanted: this.page.backend }), { ...this.page });
     });
+  }
+
+  /**
+   * After a divergence (or to go on with other steps): continues from the last good state (a
+   * snapshot is kept every SNAPSHOT_ROUNDS rounds or SNAPSHOT_MS) with the learning rates given
+   * (the run's own where left out).
+   * @param {{lrD?: number, lrG?: number}} rates
+   */
+  resume(rates = {}) {
+    if (!this.good) return Promise.reject(new Error('no good state to resume from'));
+    const { bytes } = this.good;
+    const learningRates = { lrD: rates.lrD ?? this.full.lrD, lrG: rates.lrG ?? this.full.lrG };
+    return this.exclusive(() => this.replaceRun(
+      () => this.client.request('loadImage', { bytes, wanted: this.page.backend, learningRates }),
+      { ...this.page },
+    ));
+  }
+
+  /** The losses of every round trained (the newest 5,000) and the classifier's verdicts, as CSV. */
+  curvesCsv() {
+    const share = new Map(this.scoreLog.map((s) => [s.step, s.share]));
+    const cell = (v) => (v === undefined || v === null || Number.isNaN(v) ? '' : String(v));
+    const lines = ['step,lossD,lossG,recognisedShare'];
+    const steps = new Set([...this.lossLog.map((l) => l.step), ...share.keys()]);
+    const byStep = new Map(this.lossLog.map((l) => [l.step, l]));
+    for (const step of [...steps].sort((a, b) => a - b)) {
+      const l = byStep.get(step) || {};
+      lines.push([step, l.lossD, l.lossG, share.get(step)].map(cell).join(','));
+    }
+    return `${lines.join('\n')}\n`;
   }
 
   /** Latent `i` of the sample grid. */
@@ -268,6 +298,7 @@ export class ImageLab extends EventTarget {
       if (this.lossLog.length > 5000) this.lossLog.shift();
       this.emit('step', s);
       const snap = this.lastSnapshot;
+      // A diverged round never becomes the good state: step() rejected above.
       if (snap && (s.step - snap.step >= SNAPSHOT_ROUNDS || performance.now() - snap.at >= SNAPSHOT_MS)) {
         this.good = { step: s.step, bytes: await this.client.request('save', { handle: this.run.handle }) };
         this.lastSnapshot = { step: s.step, at: performance.now() };

@@ -376,9 +376,9 @@ async function fromHash() {
   try {
     const mod = await loadBuild('cpu');
     defaults = { ...mod.defaultConfig(), ...PAGE_DEFAULTS };
+    imageDefaults = { ...mod.validateImageConfig({}), ...IMAGE_PAGE_DEFAULTS };
     link = decodeHash(parts.main, defaults, (c) => mod.validateConfig(c));
     if (parts.image) {
-      const imageDefaults = { ...mod.validateImageConfig({}), ...IMAGE_PAGE_DEFAULTS };
       image = decodeHash(parts.image, imageDefaults, (c) => mod.validateImageConfig(c), IMAGE_LINK_PAGE);
       link.notices.push(...image.notices.map((n) => `image run: ${n.replace(/setting "/, `setting "${IMAGE_PREFIX}`)}`));
     }
@@ -404,17 +404,27 @@ async function fromHash() {
   }
   showNotices(link.notices);
 }
-/** The settings that differ from the defaults, as element attributes (kebab-case). */
-function elementSnippet(config, base) {
+/**
+ * The settings that differ from the defaults, as element attributes (kebab-case); the image
+ * run's, if any, as `img.` attributes.
+ */
+function elementSnippet(config, base, imageConfig) {
   const kebab = (k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const esc = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const attrs = Object.entries(config)
     .filter(([k, v]) => k !== 'points' && v !== null && defaults[k] !== v)
     .map(([k, v]) => ` ${kebab(k)}="${esc(v)}"`);
   if (config.points) attrs.push(` points="${esc(JSON.stringify(config.points))}"`);
+  if (imageConfig) {
+    // The architecture always (it says there is an image run), then what differs.
+    attrs.push(...Object.entries(imageConfig)
+      .filter(([k, v]) => v !== null && (k === 'arch' || imageDefaults[k] !== v))
+      .map(([k, v]) => ` ${IMAGE_PREFIX}${kebab(k)}="${esc(v)}"`));
+  }
   return `<script type="module" src="${base}www/embed.js"></script>\n<gan-playground${attrs.join('')}></gan-playground>`;
 }
 let defaults = {};
+let imageDefaults = {};
 /** Writes every setting (the playground's, then the image run's, if any) to the hash and the share panel. */
 function writeHash() {
   const config = pg.config();
@@ -424,7 +434,7 @@ function writeHash() {
   const base = new URL('.', location.href).href;
   $('share-link').value = location.href;
   $('share-iframe').value = `<iframe src="${location.href.replace(/"/g, '%22')}" title="GAN Playground" style="width: 100%; height: 900px; border: 0"></iframe>`;
-  $('share-element').value = elementSnippet(config, base);
+  $('share-element').value = elementSnippet(config, base, imageConfig);
 }
 pg.addEventListener('reset', writeHash);
 imageLab.addEventListener('configured', writeHash);

@@ -215,15 +215,16 @@ export class Playground extends EventTarget {
   }
 
   /**
-   * Resolves to the memory in use: `{wasm: {cpu: bytes, ...}, engineHeap, pageHeap}` — the
-   * engine's wasm linear memory per loaded build, and the JS heap of the engine's thread and
-   * of the page (Chromium only; null elsewhere).
+   * Resolves to the memory in use: `{wasm: {cpu: bytes, ...}, engineHeap, pageHeap, gpuBuffers}`
+   * — the engine's wasm linear memory per loaded build, the JS heap of the engine's thread and
+   * of the page (Chromium only; null elsewhere), and the GPU buffers the engine holds
+   * (`{bytes, count}`; null until a WebGPU device is open).
    */
   memory() {
     return this.exclusive(async () => {
       const m = await this.client.request('memory', {});
       const page = performance.memory ? performance.memory.usedJSHeapSize : null;
-      return { wasm: m.wasm, engineHeap: m.jsHeap, pageHeap: page };
+      return { wasm: m.wasm, engineHeap: m.jsHeap, pageHeap: page, gpuBuffers: m.gpuBuffers };
     });
   }
 

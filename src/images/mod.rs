@@ -325,6 +325,19 @@ impl ImageTrainer {
         self.step
     }
 
+    /// Changes the learning rates from the next round on (as when resuming a diverged run with
+    /// smaller steps); refused, with the key named, if out of range.
+    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
+        let next = ImageConfig {
+            lr_d,
+            lr_g,
+            ..self.config.clone()
+        };
+        next.validate()?;
+        self.config = next;
+        Ok(())
+    }
+
     /// D's learning rate at the current round (`lrHalfLife` applied).
     pub fn lr_d(&self) -> f64 {
         self.config.lr_d * half_life_factor(self.step, self.config.lr_half_life)

@@ -225,3 +225,42 @@ test('Save run, then Load run… in a fresh page: the DCGAN continues exactly; b
   await page.close();
   await other.page.close();
 });
+
+test('a diverging image run stops with a message and a Resume button; resume() goes back to the last good state', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gan-img-div-'));
+  const { page, problems } = await openPage(env);
+  await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', loss: 'leastSquares', batchSize: 16, seed: 3 }));
+  await page.evaluate(() => window.playground.images.step(3));
+  // resume(): back to the last good state (the snapshot kept when the run started), new rates.
+  const r = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    await lab.resume({ lrD: 1e-4, lrG: 2e-4 });
+    await lab.step(1);
+    const s = await lab.step(1);
+    return { step: s.step, lossD: s.lossD, lrD: lab.full.lrD, lrG: lab.full.lrG };
+  });
+  assert.deepEqual([r.step, r.lrD, r.lrG], [2, 1e-4, 2e-4]);
+  assert.ok(Number.isFinite(r.lossD));
+  // The curves as CSV: a row per round, the classifier's share where it was measured.
+  const csv = readFileSync((await downloadOf(page, '#img-csv', dir)).path, 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'step,lossD,lossG,recognisedShare');
+  assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[0])), [1, 2], 'the rounds after the resume');
+  // A run whose D has exploded (its weights scaled by 10^8 in a saved file): the first round's
+  // least-squares cost overflows, training stops and says what to change.
+  const file = readFileSync((await downloadOf(page, '#img-save', dir)).path);
+  const n = file.readUInt32LE(8);
+  const h = JSON.parse(file.subarray(12, 12 + n).toString());
+  const at = 12 + n + 4 * h.genFloats;
+  for (let i = 0; i < h.discFloats; i++) file.writeFloatLE(file.readFloatLE(at + 4 * i) * 1e8, at + 4 * i);
+  const exploded = join(dir, 'exploded.ganimg');
+  writeFileSync(exploded, file);
+  const before = await page.evaluate(() => window.playground.images.run.handle);
+  await page.setInputFiles('#img-load', exploded);
+  await page.waitForFunction((h) => window.playground.images.run.handle !== h, before);
+  const msg = await page.evaluate(() => window.playground.images.step(1).then(() => 'no divergence', (e) => e.message));
+  assert.match(msg, /training diverged at step \d+: a loss became NaN or infinite; lower the learning rates/);
+  assert.match(await page.textContent('#img-error'), /training diverged/);
+  assert.match(await page.textContent('#img-resume'), /Resume from round 2 \(the last good state\) with the learning rates ÷ 10 \(D 0\.0001 → 0\.00001, G 0\.0002 → 0\.00002\)/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -157,7 +157,8 @@ test('the page fits a 360 px column: no sideways scrolling, the plane visible', 
 
 test('the image run is in the link too (img. keys): the link reproduces it, bad keys get a notice', async () => {
   const { page, problems } = await openPage(env, '#seed=3&img.arch=mlp&img.seed=5&img.batchSize=16&img.truncation=0.8&img.interpolation=lerp&img.bogus=1&img.lrD=9&img.zDim=%3Cscript%3E');
-  await page.waitForFunction(() => window.playground.images.full !== null, null, { timeout: 30000 });
+  // The notices are shown once both runs have started.
+  await page.waitForSelector('#notice:not([hidden])', { timeout: 30000 });
   const st = await page.evaluate(() => window.playground.images.stats());
   assert.deepEqual([st.arch, st.truncation, st.interpolation], ['mlp', 0.8, 'lerp']);
   assert.equal(await page.evaluate(() => window.playground.images.full.seed), 5);
@@ -173,6 +174,11 @@ test('the image run is in the link too (img. keys): the link reproduces it, bad 
   assert.match(hash, /&img\.arch=mlp&/);
   assert.match(hash, /img\.truncation=0\.8/);
   assert.doesNotMatch(hash, /bogus/);
+  // The share panel's element snippet carries the image run as img. attributes.
+  const snippet = await page.inputValue('#share-element');
+  assert.match(snippet, / img\.arch="mlp"/);
+  assert.match(snippet, / img\.batch-size="16"/);
+  assert.match(snippet, / img\.truncation="0\.8"/);
   const steps = (p) => p.evaluate(async () => {
     const s = await window.playground.images.step(4);
     return [s.step, s.lossD, s.lossG];

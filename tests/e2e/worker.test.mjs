@@ -54,7 +54,7 @@ test('without Worker the page trains on its own thread and says so', async () =>
 });
 
 /** The bound on growth from step 1,000 to step 10,000 (documented in the README). */
-const GROWTH_BOUND = { wasm: 8 * 2 ** 20, heap: 16 * 2 ** 20 };
+const GROWTH_BOUND = { wasm: 8 * 2 ** 20, heap: 16 * 2 ** 20, gpu: 8 * 2 ** 20 };
 
 test('10,000 steps: wasm memory and JS heaps stay within the documented bound after step 1,000', async () => {
   const { page, problems } = await openPage(env);
@@ -77,6 +77,31 @@ test('10,000 steps: wasm memory and JS heaps stay within the documented bound af
   // A worker's JS heap is not exposed to it in Chromium (performance.memory is window-only): null.
   if (first.engineHeap !== null) assert.ok(last.engineHeap - first.engineHeap <= GROWTH_BOUND.heap, `worker heap ${first.engineHeap} -> ${last.engineHeap}`);
   assert.ok(last.pageHeap - first.pageHeap <= GROWTH_BOUND.heap, `page heap ${first.pageHeap} -> ${last.pageHeap}`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+// GPU memory: the bytes in the GPU buffers the engine holds (host.js counts every buffer made
+// and destroyed), sampled every 30 steps on SwiftShader. They grow by one 576 KiB buffer (a D
+// grid's hidden layer, 48² x 64 floats) per train-and-view cycle in this run; the bound is a
+// regression guard, the figures go to test-results/memory-webgpu.json (see the README).
+test('on WebGPU the GPU buffers the engine holds are measured, and stay within a bound over 120 steps', async () => {
+  const { page, problems } = await openPage(env, '#backend=webgpu&seed=4&probeEvery=0&theoryEvery=0');
+  const samples = await page.evaluate(async () => {
+    const pg = window.playground;
+    const out = [];
+    for (let k = 1; k <= 4; k++) {
+      await pg.step(30);
+      out.push({ step: (await pg.stats()).step, ...(await pg.memory()) });
+    }
+    return out;
+  });
+  writeFileSync('test-results/memory-webgpu.json', JSON.stringify(samples, null, 2));
+  const [first, , , last] = samples;
+  assert.equal(last.step, 120);
+  assert.ok(first.gpuBuffers && first.gpuBuffers.bytes > 0, JSON.stringify(first.gpuBuffers));
+  assert.ok(last.gpuBuffers.bytes - first.gpuBuffers.bytes <= GROWTH_BOUND.gpu, `GPU buffers ${first.gpuBuffers.bytes} -> ${last.gpuBuffers.bytes}`);
+  assert.ok(last.wasm.webgpu - first.wasm.webgpu <= GROWTH_BOUND.wasm, `wasm ${first.wasm.webgpu} -> ${last.wasm.webgpu}`);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -139,16 +164,17 @@ test('the GPU device lost during an image run: it continues on the CPU from its 
   const { page, problems } = await openPage(env);
   await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', backend: 'webgpu', batchSize: 16, seed: 9 }));
   assert.equal(await page.evaluate(() => window.playground.images.stats().backend), 'webgpu');
-  // Train on the GPU (SwiftShader) until a snapshot is kept (every 100 rounds or 10 s).
+  // Train on the GPU (SwiftShader) until a snapshot is kept mid-run (one is kept at the start,
+  // then every 100 rounds or 10 s).
   await page.evaluate(() => window.playground.images.play());
-  await page.waitForFunction(() => window.playground.images.good !== null, null, { timeout: 120000 });
+  await page.waitForFunction(() => window.playground.images.good && window.playground.images.good.step > 0, null, { timeout: 120000 });
   const kept = await page.evaluate(() => window.playground.images.good.step);
   await page.evaluate(() => window.playground.loseDevice());
   await page.waitForSelector('#img-notice:not([hidden])', { timeout: 60000 });
   const notice = await page.textContent('#img-notice');
   assert.match(notice, /the GPU device was lost \(destroyed.*continues on the CPU from round \d+, its last snapshot/);
   const from = Number(/from round (\d+)/.exec(notice)[1]);
-  assert.ok(from >= kept, `${from} >= ${kept}`);
+  assert.ok(from >= kept && from > 0, `${from} >= ${kept} > 0`);
   await page.waitForFunction((from) => window.playground.images.stats().step > from + 5, from, { timeout: 60000 });
   const s = await page.evaluate(() => { window.playground.images.pause(); return window.playground.images.stats(); });
   assert.match(s.backend, /^cpu/);
