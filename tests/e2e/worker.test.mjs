@@ -82,9 +82,9 @@ test('10,000 steps: wasm memory and JS heaps stay within the documented bound af
 });
 
 // GPU memory: the bytes in the GPU buffers the engine holds (host.js counts every buffer made
-// and destroyed), sampled every 30 steps on SwiftShader. They grow by one 576 KiB buffer (a D
-// grid's hidden layer, 48² x 64 floats) per train-and-view cycle in this run; the bound is a
-// regression guard, the figures go to test-results/memory-webgpu.json (see the README).
+// and destroyed), sampled every 30 steps on SwiftShader. They grow by one 576 KiB buffer per
+// step(30) call in this run (not yet explained, see the README); the bound is a regression
+// guard, the figures go to test-results/memory-webgpu.json.
 test('on WebGPU the GPU buffers the engine holds are measured, and stay within a bound over 120 steps', async () => {
   const { page, problems } = await openPage(env, '#backend=webgpu&seed=4&probeEvery=0&theoryEvery=0');
   const samples = await page.evaluate(async () => {
