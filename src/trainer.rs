@@ -227,6 +227,11 @@ impl Trainer {
         self.step
     }
 
+    /// The device the run computes on (without autodiff).
+    pub fn device(&self) -> &Device {
+        &self.plain
+    }
+
     /// The generator network.
     pub fn generator(&self) -> &Mlp {
         &self.generator

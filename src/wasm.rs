@@ -375,6 +375,26 @@ impl GanTrainer {
         js_sys::JSON::parse(&self.trainer.config().to_json())
             .map_err(|_| JsError::new("could not serialise the config"))
     }
+
+    /// What the device's allocator holds: `{allocs, bytesInUse, bytesReserved}`, or null on a
+    /// backend that does not report it (the CPU ones).
+    #[wasm_bindgen(js_name = memoryPool)]
+    pub fn memory_pool(&self) -> JsValue {
+        pool_object(self.trainer.device())
+    }
+}
+
+fn pool_object(device: &burn::tensor::Device) -> JsValue {
+    match device.memory_pool_usage() {
+        None => JsValue::NULL,
+        Some(u) => {
+            let o = Object::new();
+            set(&o, "allocs", JsValue::from(u.number_allocs as f64));
+            set(&o, "bytesInUse", JsValue::from(u.bytes_in_use as f64));
+            set(&o, "bytesReserved", JsValue::from(u.bytes_reserved as f64));
+            o.into()
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -582,6 +602,12 @@ impl ImageGanTrainer {
     #[wasm_bindgen(js_name = stepCount)]
     pub fn step_count(&self) -> f64 {
         self.trainer.step_count() as f64
+    }
+
+    /// What the device's allocator holds (see `GanTrainer.memoryPool`).
+    #[wasm_bindgen(js_name = memoryPool)]
+    pub fn memory_pool(&self) -> JsValue {
+        pool_object(self.trainer.device())
     }
 
     /// Scalars of `[G, D]`: parameters, and batch norm's running statistics.

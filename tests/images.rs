@@ -64,6 +64,7 @@ fn the_architectures_have_the_sizes_documented() {
             z_dim,
             gen_width: Some(w),
             disc_width: Some(w),
+            gen_refine: false,
             ..ImageConfig::default()
         };
         ImageTrainer::new(c, digits(), &device)
@@ -94,11 +95,29 @@ fn the_architectures_have_the_sizes_documented() {
         + 1
         + 2 * (64 + 128);
     assert_eq!(count(ImageArch::Dcgan, 100, 32), (g, d));
+
+    // genRefine adds G's 3x3 convolution 32 -> 32 at 14 x 14 (+ bias) and its batch norm
+    // (gamma, beta, running mean and variance); D is unchanged.
+    let refined = ImageConfig {
+        arch: ImageArch::Dcgan,
+        gen_width: Some(32),
+        disc_width: Some(32),
+        gen_refine: true,
+        ..ImageConfig::default()
+    };
+    let counts = ImageTrainer::new(refined, digits(), &device)
+        .unwrap()
+        .parameter_counts();
+    assert_eq!(counts, (g + 32 * 32 * 9 + 32 + 4 * 32, d));
 }
 
 #[test]
 fn dcgan_downsamples_with_strided_convolutions_and_never_pools() {
-    let t = ImageTrainer::new(small(ImageArch::Dcgan), digits(), &Device::flex()).unwrap();
+    let plain = ImageConfig {
+        gen_refine: false,
+        ..small(ImageArch::Dcgan)
+    };
+    let t = ImageTrainer::new(plain, digits(), &Device::flex()).unwrap();
     let d = format!("{:?}", t.discriminator());
     let g = format!("{:?}", t.generator());
     for s in [&d, &g] {
@@ -108,6 +127,17 @@ fn dcgan_downsamples_with_strided_convolutions_and_never_pools() {
     assert_eq!(d.matches("Conv2d {").count(), 3, "{d}");
     assert!(d.contains("stride: [2, 2]"), "{d}");
     assert_eq!(g.matches("ConvTranspose2d {").count(), 2, "{g}");
+    assert!(!g.contains("Conv2d {"), "{g}");
+
+    let refined = ImageConfig {
+        gen_refine: true,
+        ..small(ImageArch::Dcgan)
+    };
+    let t = ImageTrainer::new(refined, digits(), &Device::flex()).unwrap();
+    let g = format!("{:?}", t.generator());
+    assert_eq!(g.matches("ConvTranspose2d {").count(), 2, "{g}");
+    assert_eq!(g.matches("Conv2d {").count(), 1, "{g}");
+    assert!(!g.to_lowercase().contains("pool"), "{g}");
 }
 
 #[test]

@@ -22,6 +22,21 @@ const METHODS = new Set([
 const gpu = { devices: [], lost: null, listeners: [], bufferBytes: 0, buffers: 0 };
 /** The size of each GPU buffer the engine made and has not destroyed. */
 const bufferSizes = new WeakMap();
+/**
+ * A buffer is gone when destroyed or when the garbage collector takes it: wgpu's web backend
+ * drops a buffer without destroying it (cubecl returns its pages that way), and the browser
+ * frees a collected buffer's memory.
+ */
+const released = (buffer) => {
+  const size = bufferSizes.get(buffer);
+  if (size === undefined) return;
+  bufferSizes.delete(buffer);
+  gpu.bufferBytes -= size;
+  gpu.buffers -= 1;
+};
+const collected = globalThis.FinalizationRegistry
+  ? new FinalizationRegistry((size) => { gpu.bufferBytes -= size; gpu.buffers -= 1; })
+  : null;
 let markLost;
 /** Resolves when a device is lost. */
 const deviceLoss = new Promise((res) => { markLost = res; });
@@ -45,6 +60,7 @@ function watchDevices() {
       bufferSizes.set(buffer, desc.size);
       gpu.bufferBytes += desc.size;
       gpu.buffers += 1;
+      if (collected) collected.register(buffer, desc.size, buffer);
       return buffer;
     };
     device.lost.then((info) => {
@@ -58,12 +74,8 @@ function watchDevices() {
   proto.requestDevice.watched = true;
   const destroy = GPUBuffer.prototype.destroy;
   GPUBuffer.prototype.destroy = function destroyBuffer() {
-    const size = bufferSizes.get(this);
-    if (size !== undefined) {
-      bufferSizes.delete(this);
-      gpu.bufferBytes -= size;
-      gpu.buffers -= 1;
-    }
+    if (bufferSizes.has(this) && collected) collected.unregister(this);
+    released(this);
     return destroy.call(this);
   };
 }
@@ -336,13 +348,21 @@ export async function theoryCurves({ n }) {
 }
 
 /**
- * The engine's memory: wasm linear memory per build, this thread's JS heap (Chromium), and the
- * GPU buffers the engine holds (bytes and count; null before a WebGPU device is open).
+ * The engine's memory: wasm linear memory per build, this thread's JS heap (Chromium), the GPU
+ * buffers the engine made that are neither destroyed nor garbage-collected (bytes and count),
+ * and what burn's allocator holds of them (`{allocs, bytesInUse, bytesReserved}`); the last two
+ * are null before a WebGPU device is open.
  */
 export async function memory() {
   const heap = globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null;
   const buffers = gpu.devices.length ? { bytes: gpu.bufferBytes, count: gpu.buffers } : null;
-  return { wasm: wasmMemory(), jsHeap: heap, gpuBuffers: buffers };
+  let pool = null;
+  for (const run of runs.values()) {
+    if (run.backend() !== 'webgpu' || gpu.lost) continue;
+    pool = run.memoryPool();
+    break;
+  }
+  return { wasm: wasmMemory(), jsHeap: heap, gpuBuffers: buffers, gpuPool: pool };
 }
 
 export const OPS = { create, createImage, loadImage, judgeRun, load, save, loseDevice, call, free, theoryCurves, memory, pathLatents, filmstripLatents };

@@ -210,9 +210,23 @@ pg.addEventListener('probe', (e) => {
   theory.batch = e.detail.main.dFake;
   theory.draw();
 });
-pg.addEventListener('frame', (e) => { chart.draw(); if (pg.twin) twinChart.draw(); renderStatus(e.detail); });
+// While playing, the status line and the loss charts are redrawn at most every STATUS_MS: each
+// redraw lays the status line out again and repaints a chart, and the engine's frames come
+// faster than a reader can follow. Stepping and pausing draw at once.
+const STATUS_MS = 100;
+let statusDrawn = 0;
+function drawStatus(stats) {
+  statusDrawn = performance.now();
+  chart.draw();
+  if (pg.twin) twinChart.draw();
+  renderStatus(stats);
+}
+pg.addEventListener('frame', (e) => {
+  if (pg.playing && performance.now() - statusDrawn < STATUS_MS) return;
+  drawStatus(e.detail);
+});
 pg.addEventListener('play', () => setPlaying(true));
-pg.addEventListener('pause', () => setPlaying(false));
+pg.addEventListener('pause', () => { setPlaying(false); drawStatus(pg.statsNow()); });
 pg.addEventListener('error', (e) => {
   setPlaying(false);
   showError(e.detail);

@@ -215,16 +215,17 @@ export class Playground extends EventTarget {
   }
 
   /**
-   * Resolves to the memory in use: `{wasm: {cpu: bytes, ...}, engineHeap, pageHeap, gpuBuffers}`
-   * — the engine's wasm linear memory per loaded build, the JS heap of the engine's thread and
-   * of the page (Chromium only; null elsewhere), and the GPU buffers the engine holds
-   * (`{bytes, count}`; null until a WebGPU device is open).
+   * Resolves to the memory in use: `{wasm: {cpu: bytes, ...}, engineHeap, pageHeap, gpuBuffers,
+   * gpuPool}` — the engine's wasm linear memory per loaded build, the JS heap of the engine's
+   * thread and of the page (Chromium only; null elsewhere), the GPU buffers the engine made that
+   * are neither destroyed nor garbage-collected yet (`{bytes, count}`), and what burn's allocator
+   * holds (`{allocs, bytesInUse, bytesReserved}`); the last two null until a WebGPU device is open.
    */
   memory() {
     return this.exclusive(async () => {
       const m = await this.client.request('memory', {});
       const page = performance.memory ? performance.memory.usedJSHeapSize : null;
-      return { wasm: m.wasm, engineHeap: m.jsHeap, pageHeap: page, gpuBuffers: m.gpuBuffers };
+      return { wasm: m.wasm, engineHeap: m.jsHeap, pageHeap: page, gpuBuffers: m.gpuBuffers, gpuPool: m.gpuPool };
     });
   }
 

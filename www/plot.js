@@ -9,6 +9,8 @@ export const COLORS = { real: '#0f8a6c', fake: '#c2410c', manifold: '#475569', a
 // D = 1/2 (undecided, the equilibrium) is white.
 const REAL_RGB = [15, 138, 108];
 const FAKE_RGB = [194, 65, 12];
+/** Where neither density has mass, D* is undefined: a neutral grey. */
+const NO_DATA = [236, 236, 236];
 
 /**
  * Colour of one heatmap cell.
@@ -194,18 +196,23 @@ export class PlanePlot {
   drawHeatmap() {
     const res = this.gridRes;
     if (this.surface !== 'd' && !this.dStar) return;
-    const img = new ImageData(res, res);
+    if (!this.off || this.off.width !== res) {
+      this.off = new OffscreenCanvas(res, res);
+      this.img = new ImageData(res, res);
+    }
+    const img = this.img;
+    const px = img.data;
     for (let i = 0; i < res * res; i++) {
       // D* is NaN where neither density has mass: drawn as a neutral grey ("no data").
       const star = this.dStar ? this.dStar[i] : 0.5;
       const [r, g, b] = this.surface === 'd' ? heatColor(this.grid[i])
-        : !Number.isFinite(star) ? [236, 236, 236]
+        : !Number.isFinite(star) ? NO_DATA
           : this.surface === 'dstar' ? heatColor(star)
             : diffColor(Math.abs(this.grid[i] - star));
-      img.data.set([r, g, b, 255], 4 * i);
-    }
-    if (!this.off || this.off.width !== res) {
-      this.off = new OffscreenCanvas(res, res);
+      px[4 * i] = r;
+      px[4 * i + 1] = g;
+      px[4 * i + 2] = b;
+      px[4 * i + 3] = 255;
     }
     this.off.getContext('2d').putImageData(img, 0, 0);
     this.ctx.imageSmoothingEnabled = true;
@@ -232,6 +239,7 @@ export class PlanePlot {
     const { ctx } = this;
     ctx.fillStyle = color;
     ctx.globalAlpha = 0.75;
+    // A fill per dot, so that overlapping dots darken: dense clusters read as dense.
     for (let i = 0; i + 1 < pts.length; i += 2) {
       const [x, y] = this.toPx(pts[i], pts[i + 1]);
       if (x < -10 || y < -10 || x > this.canvas.width + 10 || y > this.canvas.height + 10) continue;
