@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openPage, start } from '../tests/e2e/browser.mjs';
 import { sections } from './bench-section.mjs';
-import { MODE_PRESET, STRONG_D_PRESET } from '../www/state.js';
+import { STRONG_D_PRESET } from '../www/state.js';
 
 const STEPS = Number(process.env.BENCH_STEPS || 1000);
 const rows = [];
@@ -23,33 +23,6 @@ for (const backend of ['flex', 'ndarray']) {
   const out = execFileSync(`${target}/release/gan`, ['bench', '--steps', String(STEPS), '--backend', backend]).toString();
   const ms = Number(/ms_per_step=([\d.]+)/.exec(out)[1]);
   row(`native CPU (${backend}), ms per reference step`, ms.toFixed(3), `gan bench --steps ${STEPS} --backend ${backend}`);
-}
-
-// Mode coverage with PacGAN's set-up (ring: radius 1, sd 0.01; grid: means {-4,...,4}^2, sd
-// 0.05), this project's default settings, a fixed budget of steps, seeds 1-5, natively.
-const MODE_STEPS = Number(process.env.BENCH_MODE_STEPS || 5000);
-const modeRows = [];
-const MODE_DATA = [['ring-8', { dataset: 'ring8', dataScale: 1, dataStd: 0.01 }], ['grid-25', { dataset: 'grid25' }]];
-const MODE_RUNS = [
-  ...MODE_DATA.flatMap(([name, data]) => ['nonSaturating', 'minimax', 'leastSquares'].map((loss) => [name, data, loss, {}, 'defaults'])),
-  ...MODE_DATA.flatMap(([name, data]) => ['nonSaturating', 'minimax', 'leastSquares'].map((loss) => [name, data, loss, MODE_PRESET, 'preset "cover every mode"'])),
-];
-for (const [name, data, loss, extra, settings] of MODE_RUNS) {
-  const modes = [], hq = [];
-  for (const seed of [1, 2, 3, 4, 5]) {
-    const out = execFileSync(`${target}/release/gan`, ['train', '--steps', String(MODE_STEPS), '--every', String(MODE_STEPS), '--set', JSON.stringify({ ...data, loss, seed, ...extra })]).toString();
-    const m = /modes=(\d+)\/(\d+) hq=([\d.]+)/.exec(out);
-    modes.push(Number(m[1]));
-    hq.push(Number(m[3]));
-  }
-  const stat = (a, d) => {
-    const mean = a.reduce((x, y) => x + y, 0) / a.length;
-    const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / (a.length - 1));
-    return `${mean.toFixed(d)} ± ${sd.toFixed(d)}`;
-  };
-  const r = { name, loss, settings, modes: stat(modes, 1), hq: stat(hq, 1), perSeed: modes.join(' ') };
-  modeRows.push(r);
-  console.log(`${name} ${loss} (${settings}): modes ${r.modes} (seeds 1-5: ${r.perSeed}), high quality ${r.hq} %`);
 }
 
 // In headless Chromium: the page's own API, after a 20-step warm-up.
@@ -180,17 +153,6 @@ const md = [
   '| what | figure | how |',
   '| --- | --- | --- |',
   ...rows.map((r) => `| ${r.what} | ${r.value} | ${r.how} |`),
-  '',
-  `## Mode coverage (VEEGAN / PacGAN protocol)`,
-  '',
-  `PacGAN's set-up: ring of 8 with radius 1 and sd 0.01, grid of 25 with means {-4, -2, 0, 2, 4}^2 and sd 0.05; this project's default settings (G 2-64-64-2, D 2-64-64-1, ReLU, batch 256, Adam lr 1e-3, beta1 0.5), and the page's preset "cover every mode" (${JSON.stringify(MODE_PRESET)}); ${MODE_STEPS} steps; 2,500 generated samples; mean ± sd over seeds 1-5 (native, \`gan train\`).`,
-  'Published, as quoted in this project\'s issue: ring-8 — VEEGAN 8 / 52.9 %, PacGAN4 7.8 / 95.9 %; grid-25 — PacGAN4 24.8 / 93.6 %. Targets: ring-8 8 / 8 and ≥ 90 %; grid-25 ≥ 24.8 / 25 and ≥ 90 %.',
-  '',
-  'What else was tried (`bash scripts/sweep-modes.sh`): [docs/mode-sweep.md](docs/mode-sweep.md).',
-  '',
-  '| data | loss | settings | modes captured | % high quality | modes per seed |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...modeRows.map((r) => `| ${r.name} | ${r.loss} | ${r.settings} | ${r.modes} | ${r.hq} | ${r.perSeed} |`),
   '',
 ].join('\n');
 writeFileSync('BENCHMARKS.md', `${md}\n${sections()}`);

@@ -13,6 +13,8 @@ if [ "${BENCH_FUSION:-1}" = 1 ]; then
   wasm-pack build --release --target web --out-dir pkg/webgpu-nofusion --no-typescript --no-pack -- --features webgpu
 fi
 node scripts/bench.mjs
+# Mode coverage (its own section; native, ~35 minutes).
+node scripts/bench-modes.mjs
 # The image GANs (its own section of BENCHMARKS.md; ~10 minutes, 5 of them the in-page budget).
 node scripts/bench-images.mjs
 # Responsiveness, saved runs and memory (its own section; ~3 minutes).

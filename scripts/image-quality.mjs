@@ -1,8 +1,9 @@
 // The image GANs' quality after a fixed in-page training budget: opens the served page in
 // headless Chromium, starts an image run (as a person would, with the Train button), trains for
 // --seconds, then saves a screenshot of the sample grid and 1,000 generated digits (seeded
-// latents, no truncation) as a .u8 file for the native classifier to score:
-//   node scripts/image-quality.mjs [--seconds 300] [--arch dcgan] [--out bench-results]
+// latents, untruncated) as a .u8 file for the native classifier to score, and 1,000 more for
+// each --truncation threshold (latent components beyond it resampled), samples-<arch>-t<T>.u8:
+//   node scripts/image-quality.mjs [--seconds 300] [--arch dcgan] [--out bench-results] [--truncation 1,0.5]
 // then: cargo run --release --bin images -- score --samples bench-results/samples-dcgan.u8
 // Prints and writes bench-results/image-quality-<arch>.json.
 
@@ -17,6 +18,8 @@ const opt = (name, dflt) => {
 const seconds = Number(opt('seconds', 300));
 const arch = opt('arch', 'dcgan');
 const out = opt('out', 'bench-results');
+const truncations = opt('truncation', '').split(',').filter(Boolean).map(Number);
+if (truncations.some((t) => !(t >= 0.05))) throw new Error('--truncation: thresholds of at least 0.05, comma-separated');
 const SAMPLES = 1000;
 mkdirSync(out, { recursive: true });
 
@@ -37,17 +40,20 @@ try {
   const stats = await page.evaluate(() => window.playground.images.stats());
   await page.locator('#img-grid').screenshot({ path: `${out}/grid-${arch}.png` });
   await page.locator('#image-lab').screenshot({ path: `${out}/image-lab-${arch}.png` });
-  const pixels = await page.evaluate(async (n) => {
-    const lab = window.playground.images;
-    const parts = [];
-    for (let k = 0; k < n; k += 100) {
-      const r = await lab.images({ seed: 1000 + k, n: 100, truncation: null });
-      parts.push(...Array.from(r.pixels, (v) => Math.round(255 * v)));
-    }
-    return parts;
-  }, SAMPLES);
-  writeFileSync(`${out}/samples-${arch}.u8`, Uint8Array.from(pixels));
-  const result = { arch, seconds: elapsed, step: stats.step, stepsPerSec: stats.step / elapsed, lossD: stats.lossD, lossG: stats.lossG, backend: stats.backend, samples: SAMPLES };
+  for (const truncation of [null, ...truncations]) {
+    const pixels = await page.evaluate(async ([n, truncation]) => {
+      const lab = window.playground.images;
+      const parts = [];
+      for (let k = 0; k < n; k += 100) {
+        const r = await lab.images({ seed: 1000 + k, n: 100, truncation });
+        parts.push(...Array.from(r.pixels, (v) => Math.round(255 * v)));
+      }
+      return parts;
+    }, [SAMPLES, truncation]);
+    const suffix = truncation === null ? '' : `-t${truncation}`;
+    writeFileSync(`${out}/samples-${arch}${suffix}.u8`, Uint8Array.from(pixels));
+  }
+  const result = { arch, seconds: elapsed, step: stats.step, stepsPerSec: stats.step / elapsed, lossD: stats.lossD, lossG: stats.lossG, backend: stats.backend, samples: SAMPLES, truncations };
   writeFileSync(`${out}/image-quality-${arch}.json`, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));
 } finally {

@@ -12,7 +12,7 @@ import { IMAGE_LINK_PAGE, IMAGE_PAGE_DEFAULTS, ImageLab } from './images.js';
 import { mountImageLab } from './imagepage.js';
 import { ProbeChart } from './probe.js';
 import { SeriesChart } from './series.js';
-import { MODE_PRESET, PAGE_DEFAULTS, STRONG_D_PRESET } from './state.js';
+import { modePreset, PAGE_DEFAULTS, STRONG_D_PRESET } from './state.js';
 import { TheoryPlot } from './theory.js';
 
 const $ = (id) => document.getElementById(id);
@@ -58,8 +58,8 @@ const modeChart = new SeriesChart($('chart-modes'), {
   refs: [{ value: 1, label: 'all' }],
   fixed: [0, 1.05],
 });
-const FIELDS = ['dataset', 'loss', 'gpWeight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion'];
-const NUMERIC = new Set(['gpWeight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'probeEvery']);
+const FIELDS = ['dataset', 'loss', 'gpWeight', 'r1Weight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion'];
+const NUMERIC = new Set(['gpWeight', 'r1Weight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'probeEvery']);
 const BOOLEAN = new Set(['slowMotion']);
 /** Half-width of the canvas a drawing is made on (the engine's default dataScale for "drawn"). */
 const DRAW_EXTENT = 2.5;
@@ -356,7 +356,8 @@ for (const layer of ['heatmap', 'real', 'fake', 'manifold', 'arrows']) {
   });
 }
 $('preset-modes').addEventListener('click', () => {
-  apply({ ...pg.config(), ...MODE_PRESET }, { play: true });
+  const config = pg.config();
+  apply({ ...config, ...modePreset(config.dataset) }, { play: true });
 });
 $('preset-strong-d').addEventListener('click', () => {
   apply({ ...pg.config(), ...STRONG_D_PRESET }, { play: true });

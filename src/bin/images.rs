@@ -2,14 +2,15 @@
 //!
 //! ```text
 //! images train [--set JSON] [--steps N] [--every N] [--score-every N] [--backend flex|ndarray|webgpu]
-//!              [--grid FILE.pgm] [--samples FILE.u8]
+//!              [--grid FILE.pgm] [--samples FILE.u8] [--truncation none,1.5,1,...]
 //! images bench [--set JSON] [--steps N] [--backend ...]
 //! images classifier-train [--epochs N] [--seed N] [--out assets/classifier.bin]
 //! images score --samples FILE.u8 [--classifier assets/classifier.bin]
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
 //! `--every` rounds (and, with `--score-every`, the share of 1,000 samples the shipped classifier
-//! is sure of), and writes the 8 x 8 sample grid (the page's fixed latents) as a PGM image.
+//! is sure of, for each `--truncation` threshold: latent components beyond it resampled), and
+//! writes the 8 x 8 sample grid (the page's fixed latents) as a PGM image.
 //! `bench` times rounds (one D update + one G update) and prints ms per round.
 //! `classifier-train` trains the digit classifier on the training split (best epoch by
 //! validation accuracy), scores it once on the test split and writes it (see `classifier`).
@@ -44,7 +45,8 @@ mod cli {
     use gan_playground::mnist::{PIXELS, Split};
 
     const USAGE: &str = "usage: images train|bench [--set JSON] [--steps N] [--every N] \
-                         [--score-every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8]\n       \
+                         [--score-every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8] \
+                         [--truncation none,T,...]\n       \
                          images classifier-train [--epochs N] [--seed N] [--out FILE]\n       \
                          images score --samples FILE.u8 [--classifier FILE]";
 
@@ -141,12 +143,13 @@ mod cli {
         Ok(confident_share(&probs, CONFIDENT))
     }
 
-    /// 1,000 samples from seeded latents, as 784 bytes each: what `score` reads.
-    fn sample_bytes(t: &mut ImageTrainer) -> Result<Vec<u8>, String> {
+    /// 1,000 samples from seeded latents (truncated at `truncation` when given), as 784 bytes
+    /// each: what `score` reads.
+    fn sample_bytes(t: &mut ImageTrainer, truncation: Option<f64>) -> Result<Vec<u8>, String> {
         let mut bytes = Vec::new();
         for k in (0..1000).step_by(100) {
             let z = t
-                .seeded_latents(100, 1000 + k as u64, None)
+                .seeded_latents(100, 1000 + k as u64, truncation)
                 .map_err(|e| e.to_string())?;
             let imgs =
                 block_on(t.images(&z).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
@@ -156,6 +159,21 @@ mod cli {
             );
         }
         Ok(bytes)
+    }
+
+    /// `--truncation`'s comma-separated thresholds, `none` for untruncated latents.
+    fn parse_truncations(list: &str) -> Result<Vec<Option<f64>>, String> {
+        list.split(',')
+            .map(|v| match v.trim() {
+                "none" => Ok(None),
+                v => match v.parse::<f64>() {
+                    Ok(t) if t > 0.0 => Ok(Some(t)),
+                    _ => Err(format!(
+                        "--truncation: `{v}` is neither `none` nor a threshold > 0"
+                    )),
+                },
+            })
+            .collect()
     }
 
     /// Tiles `n` images (flat, [0, 1]) into a `cols`-wide grid, as a binary PGM.
@@ -195,6 +213,7 @@ mod cli {
         let mut grid = None;
         let mut samples = None;
         let mut score_every = 0usize;
+        let mut truncations = vec![None];
         let mut json = "{}".to_string();
         while let Some(flag) = it.next() {
             let mut value = || it.next().ok_or(format!("{flag} needs a value"));
@@ -212,6 +231,7 @@ mod cli {
                         .parse()
                         .map_err(|e| format!("--score-every: {e}"))?
                 }
+                "--truncation" => truncations = parse_truncations(&value()?)?,
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }
@@ -266,15 +286,20 @@ mod cli {
                 );
             }
             if let Some(net) = judge.as_ref().filter(|_| done % score_every == 0) {
-                let (share, classes) = confident(net, &sample_bytes(&mut t)?)?;
-                println!(
-                    "step {done:>6}  confident_share {share:.4}  classes {classes:?}  {:.0} s",
-                    start.elapsed().as_secs_f64()
-                );
+                for &tr in &truncations {
+                    let (share, classes) = confident(net, &sample_bytes(&mut t, tr)?)?;
+                    let tr = tr.map_or("none".to_string(), |v| v.to_string());
+                    println!(
+                        "step {done:>6}  truncation {tr}  confident_share {share:.4}  \
+                         classes {classes:?}  {:.0} s",
+                        start.elapsed().as_secs_f64()
+                    );
+                }
             }
         }
         if let Some(path) = samples {
-            std::fs::write(&path, sample_bytes(&mut t)?).map_err(|e| format!("{path}: {e}"))?;
+            std::fs::write(&path, sample_bytes(&mut t, truncations[0])?)
+                .map_err(|e| format!("{path}: {e}"))?;
             println!("wrote 1,000 samples to {path}");
         }
         if let Some(path) = grid {

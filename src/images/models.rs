@@ -76,11 +76,18 @@ fn dense(d_in: usize, d_out: usize, rng: &mut Rng, device: &Device) -> Linear {
     }
 }
 
-/// A `kernel` x `kernel`, stride-2, padding-1 convolution: halves the side (4x4), or takes
-/// an odd side n to (n + 1) / 2 (3x3).
-fn down(c_in: usize, c_out: usize, kernel: usize, rng: &mut Rng, device: &Device) -> Conv2d {
+/// A `kernel` x `kernel` convolution with padding 1: at stride 2 it halves the side (4x4) or
+/// takes an odd side n to (n + 1) / 2 (3x3); a 3x3 at stride 1 keeps the side.
+fn conv(
+    c_in: usize,
+    c_out: usize,
+    kernel: usize,
+    stride: usize,
+    rng: &mut Rng,
+    device: &Device,
+) -> Conv2d {
     let mut conv = Conv2dConfig::new([c_in, c_out], [kernel, kernel])
-        .with_stride([2, 2])
+        .with_stride([stride, stride])
         .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
         .with_initializer(Initializer::Zeros)
         .init(device);
@@ -96,16 +103,6 @@ fn up(c_in: usize, c_out: usize, rng: &mut Rng, device: &Device) -> ConvTranspos
         .with_initializer(Initializer::Zeros)
         .init(device);
     conv.weight = Param::from_tensor(normal([c_in, c_out, 4, 4], INIT_STD, rng, device));
-    conv
-}
-
-/// A 3x3, stride-1, padding-1 convolution: keeps the side.
-fn same(c_in: usize, c_out: usize, rng: &mut Rng, device: &Device) -> Conv2d {
-    let mut conv = Conv2dConfig::new([c_in, c_out], [3, 3])
-        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .with_initializer(Initializer::Zeros)
-        .init(device);
-    conv.weight = Param::from_tensor(normal([c_out, c_in, 3, 3], INIT_STD, rng, device));
     conv
 }
 
@@ -132,7 +129,7 @@ impl DcganGenerator {
             bn0: BatchNormConfig::new(2 * c).init(device),
             up1,
             bn1: BatchNormConfig::new(c).init(device),
-            refine: refine.then(|| same(c, c, rng, device)),
+            refine: refine.then(|| conv(c, c, 3, 1, rng, device)),
             bn_refine: refine.then(|| BatchNormConfig::new(c).init(device)),
             up2,
         }
@@ -165,10 +162,10 @@ pub struct DcganDiscriminator {
 impl DcganDiscriminator {
     fn new(c: usize, rng: &mut Rng, device: &Device) -> Self {
         Self {
-            down1: down(1, c, 4, rng, device),
-            down2: down(c, 2 * c, 4, rng, device),
+            down1: conv(1, c, 4, 2, rng, device),
+            down2: conv(c, 2 * c, 4, 2, rng, device),
             bn2: BatchNormConfig::new(2 * c).init(device),
-            down3: down(2 * c, 4 * c, 3, rng, device),
+            down3: conv(2 * c, 4 * c, 3, 2, rng, device),
             bn3: BatchNormConfig::new(4 * c).init(device),
             head: dense(4 * c * 4 * 4, 1, rng, device),
         }

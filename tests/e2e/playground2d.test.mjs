@@ -180,16 +180,23 @@ test('the arrows: after a strong D start, the minimax twin pulls its fakes a sli
   await page.close();
 });
 
-test('the mode-coverage preset sets k = 2, 128-unit networks and an LR half-life, and trains', async () => {
-  const { page, problems } = await openPage(env, '#seed=3');
-  await page.click('#preset-modes');
-  await page.waitForFunction(() => window.playground.engineConfig.k === 2 && window.playground.playing);
-  await page.evaluate(() => window.playground.pause());
-  const c = await page.evaluate(() => window.playground.config());
-  assert.deepEqual([c.k, c.genWidth, c.discWidth, c.lrHalfLife, c.seed], [2, 128, 128, 2500, 3]);
-  assert.equal(await page.inputValue('#genWidth'), '128');
-  assert.deepEqual(problems, []);
-  await page.close();
+test('the mode-coverage preset sets k = 2, 128-unit networks and an LR half-life, and on the grid R1 too', async () => {
+  for (const [hash, expected] of [
+    ['#seed=3', { dataset: 'ring8', k: 2, genWidth: 128, discWidth: 128, lrHalfLife: 2500, r1Weight: 0, seed: 3 }],
+    ['#dataset=grid25&r1Weight=0.5&seed=4', { dataset: 'grid25', k: 2, genWidth: 128, discWidth: 128, lrHalfLife: 7500, r1Weight: 1, seed: 4 }],
+  ]) {
+    const { page, problems } = await openPage(env, hash);
+    await page.click('#preset-modes');
+    await page.waitForFunction(() => window.playground.engineConfig.k === 2 && window.playground.playing);
+    await page.evaluate(() => window.playground.pause());
+    const c = await page.evaluate(() => window.playground.config());
+    const got = Object.fromEntries(Object.keys(expected).map((key) => [key, c[key]]));
+    assert.deepEqual(got, expected);
+    assert.equal(await page.inputValue('#genWidth'), '128');
+    assert.equal(await page.inputValue('#r1Weight'), String(expected.r1Weight));
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });
 
 test('a packed discriminator (PacGAN) trains, and the caption says what the heatmap shows', async () => {
