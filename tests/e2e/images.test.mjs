@@ -36,8 +36,8 @@ test('image mode: a DCGAN trains on the digits and the sample grid changes', asy
   const before = await page.evaluate(() => Array.from(window.playground.images.gridPixels));
   assert.equal(before.length, 64 * 784);
   const gridCanvas0 = await canvasPixels(page, 'img-grid');
-  const s = await page.evaluate(() => window.playground.images.step(10));
-  assert.equal(s.step, 10);
+  const s = await page.evaluate(() => window.playground.images.step(20));
+  assert.equal(s.step, 20);
   assert.ok(Number.isFinite(s.lossD) && Number.isFinite(s.lossG), JSON.stringify(s));
   const after = await page.evaluate(() => Array.from(window.playground.images.gridPixels));
   assert.ok(after.every((p) => p >= 0 && p <= 1));
@@ -50,14 +50,14 @@ test('image mode: a DCGAN trains on the digits and the sample grid changes', asy
   const st = await page.evaluate(() => window.playground.images.stats());
   assert.equal(st.backend, 'cpu (flex)');
   assert.equal(st.engineThread, 'worker');
-  assert.match(await page.textContent('#img-status'), /step 10 · loss D/);
+  assert.match(await page.textContent('#img-status'), /step 20 · loss D/);
   assert.equal(await page.evaluate(() => window.playground.playing), false, 'the 2-D run was paused');
   // The API: images of a seed, as pixel arrays; the same seed gives the same images.
   const a = await page.evaluate(() => window.playground.images.images({ seed: 7, n: 2 }).then((r) => Array.from(r.pixels)));
   const b = await page.evaluate(() => window.playground.images.images({ seed: 7, n: 2 }).then((r) => Array.from(r.pixels)));
   assert.equal(a.length, 2 * 784);
   assert.deepEqual(a, b);
-  // The shipped classifier's verdict on 256 samples: counts that add up; after 10 rounds G
+  // The shipped classifier's verdict on 256 samples: counts that add up; after 20 rounds G
   // makes grey fog, which the classifier calls no digit at all.
   const sc = await page.evaluate(() => window.playground.images.score());
   assert.equal(sc.samples, 256);
@@ -66,7 +66,7 @@ test('image mode: a DCGAN trains on the digits and the sample grid changes', asy
   assert.ok(sc.share < 0.1, `grey fog recognised as digits: ${sc.share}`);
   assert.ok(sc.classes[10] > 200, `not-a-digit count ${sc.classes[10]}`);
   assert.ok(sc.testAccuracy >= 0.98, `classifier test accuracy ${sc.testAccuracy}`);
-  assert.match(await page.textContent('#img-score'), /recognised as digits: \d+\.\d % of 256 samples at step 10/);
+  assert.match(await page.textContent('#img-score'), /recognised as digits: \d+\.\d % of 256 samples at step 20/);
   await page.locator('#image-lab').screenshot({ path: 'test-results/images-grid.png' });
   assert.deepEqual(problems, []);
   await page.close();
