@@ -99,7 +99,7 @@ if (existsSync('bench-results/grid-dcgan.png')) {
 writeSection('images', [
   '## Image GANs (MNIST)',
   '',
-  `Written by \`node scripts/bench-images.mjs\` on ${new Date().toISOString().slice(0, 10)}. A round is one D update and one G update, batch 64, on the shipped training digits; the default configs (DCGAN: base width 16, G with its 3x3 convolution at 14 x 14 (genRefine) and shown as a moving average (emaDecay 0.999); MLP: 2 hidden layers of 256, LeakyReLU, also averaged). The sample grid after the in-page budget is docs/images-grid.png.`,
+  `Written by \`node scripts/bench-images.mjs\` on ${new Date().toISOString().slice(0, 10)}. A round is one D update and one G update, batch 64, on the shipped training digits; the default configs (DCGAN: base width 16, G with its 3x3 convolution at 14 x 14 (genRefine) and shown as a moving average (emaDecay 0.999); MLP: 2 hidden layers of 256, LeakyReLU, also averaged; both with z of 100 ending in an InfoGAN code of 64 categories). The sample grid after the in-page budget is docs/images-grid.png.`,
   '',
   '| what | figure | how |',
   '| --- | --- | --- |',

@@ -3,7 +3,8 @@
 // --seconds, then saves a screenshot of the sample grid and 1,000 generated digits (seeded
 // latents, untruncated) as a .u8 file for the native classifier to score, and 1,000 more for
 // each --truncation threshold (latent components beyond it resampled), samples-<arch>-t<T>.u8:
-//   node scripts/image-quality.mjs [--seconds 300] [--arch dcgan] [--out bench-results] [--truncation 1,0.5]
+//   node scripts/image-quality.mjs [--seconds 300] [--arch dcgan] [--seed N] [--out bench-results] [--truncation 1,0.5]
+// (--seed: the run's seed, set through the page API before Train; the files then end in -s<N>)
 // then: cargo run --release --bin images -- score --samples bench-results/samples-dcgan.u8
 // Prints and writes bench-results/image-quality-<arch>.json.
 
@@ -17,6 +18,8 @@ const opt = (name, dflt) => {
 };
 const seconds = Number(opt('seconds', 300));
 const arch = opt('arch', 'dcgan');
+const seed = opt('seed', null);
+if (seed !== null && !/^\d+$/.test(seed)) throw new Error('--seed: a whole number');
 const out = opt('out', 'bench-results');
 const truncations = opt('truncation', '').split(',').filter(Boolean).map(Number);
 if (truncations.some((t) => !(t >= 0.05))) throw new Error('--truncation: thresholds of at least 0.05, comma-separated');
@@ -29,6 +32,7 @@ try {
   await page.goto(env.url);
   await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
   await page.selectOption('#img-arch', arch);
+  if (seed !== null) await page.evaluate(([a, s]) => window.playground.configure({ mode: 'images', arch: a, seed: s }), [arch, Number(seed)]);
   await page.click('#img-play');
   await page.waitForFunction(() => window.playground.images.playing, null, { timeout: 60000 });
   const t0 = Date.now();
@@ -50,11 +54,11 @@ try {
       }
       return parts;
     }, [SAMPLES, truncation]);
-    const suffix = truncation === null ? '' : `-t${truncation}`;
+    const suffix = (seed === null ? '' : `-s${seed}`) + (truncation === null ? '' : `-t${truncation}`);
     writeFileSync(`${out}/samples-${arch}${suffix}.u8`, Uint8Array.from(pixels));
   }
-  const result = { arch, seconds: elapsed, step: stats.step, stepsPerSec: stats.step / elapsed, lossD: stats.lossD, lossG: stats.lossG, backend: stats.backend, samples: SAMPLES, truncations };
-  writeFileSync(`${out}/image-quality-${arch}.json`, JSON.stringify(result, null, 2));
+  const result = { arch, seed: seed === null ? 1 : Number(seed), seconds: elapsed, step: stats.step, stepsPerSec: stats.step / elapsed, lossD: stats.lossD, lossG: stats.lossG, backend: stats.backend, samples: SAMPLES, truncations };
+  writeFileSync(`${out}/image-quality-${arch}${seed === null ? '' : `-s${seed}`}.json`, JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));
 } finally {
   await env.close();

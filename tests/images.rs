@@ -65,6 +65,7 @@ fn the_architectures_have_the_sizes_documented() {
             gen_width: Some(w),
             disc_width: Some(w),
             gen_refine: false,
+            codes: Some(0),
             ..ImageConfig::default()
         };
         ImageTrainer::new(c, digits(), &device)
@@ -103,12 +104,108 @@ fn the_architectures_have_the_sizes_documented() {
         gen_width: Some(32),
         disc_width: Some(32),
         gen_refine: true,
+        codes: Some(0),
         ..ImageConfig::default()
     };
-    let counts = ImageTrainer::new(refined, digits(), &device)
+    let counts = ImageTrainer::new(refined.clone(), digits(), &device)
         .unwrap()
         .parameter_counts();
     assert_eq!(counts, (g + 32 * 32 * 9 + 32 + 4 * 32, d));
+
+    // An InfoGAN code of 64 categories (the default for zDim 100) widens D's linear head
+    // from 1 output to 1 + 64 (Q's logits): 64 more columns of 2048 weights and a bias each.
+    // G keeps its input of 100 (36 noise components and the one-hot code).
+    let coded = ImageConfig {
+        codes: None,
+        ..refined
+    };
+    let counts = ImageTrainer::new(coded, digits(), &device)
+        .unwrap()
+        .parameter_counts();
+    assert_eq!(counts, (g + 32 * 32 * 9 + 32 + 4 * 32, d + 64 * 2049));
+}
+
+fn coded(codes: usize) -> ImageConfig {
+    ImageConfig {
+        codes: Some(codes),
+        ..small(ImageArch::Dcgan)
+    }
+}
+
+#[test]
+fn a_coded_latent_is_noise_then_a_one_hot_category() {
+    let t = ImageTrainer::new(coded(4), digits(), &Device::flex()).unwrap();
+    let z = t.seeded_latents(2000, 3, None).unwrap();
+    let mut counts = [0usize; 4];
+    for latent in z.chunks_exact(10) {
+        let (noise, code) = latent.split_at(6);
+        assert!(code.iter().all(|&v| v == 0.0 || v == 1.0), "{code:?}");
+        assert_eq!(code.iter().sum::<f32>(), 1.0, "{code:?}");
+        counts[code.iter().position(|&v| v == 1.0).unwrap()] += 1;
+        assert!(noise.iter().all(|&v| v != 0.0 && v != 1.0), "{noise:?}");
+    }
+    // Uniform categories: 500 each expected, sd ~19.
+    assert!(
+        counts.iter().all(|&n| (420..=580).contains(&n)),
+        "{counts:?}"
+    );
+    // Truncation redraws noise components only: the codes' ones stay.
+    let zt = t.seeded_latents(2000, 3, Some(0.5)).unwrap();
+    for (a, b) in z.chunks_exact(10).zip(zt.chunks_exact(10)) {
+        assert_eq!(a[6..], b[6..]);
+        assert!(b[..6].iter().all(|v| v.abs() <= 0.5), "{b:?}");
+    }
+}
+
+#[test]
+fn the_code_term_is_qs_cross_entropy_on_the_true_categories() {
+    use gan_playground::images::code_cross_entropy;
+    let device = Device::flex();
+    // Two fakes, codes of 2 categories after one noise component. D's outputs: a realness
+    // score (ignored), then Q's logits (0, ln 3): q = (1/4, 3/4) for both.
+    let ln3 = 3f32.ln();
+    let a = Tensor::<2>::from_data(
+        burn::tensor::TensorData::new(vec![5.0, 0.0, ln3, -5.0, 0.0, ln3], [2, 3]),
+        &device,
+    );
+    let z = Tensor::<2>::from_data(
+        burn::tensor::TensorData::new(vec![0.3, 0.0, 1.0, -0.3, 1.0, 0.0], [2, 3]),
+        &device,
+    );
+    let ce = code_cross_entropy(a, z, 2)
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap()[0];
+    let want = (-(0.75f64).ln() - (0.25f64).ln()) / 2.0; // 0.8369
+    assert!((ce as f64 - want).abs() < 1e-5, "{ce} against {want}");
+}
+
+#[test]
+fn training_with_a_code_teaches_q_to_tell_the_categories() {
+    use gan_playground::images::code_cross_entropy;
+    let device = Device::flex();
+    let mut t = ImageTrainer::new(coded(4), digits(), &device).unwrap();
+    let z = t.seeded_latents(256, 11, None).unwrap();
+    let ce = |t: &ImageTrainer| {
+        let zt =
+            Tensor::<2>::from_data(burn::tensor::TensorData::new(z.clone(), [256, 10]), &device);
+        let fake = t.generator().valid().forward(zt.clone());
+        let a = t.discriminator().valid().forward(fake);
+        assert_eq!(a.dims(), [256, 5], "a realness score and 4 logits per fake");
+        code_cross_entropy(a, zt, 4)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap()[0]
+    };
+    // Untrained, Q knows nothing: ln 4 = 1.386 (its weights are small).
+    let before = ce(&t);
+    assert!((before - 4f32.ln()).abs() < 0.05, "{before}");
+    t.train(60);
+    let after = ce(&t);
+    assert!(
+        after < 0.5 * before,
+        "Q's cross-entropy {before} -> {after}"
+    );
 }
 
 #[test]
@@ -189,6 +286,26 @@ fn bad_image_configs_are_refused_with_the_key_named() {
     assert!(err(r#"{"lrHalfLife":2000000}"#).contains("lrHalfLife"));
     let c = ImageConfig::from_json(r#"{"arch":"mlp"}"#).unwrap();
     assert_eq!((c.gen_width(), c.disc_width()), (256, 256));
+    // The InfoGAN code: 64 categories by default for zDim 100, none for a 2-d latent (the
+    // pad is the latent plane then); two noise components at least.
+    assert_eq!(c.codes, Some(64));
+    assert_eq!(
+        ImageConfig::from_json(r#"{"zDim":2}"#).unwrap().codes,
+        Some(0)
+    );
+    assert!(err(r#"{"codes":1}"#).contains("codes = 1 is out of range"));
+    assert!(
+        err(r#"{"zDim":2,"codes":2}"#)
+            .contains("codes = 2 is out of range (0 (off) or 2 to zDim - 2")
+    );
+    assert!(err(r#"{"zDim":50,"codes":64}"#).contains("codes = 64"));
+    assert!(err(r#"{"infoWeight":-1}"#).contains("infoWeight"));
+    assert_eq!(
+        ImageConfig::from_json(r#"{"zDim":10,"codes":8}"#)
+            .unwrap()
+            .codes,
+        Some(8)
+    );
 }
 
 #[test]
@@ -426,9 +543,14 @@ fn assert_same(a: &ImageTrainer, b: &ImageTrainer, what: &str) {
 #[test]
 fn a_saved_image_run_continues_exactly() {
     let device = Device::flex();
-    for (arch, ema_decay) in [(ImageArch::Dcgan, 0.0), (ImageArch::Mlp, 0.9)] {
+    for (arch, ema_decay, codes) in [
+        (ImageArch::Dcgan, 0.0, 0),
+        (ImageArch::Mlp, 0.9, 0),
+        (ImageArch::Dcgan, 0.999, 4),
+    ] {
         let config = ImageConfig {
             ema_decay,
+            codes: Some(codes),
             ..small(arch)
         };
         let mut a = ImageTrainer::new(config, digits(), &device).unwrap();
@@ -446,23 +568,49 @@ fn a_saved_image_run_continues_exactly() {
     }
 }
 
+/// A saved run `file` with its JSON header changed by `edit`.
+fn with_header(file: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
+    edit(&mut header);
+    let json = serde_json::to_vec(&header).unwrap();
+    [
+        &file[..8],
+        &(json.len() as u32).to_le_bytes()[..],
+        &json,
+        &file[12 + n..],
+    ]
+    .concat()
+}
+
+#[test]
+fn a_run_saved_before_the_infogan_code_loads_without_one() {
+    let device = Device::flex();
+    // zDim 100 would take 64 categories by default; the file's run had none.
+    let config = ImageConfig {
+        z_dim: 100,
+        codes: Some(0),
+        ..small(ImageArch::Dcgan)
+    };
+    let mut a = ImageTrainer::new(config, digits(), &device).unwrap();
+    a.train(2);
+    let file = block_on(a.save()).unwrap();
+    let old = with_header(&file, |header| {
+        assert_eq!(header["config"]["codes"], 0);
+        header["config"].as_object_mut().unwrap().remove("codes");
+    });
+    let b = ImageTrainer::load(&old, digits(), &device).unwrap();
+    assert_eq!(b.config().codes, Some(0));
+    assert_same(&a, &b, "loaded from a header without codes");
+}
+
 #[test]
 fn bad_image_run_files_are_refused_with_a_message() {
     let device = Device::flex();
     let mut t = ImageTrainer::new(small(ImageArch::Dcgan), digits(), &device).unwrap();
     t.train(1);
     let file = block_on(t.save()).unwrap();
-    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
-    let mut header: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
-    header["config"]["genWidth"] = 16.into();
-    let json = serde_json::to_vec(&header).unwrap();
-    let other_arch = [
-        &file[..8],
-        &(json.len() as u32).to_le_bytes()[..],
-        &json,
-        &file[12 + n..],
-    ]
-    .concat();
+    let other_arch = with_header(&file, |header| header["config"]["genWidth"] = 16.into());
     let mut two_d = file.clone();
     two_d[..6].copy_from_slice(b"GANRUN");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![

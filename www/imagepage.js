@@ -68,10 +68,14 @@ export function mountImageLab(lab) {
   };
 
   function readControls() {
+    const zDim = Number($('img-zdim').value);
+    // A 2-d latent is the pad's plane itself: no room for a code.
+    $('img-codes').disabled = zDim === 2;
     return {
       arch: $('img-arch').value,
       loss: $('img-loss').value,
-      zDim: Number($('img-zdim').value),
+      zDim,
+      codes: zDim === 2 ? 0 : Number($('img-codes').value),
       interpolation: $('img-interp').value,
       truncation: $('img-trunc-on').checked ? Number($('img-trunc').value) : null,
     };
@@ -81,6 +85,8 @@ export function mountImageLab(lab) {
     $('img-arch').value = full.arch;
     $('img-loss').value = full.loss;
     if ([...$('img-zdim').options].some((o) => Number(o.value) === full.zDim)) $('img-zdim').value = String(full.zDim);
+    if ([...$('img-codes').options].some((o) => Number(o.value) === full.codes)) $('img-codes').value = String(full.codes);
+    $('img-codes').disabled = full.zDim === 2;
     $('img-interp').value = lab.page.interpolation;
     const t = lab.page.truncation;
     $('img-trunc-on').checked = t !== null;
@@ -318,7 +324,7 @@ export function mountImageLab(lab) {
       showError(`${file.name}: ${err.message}`);
     }
   });
-  for (const id of ['img-arch', 'img-loss', 'img-zdim']) {
+  for (const id of ['img-arch', 'img-loss', 'img-zdim', 'img-codes']) {
     $(id).addEventListener('change', () => {
       if (lab.run) lab.configure(readControls()).catch((e) => showError(e.message));
     });

@@ -154,8 +154,9 @@ export class ImageLab extends EventTarget {
   }
 
   /**
-   * Validates `config` and starts a fresh image run: engine keys (arch, loss, zDim, prior,
-   * genWidth, discWidth, lrG, lrD, beta1, beta2, batchSize, k, seed) and page keys (backend,
+   * Validates `config` and starts a fresh image run: engine keys (arch, loss, zDim, codes,
+   * infoWeight, prior, genWidth, discWidth, lrG, lrD, lrHalfLife, beta1, beta2, batchSize, k,
+   * emaDecay, genRefine, seed) and page keys (backend,
    * truncation: null or >= 0.05, interpolation: 'lerp' | 'slerp'). Rejects, keeping the current
    * run, on any bad key.
    * @returns {Promise<object>} the full engine config in force
@@ -474,6 +475,7 @@ export class ImageLab extends EventTarget {
       params: this.run ? this.run.params : null,
       arch: this.full ? this.full.arch : null,
       zDim: this.full ? this.full.zDim : null,
+      codes: this.full ? this.full.codes : null,
       truncation: this.page.truncation,
       interpolation: this.page.interpolation,
       playing: this.playing,

@@ -9,7 +9,9 @@
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
 //! `--every` rounds (and, with `--score-every`, the share of 1,000 samples the shipped classifier
-//! is sure of, for each `--truncation` threshold: latent components beyond it resampled), and
+//! is sure of, for each `--truncation` threshold: latent components beyond it resampled; and for
+//! a run with an InfoGAN code, its categories' purity: the share of samples whose class is the
+//! most common one of their category), and
 //! writes the 8 x 8 sample grid (the page's fixed latents) as a PGM image.
 //! `bench` times rounds (one D update + one G update) and prints ms per round.
 //! `classifier-train` trains the digit classifier on the training split (best epoch by
@@ -161,6 +163,33 @@ mod cli {
         Ok(bytes)
     }
 
+    /// For a run with an InfoGAN code: how far its categories are digits. Of 1,000 samples
+    /// from seeded latents, the share whose class (the classifier's top one) is the most common
+    /// class of their category; 1 if every category draws one digit only.
+    fn code_purity(t: &ImageTrainer, net: &DigitClassifier) -> Result<Option<f64>, String> {
+        let (d, codes) = (t.config().z_dim, t.config().codes());
+        if codes == 0 {
+            return Ok(None);
+        }
+        let z = t
+            .seeded_latents(1000, 77, None)
+            .map_err(|e| e.to_string())?;
+        let imgs = block_on(t.images(&z).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        let probs =
+            block_on(net.probabilities(&imgs, &Device::flex())).map_err(|e| e.to_string())?;
+        let mut table = vec![[0usize; CLASSES]; codes];
+        for (latent, row) in z.chunks_exact(d).zip(probs.chunks_exact(CLASSES)) {
+            let code = latent[d - codes..]
+                .iter()
+                .position(|&v| v == 1.0)
+                .unwrap_or(0);
+            let class = (0..CLASSES).fold(0, |k, j| if row[j] > row[k] { j } else { k });
+            table[code][class] += 1;
+        }
+        let majority: usize = table.iter().map(|c| c.iter().max().unwrap_or(&0)).sum();
+        Ok(Some(majority as f64 / 1000.0))
+    }
+
     /// `--truncation`'s comma-separated thresholds, `none` for untruncated latents.
     fn parse_truncations(list: &str) -> Result<Vec<Option<f64>>, String> {
         list.split(',')
@@ -286,6 +315,9 @@ mod cli {
                 );
             }
             if let Some(net) = judge.as_ref().filter(|_| done % score_every == 0) {
+                if let Some(p) = code_purity(&t, net)? {
+                    println!("step {done:>6}  code purity {p:.4}");
+                }
                 for &tr in &truncations {
                     let (share, classes) = confident(net, &sample_bytes(&mut t, tr)?)?;
                     let tr = tr.map_or("none".to_string(), |v| v.to_string());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData, activation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Prior, check_f64, check_half_life, check_usize, half_life_factor};
@@ -21,6 +21,11 @@ use crate::rng::Rng;
 use crate::runfile::{self, IMAGE_RUN_MAGIC};
 use crate::trainer::{StepStats, read_vec};
 pub use models::{ImageArch, ImageDiscriminator, ImageGenerator, SIDE};
+
+/// InfoGAN categories when `codes` is null and zDim is at least [`AUTO_CODES_MIN_Z`].
+pub const AUTO_CODES: usize = 64;
+/// The smallest zDim that gets [`AUTO_CODES`] categories by default.
+pub const AUTO_CODES_MIN_Z: usize = 96;
 
 /// Seed offset of the fixed latents the sample grid shows (never the training stream's).
 const VIEW_LATENT_STREAM: u64 = 0x0000_1A7E_0F1E_u64;
@@ -73,6 +78,21 @@ pub struct ImageConfig {
     /// 14 x 14, before the last transposed convolution. On by default: 64.9 % confident
     /// samples against 59.4 % at 3,000 rounds (seed 1), for 1.2x the time a round.
     pub gen_refine: bool,
+    /// Categories of an InfoGAN code (Chen et al., 2016): the last `codes` components of every
+    /// latent are a one-hot category drawn uniformly, the other zDim - codes are the prior's
+    /// noise, and D has a second head, Q, that guesses the category of each fake; G and D
+    /// both also minimise Q's cross-entropy (`infoWeight` times it), a lower bound on the
+    /// mutual information between the code and G's image. G learns to draw each category as
+    /// its own cluster, so fewer samples fall between two digits. 0 turns it off; null takes
+    /// [`AUTO_CODES`] when zDim is at least [`AUTO_CODES_MIN_Z`], else 0. After 3,000 rounds
+    /// (seed 1) the classifier was sure of 65.7 % of the samples without a code, 69.5 % with
+    /// 10 categories, 72.4 % with 20, 75.6 % with 40 and 84.3 % with 64 (87.3 % on seed 2);
+    /// in the page, after 5 minutes, 81.0 % and 80.6 % (seeds 1, 2) against 64.1 % without
+    /// (docs/image-sweep.md).
+    pub codes: Option<usize>,
+    /// Weight of Q's cross-entropy in both networks' costs (InfoGAN's lambda; 1 as the paper
+    /// for categorical codes: 2 and 5 scored lower).
+    pub info_weight: f64,
     /// Seed of every random draw (weights, minibatches, latents).
     pub seed: u64,
 }
@@ -102,18 +122,29 @@ impl Default for ImageConfig {
             k: 1,
             ema_decay: 0.999,
             gen_refine: true,
+            codes: None,
+            info_weight: 1.0,
             seed: 1,
         }
     }
 }
 
 impl ImageConfig {
-    /// Parses a JSON config; missing keys take their defaults. The result is validated.
+    /// Parses a JSON config; missing keys take their defaults (a null `codes` its number for
+    /// this zDim). The result is validated.
     pub fn from_json(json: &str) -> Result<Self, GanError> {
         let config: ImageConfig =
             serde_json::from_str(json).map_err(|e| GanError::Config(e.to_string()))?;
         config.validate()?;
-        Ok(config)
+        Ok(config.resolved())
+    }
+
+    /// This config with `codes` set to the number it stands for.
+    fn resolved(self) -> Self {
+        Self {
+            codes: Some(self.codes()),
+            ..self
+        }
     }
 
     /// This config as JSON (every key, defaults included).
@@ -131,6 +162,15 @@ impl ImageConfig {
         self.disc_width.unwrap_or(self.arch.default_width())
     }
 
+    /// Categories of the InfoGAN code, [`AUTO_CODES`] or 0 if unset (see `codes`).
+    pub fn codes(&self) -> usize {
+        self.codes.unwrap_or(if self.z_dim >= AUTO_CODES_MIN_Z {
+            AUTO_CODES
+        } else {
+            0
+        })
+    }
+
     /// Checks every setting against its allowed range.
     pub fn validate(&self) -> Result<(), GanError> {
         if self.loss == GanLoss::WganGp {
@@ -141,6 +181,15 @@ impl ImageConfig {
             ));
         }
         check_usize("zDim", self.z_dim, 2, 256, "2 to 256")?;
+        let codes = self.codes();
+        if codes == 1 || codes + 2 > self.z_dim {
+            return Err(GanError::OutOfRange {
+                key: "codes",
+                value: codes.to_string(),
+                allowed: "0 (off) or 2 to zDim - 2: two latent components at least stay noise",
+            });
+        }
+        check_f64("infoWeight", self.info_weight, 0.0, 10.0, "0 to 10")?;
         let (lo, hi, allowed) = match self.arch {
             ImageArch::Mlp => (8, 1024, "8 to 1024 hidden units, or null"),
             ImageArch::Dcgan => (4, 128, "4 to 128 base channels, or null"),
@@ -271,20 +320,46 @@ fn ids(sizes: &[(u64, usize)]) -> Vec<u64> {
     sizes.iter().map(|p| p.0).collect()
 }
 
-/// `n` latents from `prior`, flat `[n * z_dim]`.
-pub fn draw_latents(prior: Prior, z_dim: usize, n: usize, rng: &mut Rng) -> Vec<f32> {
-    (0..n * z_dim)
-        .map(|_| match prior {
-            Prior::Gaussian => rng.normal() as f32,
-            Prior::Uniform => rng.uniform_in(-1.0, 1.0) as f32,
-        })
-        .collect()
+/// D's realness scores, `[batch, 1]`: the first column of its output (Q's logits follow).
+fn realness(a: &Tensor<2>) -> Tensor<2> {
+    let b = a.dims()[0];
+    a.clone().slice([0..b, 0..1])
+}
+
+/// Q's cross-entropy, the mean over the batch of -log q(c | G(z)): D's output `a`
+/// (`[batch, 1 + codes]`, Q's logits after the realness score) against the one-hot codes in the
+/// last `codes` columns of the latents `z`. A scalar.
+pub fn code_cross_entropy(a: Tensor<2>, z: Tensor<2>, codes: usize) -> Tensor<1> {
+    let [b, d] = z.dims();
+    let code = z.slice([0..b, d - codes..d]);
+    let log_q = activation::log_softmax(a.slice([0..b, 1..1 + codes]), 1);
+    (log_q * code).sum().neg().div_scalar(b as f64)
+}
+
+/// `n` latents, flat `[n * z_dim]`: each z_dim - codes components from `prior`, then (if
+/// `codes` > 0) a one-hot category of `codes`, drawn uniformly.
+pub fn draw_latents(prior: Prior, z_dim: usize, codes: usize, n: usize, rng: &mut Rng) -> Vec<f32> {
+    let mut out = Vec::with_capacity(n * z_dim);
+    for _ in 0..n {
+        for _ in 0..z_dim - codes {
+            out.push(match prior {
+                Prior::Gaussian => rng.normal() as f32,
+                Prior::Uniform => rng.uniform_in(-1.0, 1.0) as f32,
+            });
+        }
+        if codes > 0 {
+            let k = rng.below(codes);
+            out.extend((0..codes).map(|j| if j == k { 1.0 } else { 0.0 }));
+        }
+    }
+    out
 }
 
 impl ImageTrainer {
     /// A fresh run of `config` on `device` (a plain device) on `data`'s training split.
     pub fn new(config: ImageConfig, data: Arc<Mnist>, device: &Device) -> Result<Self, GanError> {
         config.validate()?;
+        let config = config.resolved();
         let train = data.indices(Split::Train);
         if train.len() < config.batch_size {
             return Err(GanError::Data(format!(
@@ -304,8 +379,13 @@ impl ImageTrainer {
             &mut init_rng,
             &device,
         );
-        let discriminator =
-            ImageDiscriminator::new(config.arch, config.disc_width(), &mut init_rng, &device);
+        let discriminator = ImageDiscriminator::new(
+            config.arch,
+            config.disc_width(),
+            1 + config.codes(),
+            &mut init_rng,
+            &device,
+        );
         Ok(Self {
             opt_g: adam(&config),
             opt_d: adam(&config),
@@ -387,50 +467,68 @@ impl ImageTrainer {
     }
 
     fn noise(&mut self, n: usize) -> Tensor<2> {
-        let z = draw_latents(self.config.prior, self.config.z_dim, n, &mut self.rng);
+        let c = &self.config;
+        let z = draw_latents(c.prior, c.z_dim, c.codes(), n, &mut self.rng);
         Tensor::from_data(TensorData::new(z, [n, self.config.z_dim]), &self.plain)
     }
 
+    /// `cost` plus `infoWeight` times Q's cross-entropy on the fakes `a` of latents `z`, when
+    /// the run has a code.
+    fn with_code_term(&self, cost: Tensor<1>, a: Tensor<2>, z: Tensor<2>) -> Tensor<1> {
+        match self.config.codes() {
+            0 => cost,
+            c => cost + code_cross_entropy(a, z, c).mul_scalar(self.config.info_weight),
+        }
+    }
+
     /// One D update: real and fake minibatches through D in two passes (each its own batch
-    /// statistics, as DCGAN trains), the fakes made by G in training mode. Returns D's cost and
-    /// the fakes, still attached to G's graph, for the G update that may follow.
-    fn discriminator_update(&mut self) -> (Tensor<1>, Tensor<2>) {
+    /// statistics, as DCGAN trains), the fakes made by G in training mode; Q's cross-entropy
+    /// on the fakes joins D's cost when the run has a code. Returns D's GAN cost, the fakes,
+    /// still attached to G's graph, and their latents, for the G update that may follow.
+    fn discriminator_update(&mut self) -> (Tensor<1>, Tensor<2>, Tensor<2>) {
         let b = self.config.batch_size;
         let real = self.real_batch(b);
         let z = self.noise(b);
-        let fake = self.generator.forward(z);
+        let fake = self.generator.forward(z.clone());
         let a_real = self.discriminator.forward(real);
         let a_fake = self.discriminator.forward(fake.clone().detach());
-        let cost = self.config.loss.discriminator(a_real, a_fake);
+        let gan = self
+            .config
+            .loss
+            .discriminator(realness(&a_real), realness(&a_fake));
+        let cost = self.with_code_term(gan.clone(), a_fake, z.clone());
         let grads = GradientsParams::from_grads(cost.backward(), &self.discriminator);
         self.discriminator = self
             .opt_d
             .step(self.lr_d(), self.discriminator.clone(), grads);
-        (cost.detach(), fake)
+        (gan.detach(), fake, z)
     }
 
-    /// One G update through the fixed (just updated) D, on `fake`: the last D update's fakes,
-    /// as PyTorch's DCGAN example does, which saves G a forward pass a round (1.2-1.3x faster
-    /// natively; the confident share after 3,000 rounds 65.7 % against 66.8 %, seed 1).
-    fn generator_update(&mut self, fake: Tensor<2>) -> Tensor<1> {
+    /// One G update through the fixed (just updated) D, on `fake`: the last D update's fakes
+    /// (of latents `z`), as PyTorch's DCGAN example does, which saves G a forward pass a round
+    /// (1.2-1.3x faster natively; the confident share after 3,000 rounds 65.7 % against 66.8 %,
+    /// seed 1). Q's cross-entropy joins G's cost when the run has a code. Returns G's GAN cost.
+    fn generator_update(&mut self, fake: Tensor<2>, z: Tensor<2>) -> Tensor<1> {
         let fixed_d = self.discriminator.clone().no_grad();
-        let cost = self.config.loss.generator(fixed_d.forward(fake));
+        let a = fixed_d.forward(fake);
+        let gan = self.config.loss.generator(realness(&a));
+        let cost = self.with_code_term(gan.clone(), a, z);
         let grads = GradientsParams::from_grads(cost.backward(), &self.generator);
         self.generator = self.opt_g.step(self.lr_g(), self.generator.clone(), grads);
-        cost.detach()
+        gan.detach()
     }
 
     /// Trains `rounds` rounds (k D updates, then one G update, each), reading nothing back.
     pub fn train(&mut self, rounds: usize) {
         for _ in 0..rounds {
-            let mut fake = None;
+            let mut last = None;
             for _ in 0..self.config.k {
-                let (cost, f) = self.discriminator_update();
+                let (cost, fake, z) = self.discriminator_update();
                 self.last_d = Some(cost);
-                fake = Some(f);
+                last = Some((fake, z));
             }
-            let fake = fake.expect("k >= 1 (validated)");
-            self.last_g = Some(self.generator_update(fake));
+            let (fake, z) = last.expect("k >= 1 (validated)");
+            self.last_g = Some(self.generator_update(fake, z));
             self.step += 1;
             self.update_average();
         }
@@ -508,7 +606,10 @@ impl ImageTrainer {
     /// one whose networks do not fit its own config's architecture.
     pub fn load(bytes: &[u8], data: Arc<Mnist>, device: &Device) -> Result<Self, GanError> {
         let bad = GanError::RunFile;
-        let (h, at): (ImageRunHeader, usize) = runfile::header(bytes, IMAGE_RUN_MAGIC)?;
+        let (mut h, at): (ImageRunHeader, usize) = runfile::header(bytes, IMAGE_RUN_MAGIC)?;
+        // Runs save `codes` resolved; a header without it was written before the InfoGAN
+        // code existed, by a run that had none.
+        h.config.codes.get_or_insert(0);
         let mut t = ImageTrainer::new(h.config.clone(), data, device)?;
         let (gen_sizes, disc_sizes) = (param_sizes(&t.generator), param_sizes(&t.discriminator));
         let (ng, nd): (usize, usize) = (
@@ -588,14 +689,14 @@ impl ImageTrainer {
     }
 
     /// The sample grid's `n` latents, flat `[n * z_dim]`: the same draws on every call (so the
-    /// grid shows the same samples improving), each component beyond `truncation` redrawn
-    /// (also the same redraws on every call).
+    /// grid shows the same samples improving), each noise component beyond `truncation`
+    /// redrawn (also the same redraws on every call; the code's one-hot components are kept).
     pub fn view_latents(&self, n: usize, truncation: Option<f64>) -> Result<Vec<f32>, GanError> {
         self.seeded_latents(n, self.config.seed ^ VIEW_LATENT_STREAM, truncation)
     }
 
     /// `n` latents drawn from the prior with `seed` (the same seed, the same latents), each
-    /// component beyond `truncation` redrawn; flat `[n * z_dim]`.
+    /// noise component beyond `truncation` redrawn (the code's are kept); flat `[n * z_dim]`.
     pub fn seeded_latents(
         &self,
         n: usize,
@@ -603,9 +704,13 @@ impl ImageTrainer {
         truncation: Option<f64>,
     ) -> Result<Vec<f32>, GanError> {
         let c = &self.config;
-        let mut z = draw_latents(c.prior, c.z_dim, n, &mut Rng::new(seed));
+        let (d, codes) = (c.z_dim, c.codes());
+        let mut z = draw_latents(c.prior, d, codes, n, &mut Rng::new(seed));
         if let Some(t) = truncation {
-            truncate(&mut z, t, c.prior, &mut Rng::new(seed ^ TRUNCATION_STREAM))?;
+            let mut rng = Rng::new(seed ^ TRUNCATION_STREAM);
+            for latent in z.chunks_exact_mut(d) {
+                truncate(&mut latent[..d - codes], t, c.prior, &mut rng)?;
+            }
         }
         Ok(z)
     }

@@ -8,7 +8,8 @@
 //!   -> transposed conv 4x4 stride 2 -> 1 x 28 x 28 -> tanh.
 //! - D: 1 x 28 x 28 -> conv 4x4 stride 2 -> c x 14 x 14 -> LeakyReLU(0.2) -> conv 4x4
 //!   stride 2 -> 2c x 7 x 7 -> BN, LeakyReLU(0.2) -> conv 3x3 stride 2 -> 4c x 4 x 4 -> BN,
-//!   LeakyReLU(0.2) -> linear -> 1 logit.
+//!   LeakyReLU(0.2) -> linear -> 1 logit [and, with an InfoGAN code of k categories, k more
+//!   outputs from the same linear layer: Q's logits for the fake's category].
 //!
 //! D's third convolution costs 1.2x per round and is worth it: with two, D's linear head sees
 //! only 10-pixel patches and can weigh strokes but not judge a whole digit, and G learned
@@ -160,14 +161,14 @@ pub struct DcganDiscriminator {
 }
 
 impl DcganDiscriminator {
-    fn new(c: usize, rng: &mut Rng, device: &Device) -> Self {
+    fn new(c: usize, outputs: usize, rng: &mut Rng, device: &Device) -> Self {
         Self {
             down1: conv(1, c, 4, 2, rng, device),
             down2: conv(c, 2 * c, 4, 2, rng, device),
             bn2: BatchNormConfig::new(2 * c).init(device),
             down3: conv(2 * c, 4 * c, 3, 2, rng, device),
             bn3: BatchNormConfig::new(4 * c).init(device),
-            head: dense(4 * c * 4 * 4, 1, rng, device),
+            head: dense(4 * c * 4 * 4, outputs, rng, device),
         }
     }
 
@@ -193,12 +194,13 @@ pub enum ImageGenerator {
     Dcgan(DcganGenerator),
 }
 
-/// An image discriminator: `[batch, 784]` -> `[batch, 1]` (a logit, or a score for the
-/// least-squares and hinge losses).
+/// An image discriminator: `[batch, 784]` -> `[batch, outputs]`: a logit (or a score for the
+/// least-squares and hinge losses), then, for a run with an InfoGAN code, Q's logits of its
+/// categories (one linear head shared by both: Q costs D 2,049 weights a category at c = 32).
 #[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum ImageDiscriminator {
-    /// 784 -> width -> width -> 1, LeakyReLU(0.2).
+    /// 784 -> width -> width -> outputs, LeakyReLU(0.2).
     Mlp(Mlp),
     /// See [`DcganDiscriminator`].
     Dcgan(DcganDiscriminator),
@@ -241,25 +243,32 @@ impl ImageGenerator {
 }
 
 impl ImageDiscriminator {
-    /// A fresh discriminator of `arch` with width `width`.
-    pub fn new(arch: ImageArch, width: usize, rng: &mut Rng, device: &Device) -> Self {
+    /// A fresh discriminator of `arch` with width `width` and `outputs` outputs (1, or 1 + the
+    /// code's categories).
+    pub fn new(
+        arch: ImageArch,
+        width: usize,
+        outputs: usize,
+        rng: &mut Rng,
+        device: &Device,
+    ) -> Self {
         match arch {
             ImageArch::Mlp => ImageDiscriminator::Mlp(Mlp::new(
                 PIXELS,
                 2,
                 width,
-                1,
+                outputs,
                 Activation::LeakyRelu,
                 rng,
                 device,
             )),
             ImageArch::Dcgan => {
-                ImageDiscriminator::Dcgan(DcganDiscriminator::new(width, rng, device))
+                ImageDiscriminator::Dcgan(DcganDiscriminator::new(width, outputs, rng, device))
             }
         }
     }
 
-    /// `[batch, 784]` -> `[batch, 1]`.
+    /// `[batch, 784]` -> `[batch, outputs]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         match self {
             ImageDiscriminator::Mlp(m) => m.forward(x),

@@ -144,6 +144,36 @@ test('a stroke drawn on the latent pad gives a filmstrip that changes along the 
   await page.close();
 });
 
+test('an InfoGAN code: z ends in a one-hot category that truncation keeps; the code menu follows z', async () => {
+  const { page, problems } = await openPage(env);
+  const full = await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'dcgan' }));
+  assert.equal(full.codes, 64, 'a 100-d z carries 64 categories by default');
+  const r = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    await lab.setTruncation(0.5);
+    const z = Array.from(lab.gridLatents);
+    let error = null;
+    try { await lab.configure({ mode: 'images', zDim: 50, codes: 64 }); } catch (e) { error = e.message; }
+    return { z, error, codes: lab.stats().codes };
+  });
+  assert.equal(r.z.length % 100, 0);
+  for (let i = 0; i < r.z.length; i += 100) {
+    const noise = r.z.slice(i, i + 36);
+    const code = r.z.slice(i + 36, i + 100);
+    assert.ok(noise.every((x) => Math.abs(x) <= 0.5), 'noise components truncated at 0.5');
+    assert.deepEqual(code.filter((x) => x !== 0), [1], 'the code is one-hot, its 1 kept by truncation');
+  }
+  assert.match(r.error, /codes = 64 is out of range/);
+  assert.equal(r.codes, 64, 'the refused config kept the run');
+  // The menu: a 2-d z has no room for a code.
+  await page.selectOption('#img-zdim', '2');
+  await page.waitForFunction(() => window.playground.images.full.zDim === 2);
+  assert.equal(await page.evaluate(() => window.playground.images.full.codes), 0);
+  assert.equal(await page.isDisabled('#img-codes'), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('truncation bounds the grid latents; bad settings are refused with a message', async () => {
   const { page, problems } = await openPage(env);
   await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', zDim: 2 }));
