@@ -20,15 +20,12 @@ pub enum BackendKind {
 }
 
 impl BackendKind {
-    /// The faster CPU backend where this code runs, as measured by `scripts/bench.sh`: flex
-    /// natively (1.4 ms against 2.1 ms per reference step), ndarray in wasm (3.8 ms against
-    /// 7.7 ms in Chromium).
+    /// The faster CPU backend, as measured by `scripts/bench.sh` and `bench-images.mjs`:
+    /// flex, natively and in wasm since burn's `simd` feature gave flex SIMD element-wise
+    /// kernels (2026-12-02: the 2-D reference step 2.2 ms on flex against 3.1 ms on ndarray
+    /// in Chromium; the MLP GAN about even; DCGAN's convolutions ~40x faster on flex).
     pub fn default_cpu() -> Self {
-        if cfg!(target_arch = "wasm32") {
-            BackendKind::Ndarray
-        } else {
-            BackendKind::Flex
-        }
+        BackendKind::Flex
     }
 
     /// Parses a backend name as the page and the CLI spell it ("cpu" is [`Self::default_cpu`]).

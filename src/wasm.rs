@@ -17,7 +17,7 @@ use crate::backend::BackendKind;
 use crate::classifier::{CONFIDENT, DigitClassifier, confident_share};
 use crate::config::GanConfig;
 use crate::error::GanError;
-use crate::images::{ImageArch, ImageConfig, ImageTrainer};
+use crate::images::{ImageConfig, ImageTrainer};
 use crate::latent::{self, Interpolation};
 use crate::loss::{GanLoss, theory_curve};
 use crate::mnist::{Mnist, PIXELS};
@@ -464,28 +464,17 @@ pub struct ImageGanTrainer {
     backend: BackendKind,
 }
 
-/// The backend of an image run: "cpu" is the faster CPU backend for the architecture, as
-/// measured in Chromium (BENCHMARKS.md): burn-flex for DCGAN (its convolutions are ~40x faster
-/// than ndarray's), burn-ndarray for the MLP GAN (faster than flex on its matrix products).
-fn image_backend(backend: &str, arch: ImageArch) -> Result<BackendKind, GanError> {
-    Ok(match BackendKind::parse(backend)? {
-        _ if backend == "cpu" && arch == ImageArch::Dcgan => BackendKind::Flex,
-        _ if backend == "cpu" => BackendKind::Ndarray,
-        k => k,
-    })
-}
-
 #[wasm_bindgen]
 impl ImageGanTrainer {
-    /// Starts a run of `config` on `backend` over the MNIST asset's bytes (assets/mnist.bin);
-    /// "cpu" picks the faster CPU backend for the architecture (`image_backend`).
+    /// Starts a run of `config` on `backend` ("cpu", "flex", "ndarray" or "webgpu") over the
+    /// MNIST asset's bytes (assets/mnist.bin).
     pub async fn create(
         config: JsValue,
         backend: String,
         mnist: Vec<u8>,
     ) -> Result<ImageGanTrainer, JsError> {
         let config = parse_image_config(&config).map_err(js_err)?;
-        let kind = image_backend(&backend, config.arch).map_err(js_err)?;
+        let kind = BackendKind::parse(&backend).map_err(js_err)?;
         let device = device_of(kind).await.map_err(js_err)?;
         let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
         let trainer = ImageTrainer::new(config, data, &device).map_err(js_err)?;
@@ -503,8 +492,7 @@ impl ImageGanTrainer {
         backend: String,
         mnist: Vec<u8>,
     ) -> Result<ImageGanTrainer, JsError> {
-        let arch = ImageTrainer::saved_config(&bytes).map_err(js_err)?.arch;
-        let kind = image_backend(&backend, arch).map_err(js_err)?;
+        let kind = BackendKind::parse(&backend).map_err(js_err)?;
         let device = device_of(kind).await.map_err(js_err)?;
         let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
         let trainer = ImageTrainer::load(&bytes, data, &device).map_err(js_err)?;

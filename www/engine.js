@@ -65,12 +65,12 @@ export async function probeWebgpu() {
 
 /**
  * Resolves the backend a run should use.
- * @param {'auto'|'cpu'|'flex'|'webgpu'} wanted
+ * @param {'auto'|'cpu'|'flex'|'ndarray'|'webgpu'} wanted
  * @returns {Promise<{build: 'cpu'|'webgpu', backend: string, reason: string}>}
  */
 export async function chooseBackend(wanted) {
   if (wanted === 'cpu') return { build: 'cpu', backend: 'cpu', reason: 'CPU chosen by the user' };
-  if (wanted === 'flex') return { build: 'cpu', backend: 'flex', reason: 'CPU (flex) chosen by the user' };
+  if (wanted === 'flex' || wanted === 'ndarray') return { build: 'cpu', backend: wanted, reason: `CPU (${wanted}) chosen by the user` };
   const probe = await probeWebgpu();
   if (wanted === 'webgpu') {
     const note = probe.gpu ? probe.reason : `${probe.reason}; WebGPU forced by the user`;

@@ -137,7 +137,7 @@ const cpuFallback = (e) => ({ build: 'cpu', backend: 'cpu', reason: `${e.message
  */
 async function startRun(wanted, validate, make) {
   watchDevices();
-  const choice = gpu.lost && wanted !== 'cpu' && wanted !== 'flex'
+  const choice = gpu.lost && !['cpu', 'flex', 'ndarray'].includes(wanted)
     ? { build: 'cpu', backend: 'cpu', reason: `${gpu.lost} earlier: training on the CPU (wasm)` }
     : await chooseBackend(wanted);
   let info = choice;

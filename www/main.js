@@ -98,7 +98,8 @@ function fillControls(config) {
   for (const f of FIELDS) {
     if (!(f in config)) continue;
     if (BOOLEAN.has(f)) $(f).checked = Boolean(config[f]);
-    else $(f).value = String(config[f]);
+    // 'flex' is what 'cpu' means now: old links show under its menu entry.
+    else $(f).value = f === 'backend' && config[f] === 'flex' ? 'cpu' : String(config[f]);
   }
   const m = config.pack || 1;
   $('pack-note').hidden = m === 1;

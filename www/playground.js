@@ -312,7 +312,13 @@ export class Playground extends EventTarget {
     if (this.page.slowMotion) return this.slowRound();
     this.view.phase = null;
     const n = this.stepsPerFrame;
-    await this.trainRounds(n);
+    // In chunks that end on every probe and readout step, as step(n) trains: a frame of more
+    // steps than probeEvery must not skip a probe.
+    for (let left = n; left > 0;) {
+      const chunk = Math.min(left, this.stepsTo(this.page.probeEvery), this.stepsTo(this.page.theoryEvery));
+      await this.trainRounds(chunk);
+      left -= chunk;
+    }
     if (!this.page.stepsPerFrame) {
       // Aim the frame's compute at the budget; grow or shrink gently.
       const target = Math.max(1, Math.round(FRAME_BUDGET_MS / Math.max(this.msPerStep, 0.05)));

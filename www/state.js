@@ -12,9 +12,10 @@ export const COMPARABLE = ['minimax', 'nonSaturating', 'maxLikelihood'];
 
 /**
  * Backends a user may ask for: auto (the fastest real one), cpu (the faster CPU backend in
- * wasm: burn-ndarray), flex (burn-flex in wasm, for comparison), webgpu (burn-wgpu on WebGPU).
+ * wasm: burn-flex), flex (the same, by name: links from before ndarray gave way to it),
+ * ndarray (burn-ndarray in wasm, for comparison), webgpu (burn-wgpu on WebGPU).
  */
-export const BACKENDS = ['auto', 'cpu', 'flex', 'webgpu'];
+export const BACKENDS = ['auto', 'cpu', 'flex', 'ndarray', 'webgpu'];
 
 /** The page's defaults for its own keys. */
 export const PAGE_DEFAULTS = {
