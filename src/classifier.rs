@@ -236,8 +236,8 @@ impl DigitClassifier {
     }
 }
 
-/// The index of the largest entry of `row`.
-fn top(row: &[f32]) -> (usize, f32) {
+/// The top class of one row of probabilities (11 per sample) and its probability.
+pub fn top(row: &[f32]) -> (usize, f32) {
     row.iter()
         .copied()
         .enumerate()

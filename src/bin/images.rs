@@ -40,7 +40,7 @@ mod cli {
     use gan_playground::BackendKind;
     use gan_playground::backend::native_device;
     use gan_playground::classifier::{
-        CLASSES, CONFIDENT, ClassifierInfo, DigitClassifier, confident_share, train_classifier,
+        CLASSES, CONFIDENT, ClassifierInfo, DigitClassifier, confident_share, top, train_classifier,
     };
     use gan_playground::images::{ImageConfig, ImageTrainer, SIDE};
     use gan_playground::mnist::Mnist;
@@ -183,8 +183,7 @@ mod cli {
                 .iter()
                 .position(|&v| v == 1.0)
                 .unwrap_or(0);
-            let class = (0..CLASSES).fold(0, |k, j| if row[j] > row[k] { j } else { k });
-            table[code][class] += 1;
+            table[code][top(row).0] += 1;
         }
         let majority: usize = table.iter().map(|c| c.iter().max().unwrap_or(&0)).sum();
         Ok(Some(majority as f64 / 1000.0))

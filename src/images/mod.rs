@@ -595,12 +595,6 @@ impl ImageTrainer {
         }
     }
 
-    /// The config of a run saved by `save` (its header only; the file is checked by `load`).
-    pub fn saved_config(bytes: &[u8]) -> Result<ImageConfig, GanError> {
-        let (h, _): (ImageRunHeader, usize) = runfile::header(bytes, IMAGE_RUN_MAGIC)?;
-        Ok(h.config)
-    }
-
     /// A run saved by `save`, on `device` (plain), on `data`, continuing exactly where it was.
     /// Refuses, with a message, what is not an image run file, a truncated or corrupt one, and
     /// one whose networks do not fit its own config's architecture.
