@@ -5,10 +5,8 @@
 
 use burn::tensor::Device;
 use futures_lite::future::block_on;
-use gan_playground::classifier::{
-    CONFIDENT, DigitClassifier, NOT_A_DIGIT, accuracy, confident_share, split_pixels,
-};
-use gan_playground::mnist::{Mnist, Split};
+use gan_playground::data::{Mnist, Split};
+use gan_playground::eval::{CONFIDENT, DigitClassifier, NOT_A_DIGIT, accuracy, confident_share};
 
 fn root() -> String {
     env!("CARGO_MANIFEST_DIR").to_string()
@@ -30,7 +28,7 @@ fn digits() -> Mnist {
 fn the_shipped_classifier_gets_98_percent_of_the_held_out_test_digits() {
     let device = Device::flex();
     let (net, info) = DigitClassifier::load(&shipped(), &device).unwrap();
-    let (x, y) = split_pixels(&digits(), Split::Test);
+    let (x, y) = digits().split_pixels(Split::Test);
     assert_eq!(y.len(), 997);
     let probs = block_on(net.probabilities(&x, &device)).unwrap();
     let acc = accuracy(&probs, &y);
@@ -57,7 +55,7 @@ fn grey_fog_and_noise_are_not_digits() {
     for k in 0..20 {
         x.extend(std::iter::repeat_n(k as f32 / 19.0, 784));
     }
-    let mut rng = gan_playground::rng::Rng::new(9);
+    let mut rng = gan_playground::gan::Rng::new(9);
     for _ in 0..20 {
         x.extend((0..784).map(|_| (0.5 + 0.2 * rng.normal()).clamp(0.0, 1.0) as f32));
     }

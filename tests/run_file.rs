@@ -5,8 +5,9 @@
 use burn::module::Module;
 use burn::tensor::Tensor;
 use futures_lite::future::block_on;
-use gan_playground::config::OptimizerKind;
-use gan_playground::{BackendKind, GanConfig, Trainer};
+use gan_playground::gan::optim::OptimizerKind;
+use gan_playground::gan::params::flat_floats;
+use gan_playground::{BackendKind, Toy2dConfig, Toy2dTrainer};
 
 fn read(t: Tensor<1>) -> Vec<f32> {
     block_on(t.into_data_async()).unwrap().try_to_vec().unwrap()
@@ -16,25 +17,25 @@ fn device() -> burn::tensor::Device {
     BackendKind::Flex.cpu_device().unwrap()
 }
 
-fn params(t: &Trainer) -> (Vec<f32>, Vec<f32>) {
+fn params(t: &Toy2dTrainer) -> (Vec<f32>, Vec<f32>) {
     (
-        read(t.generator().valid().flat_params()),
-        read(t.discriminator().valid().flat_params()),
+        read(flat_floats(&t.generator().valid())),
+        read(flat_floats(&t.discriminator().valid())),
     )
 }
 
 #[test]
 fn a_saved_run_continues_exactly() {
     for gen_optimizer in [OptimizerKind::Adam, OptimizerKind::Sgd] {
-        let config = GanConfig {
+        let config = Toy2dConfig {
             gen_optimizer,
             batch_size: 64,
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         };
-        let mut a = Trainer::new(config, &device()).unwrap();
+        let mut a = Toy2dTrainer::new(config, &device()).unwrap();
         a.train(120);
         let file = block_on(a.save()).unwrap();
-        let mut b = Trainer::load(&file, &device()).unwrap();
+        let mut b = Toy2dTrainer::load(&file, &device()).unwrap();
         assert_eq!(b.step_count(), 120);
         assert_eq!(block_on(b.losses()).unwrap(), block_on(a.losses()).unwrap());
         assert_eq!(params(&b), params(&a));
@@ -65,7 +66,7 @@ fn with_header(file: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
 
 #[test]
 fn learning_rates_change_from_the_next_update_and_are_checked() {
-    let mut t = Trainer::new(GanConfig::default(), &device()).unwrap();
+    let mut t = Toy2dTrainer::new(Toy2dConfig::default(), &device()).unwrap();
     t.set_learning_rates(5e-4, 2e-4).unwrap();
     assert_eq!((t.config().lr_d, t.config().lr_g), (5e-4, 2e-4));
     let err = t.set_learning_rates(5.0, 1e-3).unwrap_err().to_string();
@@ -79,7 +80,7 @@ fn learning_rates_change_from_the_next_update_and_are_checked() {
 
 #[test]
 fn bad_run_files_are_refused_with_a_message() {
-    let mut t = Trainer::new(GanConfig::default(), &device()).unwrap();
+    let mut t = Toy2dTrainer::new(Toy2dConfig::default(), &device()).unwrap();
     t.train(3);
     let file = block_on(t.save()).unwrap();
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
@@ -132,7 +133,7 @@ fn bad_run_files_are_refused_with_a_message() {
         ),
     ];
     for (what, bytes, want) in cases {
-        let msg = match Trainer::load(&bytes, &device()) {
+        let msg = match Toy2dTrainer::load(&bytes, &device()) {
             Ok(_) => panic!("{what}: loaded"),
             Err(e) => e.to_string(),
         };

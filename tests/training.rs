@@ -4,10 +4,10 @@
 
 use futures_lite::future::block_on;
 use gan_playground::data::Distribution2d;
-use gan_playground::{BackendKind, GanConfig, GanLoss, Trainer};
+use gan_playground::{BackendKind, GanLoss, RunConfig, Toy2dConfig, Toy2dTrainer};
 
-fn trainer(config: GanConfig) -> Trainer {
-    Trainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap()
+fn trainer(config: Toy2dConfig) -> Toy2dTrainer {
+    Toy2dTrainer::new(config, &BackendKind::Flex.cpu_device().unwrap()).unwrap()
 }
 
 /// Mean distance from each generated point to its nearest mode of the ring.
@@ -29,10 +29,10 @@ fn mean_distance_to_modes(points: &[f32], data: &Distribution2d) -> f64 {
 #[test]
 fn same_seed_gives_the_same_run_and_another_seed_does_not() {
     let run = |seed| {
-        let mut t = trainer(GanConfig {
+        let mut t = trainer(Toy2dConfig {
             seed,
             batch_size: 64,
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         });
         t.train(25);
         let s = block_on(t.losses()).unwrap();
@@ -46,9 +46,9 @@ fn same_seed_gives_the_same_run_and_another_seed_does_not() {
 
 #[test]
 fn reading_samples_does_not_change_the_run() {
-    let cfg = GanConfig {
+    let cfg = Toy2dConfig {
         batch_size: 64,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     };
     let mut quiet = trainer(cfg.clone());
     let mut watched = trainer(cfg);
@@ -68,7 +68,7 @@ fn reading_samples_does_not_change_the_run() {
 fn losses_start_near_the_theory_values() {
     // At initialisation D's logits are near 0, so D ~ 1/2: the BCE discriminator cost is near
     // 2 log 2 and the non-saturating generator cost near log 2.
-    let mut t = trainer(GanConfig::default());
+    let mut t = trainer(Toy2dConfig::default());
     t.train(1);
     let s = block_on(t.losses()).unwrap();
     assert_eq!(s.step, 1);
@@ -82,10 +82,10 @@ fn losses_start_near_the_theory_values() {
 #[test]
 fn training_on_the_ring_moves_the_fakes_onto_the_modes() {
     for loss in [GanLoss::NonSaturating, GanLoss::LeastSquares] {
-        let mut t = trainer(GanConfig {
+        let mut t = trainer(Toy2dConfig {
             loss,
             seed: 7,
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         });
         let before = mean_distance_to_modes(&block_on(t.generated(1000)).unwrap(), t.data());
         t.train(1500);
@@ -99,7 +99,7 @@ fn training_on_the_ring_moves_the_fakes_onto_the_modes() {
 
 #[test]
 fn discriminator_grid_is_a_probability_map_of_the_right_size() {
-    let mut t = trainer(GanConfig::default());
+    let mut t = trainer(Toy2dConfig::default());
     t.train(50);
     let g = block_on(t.discriminator_grid(16, 3.0)).unwrap();
     assert_eq!(g.len(), 256);
@@ -108,10 +108,10 @@ fn discriminator_grid_is_a_probability_map_of_the_right_size() {
 
 #[test]
 fn bad_config_is_refused_before_any_work() {
-    let err = Trainer::new(
-        GanConfig {
+    let err = Toy2dTrainer::new(
+        Toy2dConfig {
             batch_size: 0,
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         },
         &BackendKind::Flex.cpu_device().unwrap(),
     )
@@ -122,18 +122,20 @@ fn bad_config_is_refused_before_any_work() {
 
 #[test]
 fn learning_rates_halve_every_half_life() {
-    let mut t = trainer(GanConfig {
+    let mut t = trainer(Toy2dConfig {
         lr_half_life: 100,
         batch_size: 16,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     });
-    assert_eq!((t.lr_d(), t.lr_g()), (1e-3, 1e-3));
+    assert_eq!((t.learning_rates().0, t.learning_rates().1), (1e-3, 1e-3));
     t.train(100);
-    assert!((t.lr_d() - 5e-4).abs() < 1e-15 && (t.lr_g() - 5e-4).abs() < 1e-15);
+    assert!(
+        (t.learning_rates().0 - 5e-4).abs() < 1e-15 && (t.learning_rates().1 - 5e-4).abs() < 1e-15
+    );
     t.train(100);
-    assert!((t.lr_g() - 2.5e-4).abs() < 1e-15);
-    let constant = trainer(GanConfig::default());
-    assert_eq!(constant.lr_g(), 1e-3);
-    let err = GanConfig::from_json(r#"{"lrHalfLife": 2000000}"#).unwrap_err();
+    assert!((t.learning_rates().1 - 2.5e-4).abs() < 1e-15);
+    let constant = trainer(Toy2dConfig::default());
+    assert_eq!(constant.learning_rates().1, 1e-3);
+    let err = Toy2dConfig::from_json(r#"{"lrHalfLife": 2000000}"#).unwrap_err();
     assert!(err.to_string().contains("lrHalfLife"), "{err}");
 }

@@ -2,22 +2,22 @@
 //! on the CPU backend and on WebGPU (SwiftShader here), and the page boundary's error messages.
 #![cfg(target_arch = "wasm32")]
 
-use gan_playground::wasm::{GanTrainer, validate_config};
-use gan_playground::{BackendKind, GanConfig, GanLoss, Trainer};
+use gan_playground::wasm::toy2d::{GanTrainer, validate_config};
+use gan_playground::{BackendKind, GanLoss, Toy2dConfig, Toy2dTrainer};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn small() -> GanConfig {
-    GanConfig {
+fn small() -> Toy2dConfig {
+    Toy2dConfig {
         batch_size: 64,
-        ..GanConfig::default()
+        ..Toy2dConfig::default()
     }
 }
 
 /// Trains 1 + `more` rounds; losses are finite and change between the two readings.
-async fn trains(trainer: &mut Trainer, more: usize) {
+async fn trains(trainer: &mut Toy2dTrainer, more: usize) {
     trainer.train(1);
     let a = trainer.losses().await.unwrap();
     trainer.train(more);
@@ -71,7 +71,7 @@ async fn trains(trainer: &mut Trainer, more: usize) {
 #[wasm_bindgen_test]
 async fn trains_on_the_cpu_backends() {
     for kind in [BackendKind::Flex, BackendKind::Ndarray] {
-        let mut t = Trainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
+        let mut t = Toy2dTrainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
         trains(&mut t, 10).await;
     }
 }
@@ -79,8 +79,8 @@ async fn trains_on_the_cpu_backends() {
 #[wasm_bindgen_test]
 async fn wgan_gp_and_hinge_train_on_the_cpu() {
     for loss in [GanLoss::WganGp, GanLoss::Hinge] {
-        let config = GanConfig { loss, ..small() };
-        let mut t = Trainer::new(config, &BackendKind::Ndarray.cpu_device().unwrap()).unwrap();
+        let config = Toy2dConfig { loss, ..small() };
+        let mut t = Toy2dTrainer::new(config, &BackendKind::Ndarray.cpu_device().unwrap()).unwrap();
         t.train(5);
         let s = t.losses().await.unwrap();
         assert!(
@@ -93,7 +93,7 @@ async fn wgan_gp_and_hinge_train_on_the_cpu() {
 #[wasm_bindgen_test]
 async fn cpu_backends_agree_on_the_same_seed() {
     let run = |kind: BackendKind| async move {
-        let mut t = Trainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
+        let mut t = Toy2dTrainer::new(small(), &kind.cpu_device().unwrap()).unwrap();
         t.train(5);
         t.losses().await.unwrap()
     };
@@ -115,7 +115,7 @@ async fn trains_on_webgpu() {
         .await
         .expect("headless Chromium with --enable-unsafe-webgpu offers an adapter");
     // SwiftShader runs each step in about a second here: a few steps are enough.
-    let mut t = Trainer::new(small(), &device).unwrap();
+    let mut t = Toy2dTrainer::new(small(), &device).unwrap();
     trains(&mut t, 3).await;
 }
 

@@ -23,7 +23,8 @@ fn main() {
 mod cli {
     use futures_lite::future::block_on;
     use gan_playground::backend::native_device;
-    use gan_playground::{BackendKind, GanConfig, Trainer};
+    use gan_playground::gan::run::RunConfig;
+    use gan_playground::{BackendKind, Toy2dConfig, Toy2dTrainer};
     use std::time::Instant;
 
     const USAGE: &str = "usage: gan train|bench [--config FILE] [--set JSON] [--steps N] \
@@ -31,7 +32,7 @@ mod cli {
 
     struct Args {
         command: String,
-        config: GanConfig,
+        config: Toy2dConfig,
         steps: usize,
         every: usize,
         backend: BackendKind,
@@ -81,7 +82,7 @@ mod cli {
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }
-        let config = GanConfig::from_json(&json.to_string()).map_err(|e| e.to_string())?;
+        let config = Toy2dConfig::from_json(&json.to_string()).map_err(|e| e.to_string())?;
         Ok(Args {
             command,
             config,
@@ -96,7 +97,7 @@ mod cli {
     pub fn run(args: Vec<String>) -> Result<(), String> {
         let a = parse(args)?;
         let device = native_device(a.backend).map_err(|e| e.to_string())?;
-        let mut t = Trainer::new(a.config.clone(), &device).map_err(|e| e.to_string())?;
+        let mut t = Toy2dTrainer::new(a.config.clone(), &device).map_err(|e| e.to_string())?;
         if a.command == "bench" {
             // Warm-up rounds are not timed: the first steps allocate and (on GPU) compile.
             t.train(20);

@@ -39,12 +39,14 @@ mod cli {
     use futures_lite::future::block_on;
     use gan_playground::BackendKind;
     use gan_playground::backend::native_device;
-    use gan_playground::classifier::{
-        CLASSES, CONFIDENT, ClassifierInfo, DigitClassifier, confident_share, top, train_classifier,
+    use gan_playground::data::{Mnist, PIXELS, Split};
+    use gan_playground::eval::train::train_classifier;
+    use gan_playground::eval::{
+        CLASSES, CONFIDENT, ClassifierInfo, DigitClassifier, confident_share, top,
     };
-    use gan_playground::images::{ImageConfig, ImageTrainer, SIDE};
-    use gan_playground::mnist::Mnist;
-    use gan_playground::mnist::{PIXELS, Split};
+    use gan_playground::gan::run::RunConfig;
+    use gan_playground::image::{ImageConfig, ImageTrainer};
+    use gan_playground::nn::dcgan::SIDE;
 
     const USAGE: &str = "usage: images train|bench [--set JSON] [--steps N] [--every N] \
                          [--score-every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8] \

@@ -189,7 +189,7 @@ pub fn jsd_from_value(v: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::data::Dataset;
-    use crate::rng::Rng;
+    use crate::gan::rng::Rng;
 
     fn flat(points: &[[f64; 2]]) -> Vec<f32> {
         points

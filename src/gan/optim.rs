@@ -1,4 +1,4 @@
-//! The optimisers of both trainers: Adam and plain SGD over a module's parameters, with the
+//! The optimisers of every trainer: Adam and plain SGD over a module's parameters, with the
 //! state held here, as tensors the engine can read back asynchronously.
 //!
 //! burn's `ModuleOptimizer` keeps its moments private and serialises them with a synchronous
@@ -13,7 +13,15 @@ use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::config::OptimizerKind;
+/// The optimiser of one network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OptimizerKind {
+    /// Adam (Kingma & Ba, 2015) with `beta1`, `beta2`.
+    Adam,
+    /// Plain stochastic gradient descent.
+    Sgd,
+}
 
 /// One parameter's Adam moments, flat.
 #[derive(Clone)]
@@ -231,20 +239,6 @@ pub fn run_state(
     networks.extend(g_moments);
     networks.extend(d_moments);
     (Tensor::cat(networks, 0), opt_g, opt_d)
-}
-
-/// Every float tensor's id and length in `module` (parameters, and batch-norm statistics where
-/// the module has them), the `ids` that [`Optimizer::restore`] checks a saved state against.
-pub fn param_sizes<M: Module>(module: &M) -> Vec<(u64, usize)> {
-    struct Sizes(Vec<(u64, usize)>);
-    impl burn::module::ModuleVisitor for Sizes {
-        fn visit_float<const D: usize>(&mut self, p: &Param<Tensor<D>>) {
-            self.0.push((p.id.val(), p.shape().num_elements()));
-        }
-    }
-    let mut sizes = Sizes(Vec::new());
-    module.visit(&mut sizes);
-    sizes.0
 }
 
 impl OptimizerState {

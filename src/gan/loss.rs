@@ -153,6 +153,17 @@ pub fn theory_curve(loss: GanLoss, d: f64) -> Option<(f64, f64)> {
     }
 }
 
+/// Cross-entropy of `logits` (`[batch, k]`) against one-hot `targets` (`[batch, k]`): the mean
+/// over the batch of -log softmax(logits)[target], a scalar. InfoGAN's Q term (the targets are
+/// the latents' codes); ACGAN's class term later.
+pub fn cross_entropy(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+    let b = logits.dims()[0];
+    (activation::log_softmax(logits, 1) * targets)
+        .sum()
+        .neg()
+        .div_scalar(b as f64)
+}
+
 /// Scalar softplus in the same stable form as the tensor one.
 pub fn softplus_f64(x: f64) -> f64 {
     x.max(0.0) + (-x.abs()).exp().ln_1p()

@@ -1,14 +1,81 @@
-//! Paths through a generator's latent space: straight-line and spherical interpolation between
-//! latent vectors, the plane that three anchors span (the page's drawing pad), and truncation.
+//! Latents: the prior p_z they are drawn from, a one-hot code appended to z (InfoGAN's
+//! categories; later a class label), truncation, and paths through latent space: straight-line
+//! and spherical interpolation between latent vectors and the plane that three anchors span
+//! (the page's drawing pad).
 //!
-//! Everything here is host arithmetic on flat `f32` vectors: the latents are small (z_dim x a
-//! few dozen), and keeping them off the device lets the page draw a path without a readback.
+//! Everything here is host arithmetic on flat `f32` vectors drawn from the engine's RNG: the
+//! latents are small (z_dim x a few dozen), one seed gives the same latents on every backend,
+//! and keeping them off the device lets the page draw a path without a readback.
 
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Prior;
 use crate::error::GanError;
-use crate::rng::Rng;
+use crate::gan::rng::Rng;
+
+/// The noise prior p_z the generator's input is drawn from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Prior {
+    /// Standard normal in every dimension.
+    Gaussian,
+    /// Uniform on [-1, 1] in every dimension.
+    Uniform,
+}
+
+impl Prior {
+    /// One draw from the prior.
+    pub fn draw(self, rng: &mut Rng) -> f32 {
+        match self {
+            Prior::Gaussian => rng.normal() as f32,
+            Prior::Uniform => rng.uniform_in(-1.0, 1.0) as f32,
+        }
+    }
+
+    /// Half-width of a latent plane shown whole: all of the uniform prior's support, the
+    /// central 99 % per axis of the Gaussian's.
+    pub fn reach(self) -> f64 {
+        match self {
+            Prior::Uniform => 1.0,
+            Prior::Gaussian => 2.5,
+        }
+    }
+}
+
+/// `n` latents, flat `[n * z_dim]`: each z_dim - codes components from `prior`, then (if
+/// `codes` > 0) a one-hot category of `codes`, drawn uniformly.
+pub fn draw_latents(prior: Prior, z_dim: usize, codes: usize, n: usize, rng: &mut Rng) -> Vec<f32> {
+    let mut out = Vec::with_capacity(n * z_dim);
+    for _ in 0..n {
+        for _ in 0..z_dim - codes {
+            out.push(prior.draw(rng));
+        }
+        if codes > 0 {
+            let k = rng.below(codes);
+            out.extend((0..codes).map(|j| if j == k { 1.0 } else { 0.0 }));
+        }
+    }
+    out
+}
+
+/// [`draw_latents`] as a tensor `[n, z_dim]` on `device`.
+pub fn latent_batch(
+    prior: Prior,
+    z_dim: usize,
+    codes: usize,
+    n: usize,
+    rng: &mut Rng,
+    device: &Device,
+) -> Tensor<2> {
+    let z = draw_latents(prior, z_dim, codes, n, rng);
+    Tensor::from_data(TensorData::new(z, [n, z_dim]), device)
+}
+
+/// The one-hot code in the last `codes` columns of the latents `z` (`[batch, z_dim]`).
+pub fn code_part(z: Tensor<2>, codes: usize) -> Tensor<2> {
+    let [b, d] = z.dims();
+    z.slice([0..b, d - codes..d])
+}
 
 /// How the pad's points (and a filmstrip between two anchors) are turned into latents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,10 +255,7 @@ pub fn truncate(
     let t = threshold as f32;
     for x in z.iter_mut() {
         while x.abs() > t {
-            *x = match prior {
-                Prior::Gaussian => rng.normal() as f32,
-                Prior::Uniform => rng.uniform_in(-1.0, 1.0) as f32,
-            };
+            *x = prior.draw(rng);
         }
     }
     Ok(())

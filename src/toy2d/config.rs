@@ -1,4 +1,4 @@
-//! Every setting of a run, in one serialisable struct.
+//! Every setting of a 2-D playground run, in one serialisable struct.
 //!
 //! The page sends one JSON object (camelCase keys); keys it leaves out take the defaults below,
 //! unknown keys and out-of-range values are refused with a message naming the key. The same
@@ -8,33 +8,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
 use crate::error::GanError;
-use crate::loss::GanLoss;
-use crate::model::Activation;
+use crate::gan::check::{check_f64, check_rates, check_seed, check_usize};
+use crate::gan::latent::Prior;
+use crate::gan::loss::GanLoss;
+use crate::gan::optim::OptimizerKind;
+use crate::gan::run::RunConfig;
+use crate::nn::Activation;
 
-/// The noise prior p_z the generator's input is drawn from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Prior {
-    /// Standard normal in every dimension.
-    Gaussian,
-    /// Uniform on [-1, 1] in every dimension.
-    Uniform,
-}
-
-/// The optimiser of one network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum OptimizerKind {
-    /// Adam (Kingma & Ba, 2015) with `beta1`, `beta2`.
-    Adam,
-    /// Plain stochastic gradient descent.
-    Sgd,
-}
-
-/// One GAN run: data, networks, loss, optimisers, schedule and seed.
+/// One 2-D GAN run: data, networks, loss, optimisers, schedule and seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-pub struct GanConfig {
+pub struct Toy2dConfig {
     /// The 2-D target distribution.
     pub dataset: Dataset,
     /// Size of the dataset (ring radius, grid spacing, moon radius, spiral radius); `null` takes
@@ -107,7 +91,7 @@ pub struct GanConfig {
     pub seed: u64,
 }
 
-impl Default for GanConfig {
+impl Default for Toy2dConfig {
     /// The reference GAN: G 2-64-64-2 and D 2-64-64-1 with ReLU, batch 256, Adam (lr 1e-3,
     /// beta1 0.5), non-saturating loss, ring of 8 Gaussians.
     fn default() -> Self {
@@ -146,55 +130,7 @@ impl Default for GanConfig {
     }
 }
 
-pub(crate) fn check_usize(
-    key: &'static str,
-    v: usize,
-    lo: usize,
-    hi: usize,
-    allowed: &'static str,
-) -> Result<(), GanError> {
-    if v < lo || v > hi {
-        return Err(GanError::OutOfRange {
-            key,
-            value: v.to_string(),
-            allowed,
-        });
-    }
-    Ok(())
-}
-
-pub(crate) fn check_f64(
-    key: &'static str,
-    v: f64,
-    lo: f64,
-    hi: f64,
-    allowed: &'static str,
-) -> Result<(), GanError> {
-    // `!(lo..=hi).contains` is also true for NaN, which is what we want.
-    if !(lo..=hi).contains(&v) {
-        return Err(GanError::OutOfRange {
-            key,
-            value: v.to_string(),
-            allowed,
-        });
-    }
-    Ok(())
-}
-
-impl GanConfig {
-    /// Parses a JSON config; missing keys take their defaults. The result is validated.
-    pub fn from_json(json: &str) -> Result<Self, GanError> {
-        let config: GanConfig =
-            serde_json::from_str(json).map_err(|e| GanError::Config(e.to_string()))?;
-        config.validate()?;
-        Ok(config)
-    }
-
-    /// This config as JSON (every key, defaults included).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a GanConfig always serialises")
-    }
-
+impl Toy2dConfig {
     /// Checks every setting against its allowed range.
     pub fn validate(&self) -> Result<(), GanError> {
         check_usize("zDim", self.z_dim, 1, 256, "1 to 256")?;
@@ -216,11 +152,13 @@ impl GanConfig {
         check_usize("dPretrain", self.d_pretrain, 0, 100_000, "0 to 100000")?;
         check_f64("gpWeight", self.gp_weight, 0.0, 1000.0, "0 to 1000")?;
         check_f64("r1Weight", self.r1_weight, 0.0, 1000.0, "0 to 1000")?;
-        check_f64("lrG", self.lr_g, 1e-7, 1.0, "1e-7 to 1")?;
-        check_f64("lrD", self.lr_d, 1e-7, 1.0, "1e-7 to 1")?;
-        check_half_life(self.lr_half_life)?;
-        check_f64("beta1", self.beta1, 0.0, 0.9999, "0 to 0.9999")?;
-        check_f64("beta2", self.beta2, 0.0, 0.99999, "0 to 0.99999")?;
+        check_rates(
+            self.lr_d,
+            self.lr_g,
+            self.lr_half_life,
+            self.beta1,
+            self.beta2,
+        )?;
         if let Some(s) = self.data_scale {
             check_f64("dataScale", s, 0.01, 100.0, "0.01 to 100, or null")?;
         }
@@ -228,15 +166,7 @@ impl GanConfig {
             check_f64("dataStd", s, 0.0, 10.0, "0 to 10, or null")?;
         }
         self.validate_points()?;
-        if self.seed > (1u64 << 53) {
-            // Seeds travel through JavaScript numbers: above 2^53 they would silently change.
-            return Err(GanError::OutOfRange {
-                key: "seed",
-                value: self.seed.to_string(),
-                allowed: "0 to 2^53",
-            });
-        }
-        Ok(())
+        check_seed(self.seed)
     }
 }
 
@@ -258,7 +188,7 @@ fn deserialize_points<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<[f64
 /// Most points a drawing may have: the theory readouts evaluate the mixture at every point.
 pub const MAX_POINTS: usize = 2000;
 
-impl GanConfig {
+impl Toy2dConfig {
     /// A drawing needs 2 to `MAX_POINTS` finite points inside its canvas; other datasets none.
     fn validate_points(&self) -> Result<(), GanError> {
         let n = self.points.len();
@@ -302,24 +232,17 @@ impl GanConfig {
     }
 }
 
-/// Checks `lrHalfLife` (0, constant, to a million steps).
-pub fn check_half_life(half_life: usize) -> Result<(), GanError> {
-    check_usize(
-        "lrHalfLife",
-        half_life,
-        0,
-        1_000_000,
-        "0 (constant) to 1000000",
-    )
-}
+impl RunConfig for Toy2dConfig {
+    fn learning_rates(&mut self) -> (&mut f64, &mut f64) {
+        (&mut self.lr_d, &mut self.lr_g)
+    }
 
-/// A learning rate's factor after `step` steps when it halves every `half_life` steps:
-/// 0.5^(step / half_life), or 1 when `half_life` is 0 (constant). Shared by the 2-D and the
-/// image trainers' `lrHalfLife`.
-pub fn half_life_factor(step: u64, half_life: usize) -> f64 {
-    match half_life {
-        0 => 1.0,
-        h => 0.5f64.powf(step as f64 / h as f64),
+    fn half_life(&self) -> usize {
+        self.lr_half_life
+    }
+
+    fn validate(&self) -> Result<(), GanError> {
+        Toy2dConfig::validate(self)
     }
 }
 
@@ -329,23 +252,26 @@ mod tests {
 
     #[test]
     fn empty_object_gives_the_defaults() {
-        assert_eq!(GanConfig::from_json("{}").unwrap(), GanConfig::default());
+        assert_eq!(
+            Toy2dConfig::from_json("{}").unwrap(),
+            Toy2dConfig::default()
+        );
     }
 
     #[test]
     fn round_trips_through_json() {
-        let c = GanConfig {
+        let c = Toy2dConfig {
             dataset: Dataset::Spiral,
             loss: GanLoss::Minimax,
             seed: 42,
-            ..GanConfig::default()
+            ..Toy2dConfig::default()
         };
-        assert_eq!(GanConfig::from_json(&c.to_json()).unwrap(), c);
+        assert_eq!(Toy2dConfig::from_json(&c.to_json()).unwrap(), c);
     }
 
     #[test]
     fn unknown_key_is_named_in_the_error() {
-        let err = GanConfig::from_json(r#"{"batchSzie": 64}"#).unwrap_err();
+        let err = Toy2dConfig::from_json(r#"{"batchSzie": 64}"#).unwrap_err();
         assert!(
             err.to_string().contains("unknown field `batchSzie`"),
             "{err}"
@@ -354,7 +280,7 @@ mod tests {
 
     #[test]
     fn unknown_loss_lists_the_choices() {
-        let err = GanConfig::from_json(r#"{"loss": "wasserstein-ish"}"#).unwrap_err();
+        let err = Toy2dConfig::from_json(r#"{"loss": "wasserstein-ish"}"#).unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("unknown variant `wasserstein-ish`"), "{msg}");
         assert!(msg.contains("nonSaturating"), "{msg}");
@@ -368,17 +294,17 @@ mod tests {
             (r#"{"zDim": 100000}"#, "zDim"),
             (r#"{"k": 0}"#, "k"),
         ] {
-            let err = GanConfig::from_json(json).unwrap_err();
+            let err = Toy2dConfig::from_json(json).unwrap_err();
             assert!(err.to_string().contains(key), "{json}: {err}");
             assert!(err.to_string().contains("out of range"), "{json}: {err}");
         }
-        let err = GanConfig::from_json(r#"{"batchSize": -3}"#).unwrap_err();
+        let err = Toy2dConfig::from_json(r#"{"batchSize": -3}"#).unwrap_err();
         assert!(err.to_string().contains("invalid value"), "{err}");
     }
 
     #[test]
     fn drawn_points_are_checked_with_messages() {
-        let ok = GanConfig::from_json(r#"{"dataset": "drawn", "points": [[0, 0], [1, -1]]}"#);
+        let ok = Toy2dConfig::from_json(r#"{"dataset": "drawn", "points": [[0, 0], [1, -1]]}"#);
         assert_eq!(ok.unwrap().points, vec![[0.0, 0.0], [1.0, -1.0]]);
         for (json, want) in [
             (r#"{"dataset": "drawn"}"#, "needs at least 2 points"),
@@ -399,14 +325,14 @@ mod tests {
                 "point 0 has 3 numbers",
             ),
         ] {
-            let err = GanConfig::from_json(json).unwrap_err().to_string();
+            let err = Toy2dConfig::from_json(json).unwrap_err().to_string();
             assert!(err.contains(want), "{json}: {err}");
         }
         let many = format!(
             r#"{{"dataset": "drawn", "points": [{}]}}"#,
             vec!["[0, 0]"; MAX_POINTS + 1].join(",")
         );
-        let err = GanConfig::from_json(&many).unwrap_err().to_string();
+        let err = Toy2dConfig::from_json(&many).unwrap_err().to_string();
         assert!(
             err.contains("points = 2001 points is out of range"),
             "{err}"

@@ -108,6 +108,18 @@ impl Mnist {
             .collect()
     }
 
+    /// The digits of `split` as pixels in [0, 1] and their labels.
+    pub fn split_pixels(&self, split: Split) -> (Vec<f32>, Vec<u8>) {
+        let idx = self.indices(split);
+        let mut x = Vec::with_capacity(idx.len() * PIXELS);
+        let mut y = Vec::with_capacity(idx.len());
+        for i in idx {
+            x.extend(self.image(i).iter().map(|&p| p as f32 / 255.0));
+            y.push(self.label(i));
+        }
+        (x, y)
+    }
+
     /// How many digits of each class `split` holds.
     pub fn class_counts(&self, split: Split) -> [usize; 10] {
         let mut c = [0; 10];

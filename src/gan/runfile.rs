@@ -1,0 +1,199 @@
+//! The one file container of every kind of file the engine writes: 8 bytes of magic (the
+//! kind's name and format version), the header's length (u32 LE), a JSON header, then one block
+//! of f32 LE whose length the header implies. 2-D runs, image runs and the digit classifier
+//! are each a [`FileKind`]; reading one checks the magic, the version, the header and the
+//! block, and refuses anything else with a message that says what the file is.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::GanError;
+
+/// What a file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A 2-D playground run (`Toy2dTrainer::save`), format version 2.
+    Run2d,
+    /// An image-GAN run (`ImageTrainer::save`), format version 1.
+    ImageRun,
+    /// The shipped digit classifier (`assets/classifier.bin`), format version 1.
+    Classifier,
+}
+
+/// The runs a run file may be, for telling one from the other.
+const RUNS: [FileKind; 2] = [FileKind::Run2d, FileKind::ImageRun];
+
+impl FileKind {
+    /// The first 8 bytes of a file of this kind: its name and format version (u16 BE).
+    pub const fn magic(self) -> &'static [u8; 8] {
+        match self {
+            FileKind::Run2d => b"GANRUN\x00\x02",
+            FileKind::ImageRun => b"GANIMG\x00\x01",
+            FileKind::Classifier => b"GANCLS\x00\x01",
+        }
+    }
+
+    /// The kind, in words.
+    fn noun(self) -> &'static str {
+        match self {
+            FileKind::Run2d => "a 2-D playground run",
+            FileKind::ImageRun => "an image-GAN run",
+            FileKind::Classifier => "a digit classifier",
+        }
+    }
+
+    fn is_run(self) -> bool {
+        RUNS.contains(&self)
+    }
+
+    /// The error of a bad file of this kind: a run that cannot be loaded, or a bad asset.
+    fn error(self, msg: String) -> GanError {
+        if self.is_run() {
+            GanError::RunFile(msg)
+        } else {
+            GanError::Data(format!("classifier file: {msg}"))
+        }
+    }
+
+    /// "not a file of this kind", in this kind's words.
+    fn not_ours(self, bytes: &[u8]) -> GanError {
+        self.error(if !self.is_run() {
+            "not a classifier (wrong magic)".into()
+        } else if bytes.len() < 12 {
+            format!(
+                "this is not a GAN Playground run file ({} bytes)",
+                bytes.len()
+            )
+        } else {
+            "this is not a GAN Playground run file (it starts with neither GANRUN nor GANIMG)"
+                .into()
+        })
+    }
+
+    fn truncated(self, bytes: &[u8], in_header: bool) -> GanError {
+        self.error(match (self.is_run(), in_header) {
+            (false, true) => "truncated header".into(),
+            (false, false) => format!("truncated ({} bytes)", bytes.len()),
+            (true, _) => format!("the file is truncated ({} bytes)", bytes.len()),
+        })
+    }
+}
+
+/// The file: `kind`'s magic, the header's length, `header` as JSON, `floats` as f32 LE.
+pub fn write<H: Serialize>(kind: FileKind, header: &H, floats: &[f32]) -> Vec<u8> {
+    let json = serde_json::to_vec(header).expect("a file header always serialises");
+    let mut out = Vec::with_capacity(12 + json.len() + 4 * floats.len());
+    out.extend_from_slice(kind.magic());
+    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&json);
+    for v in floats {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// The header of a file of `kind`, and where its floats begin. Refuses, with a message, what
+/// is not a file of this project, a run of the other kind, another format version and a
+/// corrupt header.
+pub fn header<H: DeserializeOwned>(kind: FileKind, bytes: &[u8]) -> Result<(H, usize), GanError> {
+    let magic = kind.magic();
+    if bytes.len() < 12 || bytes[..6] != magic[..6] {
+        let other = RUNS
+            .into_iter()
+            .find(|k| bytes.len() >= 12 && bytes[..6] == k.magic()[..6]);
+        return Err(match other {
+            Some(found) if kind.is_run() => kind.error(format!(
+                "this file is {}, and this section loads {}",
+                found.noun(),
+                kind.noun()
+            )),
+            _ => kind.not_ours(bytes),
+        });
+    }
+    if bytes[6..8] != magic[6..8] {
+        return Err(kind.error(format!(
+            "this file has format version {}, and this playground reads version {}",
+            u16::from_be_bytes([bytes[6], bytes[7]]),
+            u16::from_be_bytes([magic[6], magic[7]])
+        )));
+    }
+    let hlen = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
+    let json = bytes
+        .get(12..12usize.saturating_add(hlen))
+        .ok_or_else(|| kind.truncated(bytes, true))?;
+    let h = serde_json::from_slice(json).map_err(|e| {
+        kind.error(if kind.is_run() {
+            format!("its header is corrupt ({e})")
+        } else {
+            format!("header: {e}")
+        })
+    })?;
+    Ok((h, 12 + hlen))
+}
+
+/// The `expected` floats from `at` on, which must end the file; all finite.
+pub fn floats(
+    kind: FileKind,
+    bytes: &[u8],
+    at: usize,
+    expected: usize,
+) -> Result<Vec<f32>, GanError> {
+    let end = expected
+        .checked_mul(4)
+        .and_then(|n| n.checked_add(at))
+        .ok_or_else(|| kind.truncated(bytes, false))?;
+    if !kind.is_run() && end != bytes.len() {
+        return Err(kind.error(format!(
+            "{} weight bytes for a network of {expected} weights",
+            bytes.len().saturating_sub(at)
+        )));
+    }
+    let block = bytes
+        .get(at..end)
+        .ok_or_else(|| kind.truncated(bytes, false))?;
+    if end != bytes.len() {
+        return Err(kind.error(format!(
+            "{} bytes follow the end of the run",
+            bytes.len() - end
+        )));
+    }
+    let v: Vec<f32> = block
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+        .collect();
+    if !v.iter().all(|x| x.is_finite()) {
+        return Err(kind.error("its weights hold NaN or infinite values".into()));
+    }
+    Ok(v)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_reads_back_and_each_kind_refuses_the_others() {
+        let file = write(
+            FileKind::ImageRun,
+            &serde_json::json!({"a": 1}),
+            &[1.0, 2.5],
+        );
+        let (h, at): (serde_json::Value, usize) = header(FileKind::ImageRun, &file).unwrap();
+        assert_eq!(h["a"], 1);
+        assert_eq!(
+            floats(FileKind::ImageRun, &file, at, 2).unwrap(),
+            [1.0, 2.5]
+        );
+        let err = header::<serde_json::Value>(FileKind::Run2d, &file).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("this file is an image-GAN run, and this section loads a 2-D"),
+            "{err}"
+        );
+        let err = header::<serde_json::Value>(FileKind::Classifier, &file).unwrap_err();
+        assert!(err.to_string().contains("not a classifier"), "{err}");
+        // A header that declares more floats than memory: refused, not wrapped around.
+        let err = floats(FileKind::ImageRun, &file, at, usize::MAX / 2).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+    }
+}

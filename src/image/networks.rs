@@ -1,0 +1,150 @@
+//! The image GANs' networks: an MLP pair as in Goodfellow et al. (2014) and the DCGAN pair of
+//! Radford et al. (2016) ([`crate::nn::dcgan`]), both behind one interface of flat
+//! `[batch, 784]` images in [-1, 1]. Every image family builds its G and D here.
+
+use burn::module::Module;
+use burn::tensor::{Device, Tensor, activation};
+use serde::{Deserialize, Serialize};
+
+use crate::gan::rng::Rng;
+use crate::nn::dcgan::{
+    DcganDiscriminator, DcganDiscriminatorConfig, DcganGenerator, DcganGeneratorConfig, PIXELS,
+};
+use crate::nn::{Activation, Mlp, MlpConfig};
+
+/// Which pair of networks an image GAN uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ImageArch {
+    /// Fully connected networks with two hidden layers each (LeakyReLU), G ending in tanh.
+    Mlp,
+    /// Strided convolutions in D, transposed convolutions in G, batch normalisation.
+    Dcgan,
+}
+
+impl ImageArch {
+    /// The default width: hidden units per layer for the MLP, base channels for DCGAN.
+    pub fn default_width(self) -> usize {
+        match self {
+            ImageArch::Mlp => 256,
+            ImageArch::Dcgan => 16,
+        }
+    }
+}
+
+/// An image generator: `[batch, z_dim]` -> `[batch, 784]` in [-1, 1].
+// One network per run is held: the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Module, Debug)]
+pub enum ImageGenerator {
+    /// z -> width -> width -> 784, LeakyReLU(0.2), tanh out.
+    Mlp(Mlp),
+    /// See [`DcganGenerator`].
+    Dcgan(DcganGenerator),
+}
+
+/// An image discriminator: `[batch, 784]` -> `[batch, outputs]`, its heads' columns (see
+/// [`crate::nn::Heads`]).
+#[allow(clippy::large_enum_variant)]
+#[derive(Module, Debug)]
+pub enum ImageDiscriminator {
+    /// 784 -> width -> width -> outputs, LeakyReLU(0.2).
+    Mlp(Mlp),
+    /// See [`DcganDiscriminator`].
+    Dcgan(DcganDiscriminator),
+}
+
+/// The shape of an image generator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImageGeneratorConfig {
+    /// The networks.
+    pub arch: ImageArch,
+    /// Size of the latent z.
+    pub z_dim: usize,
+    /// Hidden units (MLP) or base channels (DCGAN).
+    pub width: usize,
+    /// DCGAN only: a 3x3 convolution in G at 14 x 14.
+    pub refine: bool,
+}
+
+impl ImageGeneratorConfig {
+    /// A fresh generator, weights drawn from `rng`.
+    pub fn init(&self, rng: &mut Rng, device: &Device) -> ImageGenerator {
+        match self.arch {
+            ImageArch::Mlp => ImageGenerator::Mlp(
+                MlpConfig {
+                    d_in: self.z_dim,
+                    hidden: 2,
+                    width: self.width,
+                    d_out: PIXELS,
+                    activation: Activation::LeakyRelu,
+                }
+                .init(rng, device),
+            ),
+            ImageArch::Dcgan => ImageGenerator::Dcgan(
+                DcganGeneratorConfig {
+                    z_dim: self.z_dim,
+                    width: self.width,
+                    refine: self.refine,
+                }
+                .init(rng, device),
+            ),
+        }
+    }
+}
+
+/// The shape of an image discriminator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ImageDiscriminatorConfig {
+    /// The networks.
+    pub arch: ImageArch,
+    /// Hidden units (MLP) or base channels (DCGAN).
+    pub width: usize,
+    /// Outputs of the last layer: its heads' (1, or 1 + an InfoGAN code's categories).
+    pub outputs: usize,
+}
+
+impl ImageDiscriminatorConfig {
+    /// A fresh discriminator, weights drawn from `rng`.
+    pub fn init(&self, rng: &mut Rng, device: &Device) -> ImageDiscriminator {
+        match self.arch {
+            ImageArch::Mlp => ImageDiscriminator::Mlp(
+                MlpConfig {
+                    d_in: PIXELS,
+                    hidden: 2,
+                    width: self.width,
+                    d_out: self.outputs,
+                    activation: Activation::LeakyRelu,
+                }
+                .init(rng, device),
+            ),
+            ImageArch::Dcgan => ImageDiscriminator::Dcgan(
+                DcganDiscriminatorConfig {
+                    width: self.width,
+                    outputs: self.outputs,
+                }
+                .init(rng, device),
+            ),
+        }
+    }
+}
+
+impl ImageGenerator {
+    /// `[batch, z_dim]` -> `[batch, 784]` in [-1, 1].
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<2> {
+        match self {
+            ImageGenerator::Mlp(m) => activation::tanh(m.forward(z)),
+            ImageGenerator::Dcgan(g) => g.forward(z),
+        }
+    }
+}
+
+impl ImageDiscriminator {
+    /// `[batch, 784]` -> `[batch, outputs]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        match self {
+            ImageDiscriminator::Mlp(m) => m.forward(x),
+            ImageDiscriminator::Dcgan(d) => d.forward(x),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! What the image lab shows of a run, the same for every image family: the sample grid's
+//! fixed latents (with truncation), latents from a seed, G's images of given latents (one
+//! readback), and real digits. Latents are host arithmetic ([`crate::gan::latent`]); they
+//! stay in the engine unless the page draws them.
+
+use burn::tensor::{Device, Tensor, TensorData};
+
+use crate::data::{Mnist, PIXELS};
+use crate::error::GanError;
+use crate::gan::latent::{draw_latents, truncate};
+use crate::gan::rng::Rng;
+use crate::gan::run::read_vec;
+use crate::image::config::ImageConfig;
+use crate::image::networks::ImageGenerator;
+
+/// Seed offset of the fixed latents the sample grid shows (never the training stream's).
+pub const VIEW_LATENT_STREAM: u64 = 0x0000_1A7E_0F1E_u64;
+/// Seed offset of the redraws of truncated components.
+const TRUNCATION_STREAM: u64 = 0x0000_7C0D_E5EE_u64;
+/// Seed offset of the real digits shown beside the samples.
+const VIEW_REAL_STREAM: u64 = 0x0000_DE41_D161_u64;
+
+/// `n` latents of `config`'s shape drawn with `seed` (the same seed, the same latents), each
+/// noise component beyond `truncation` redrawn (a code's one-hot components are kept); flat
+/// `[n * z_dim]`.
+pub fn seeded_latents(
+    config: &ImageConfig,
+    n: usize,
+    seed: u64,
+    truncation: Option<f64>,
+) -> Result<Vec<f32>, GanError> {
+    let (d, codes) = (config.z_dim, config.codes());
+    let mut z = draw_latents(config.prior, d, codes, n, &mut Rng::new(seed));
+    if let Some(t) = truncation {
+        let mut rng = Rng::new(seed ^ TRUNCATION_STREAM);
+        for latent in z.chunks_exact_mut(d) {
+            truncate(&mut latent[..d - codes], t, config.prior, &mut rng)?;
+        }
+    }
+    Ok(z)
+}
+
+/// `generator`'s images of `latents` (flat, a multiple of `z_dim`), flat `[n * 784]` in
+/// [0, 1] (0 black), in inference mode (batch norm on its running statistics); one readback.
+/// Refuses, with a message, latents that are not a whole number of finite `z_dim` vectors.
+pub fn render(
+    generator: &ImageGenerator,
+    z_dim: usize,
+    latents: &[f32],
+    device: &Device,
+) -> Result<impl Future<Output = Result<Vec<f32>, GanError>> + use<>, GanError> {
+    if latents.is_empty() || !latents.len().is_multiple_of(z_dim) {
+        return Err(GanError::Config(format!(
+            "latents: {} numbers is not a whole number of {z_dim}-dimensional latents",
+            latents.len()
+        )));
+    }
+    if !latents.iter().all(|x| x.is_finite()) {
+        return Err(GanError::Config(
+            "latents: every component must be a finite number".into(),
+        ));
+    }
+    let n = latents.len() / z_dim;
+    let z = Tensor::<2>::from_data(TensorData::new(latents.to_vec(), [n, z_dim]), device);
+    let x = generator.forward(z).add_scalar(1.0).mul_scalar(0.5);
+    Ok(read_vec(x))
+}
+
+/// `n` digits of `indices` (of `data`) for display, flat `[n * 784]` in [0, 1], drawn with
+/// `seed`: the same on every call.
+pub fn real_images(data: &Mnist, indices: &[usize], n: usize, seed: u64) -> Vec<f32> {
+    let mut rng = Rng::new(seed ^ VIEW_REAL_STREAM);
+    let mut out = Vec::with_capacity(n * PIXELS);
+    for _ in 0..n {
+        let i = indices[rng.below(indices.len())];
+        out.extend(data.image(i).iter().map(|&p| p as f32 / 255.0));
+    }
+    out
+}

@@ -1,0 +1,268 @@
+//! The training loop of Goodfellow et al. (2014), Algorithm 1, turned inside out: the caller
+//! owns the loop and calls [`Toy2dTrainer::train`]; each round is `k` discriminator updates on
+//! fresh minibatches followed by `g_steps` generator updates. Nothing here times, prints or
+//! reads back on its own: losses stay on the device until [`Toy2dTrainer::losses`] is awaited.
+
+use burn::module::Module;
+use burn::optim::GradientsParams;
+use burn::tensor::{Device, Tensor, TensorData};
+
+use crate::data::Distribution2d;
+use crate::error::GanError;
+use crate::gan::latent::latent_batch;
+use crate::gan::optim::Optimizer;
+use crate::gan::rng::Rng;
+use crate::gan::run::{Pair, RunConfig, RunCore, StepStats, read_header, restore_pair, save_pair};
+use crate::gan::runfile::FileKind;
+use crate::nn::{Mlp, MlpConfig};
+use crate::toy2d::config::Toy2dConfig;
+
+/// Which network a round trains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// k D updates, then g_steps G updates (Algorithm 1).
+    Both,
+    /// k D updates only (G frozen).
+    Discriminator,
+    /// g_steps G updates only (D frozen).
+    Generator,
+}
+
+impl Phase {
+    /// Parses the page's names: "both", "d" or "g".
+    pub fn parse(name: &str) -> Result<Self, GanError> {
+        match name {
+            "both" => Ok(Phase::Both),
+            "d" => Ok(Phase::Discriminator),
+            "g" => Ok(Phase::Generator),
+            other => Err(GanError::Config(format!(
+                "unknown phase {other:?}: use \"both\", \"d\" or \"g\""
+            ))),
+        }
+    }
+}
+
+/// A 2-D GAN being trained: both networks, their optimisers, the data and the run core.
+pub struct Toy2dTrainer {
+    pub(crate) config: Toy2dConfig,
+    pub(crate) data: Distribution2d,
+    /// G, D and their optimisers.
+    pub(crate) nets: Pair<Mlp, Mlp>,
+    pub(crate) core: RunCore,
+}
+
+impl Toy2dTrainer {
+    /// A fresh run of `config` on `device` (a plain device: autodiff is switched on here).
+    pub fn new(config: Toy2dConfig, device: &Device) -> Result<Self, GanError> {
+        config.validate()?;
+        let (core, mut init_rng) = RunCore::new(config.seed, device);
+        let device = device.clone().autodiff();
+        let generator = MlpConfig {
+            d_in: config.z_dim,
+            hidden: config.gen_layers,
+            width: config.gen_width,
+            d_out: 2,
+            activation: config.gen_activation,
+        }
+        .init(&mut init_rng, &device);
+        let discriminator = MlpConfig {
+            d_in: 2 * config.pack,
+            hidden: config.disc_layers,
+            width: config.disc_width,
+            d_out: 1,
+            activation: config.disc_activation,
+        }
+        .init(&mut init_rng, &device);
+        let (b1, b2) = (config.beta1, config.beta2);
+        Ok(Self {
+            data: Distribution2d::new(config.dataset, config.data_scale, config.data_std)
+                .with_points(config.points.clone()),
+            nets: Pair {
+                g: generator,
+                d: discriminator,
+                ema: None,
+                opt_g: Optimizer::new(config.gen_optimizer, b1, b2),
+                opt_d: Optimizer::new(config.disc_optimizer, b1, b2),
+            },
+            config,
+            core,
+        })
+    }
+
+    /// Changes the learning rates from the next update on (as when resuming a diverged run
+    /// with smaller steps); refused, with the key named, if out of range.
+    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
+        self.config = self.config.with_learning_rates(lr_d, lr_g)?;
+        Ok(())
+    }
+
+    /// D's and G's learning rates at the current step (`lrHalfLife` applied).
+    pub fn learning_rates(&self) -> (f64, f64) {
+        self.config.rates_at(self.core.step)
+    }
+
+    /// The run's configuration.
+    pub fn config(&self) -> &Toy2dConfig {
+        &self.config
+    }
+
+    /// The target distribution.
+    pub fn data(&self) -> &Distribution2d {
+        &self.data
+    }
+
+    /// Rounds trained so far.
+    pub fn step_count(&self) -> u64 {
+        self.core.step
+    }
+
+    /// The device the run computes on (without autodiff).
+    pub fn device(&self) -> &Device {
+        &self.core.plain
+    }
+
+    /// The generator network.
+    pub fn generator(&self) -> &Mlp {
+        &self.nets.g
+    }
+
+    /// The discriminator network.
+    pub fn discriminator(&self) -> &Mlp {
+        &self.nets.d
+    }
+
+    /// `n` draws from the prior, `[n, z_dim]`, from `rng`.
+    pub(crate) fn noise(&self, rng: &mut Rng, n: usize) -> Tensor<2> {
+        let c = &self.config;
+        latent_batch(c.prior, c.z_dim, 0, n, rng, &self.core.plain)
+    }
+
+    /// A fresh real minibatch, `[n, 2]`, as a constant (no autodiff tracking).
+    fn real_batch(&mut self, n: usize) -> Tensor<2> {
+        let x = self.data.sample(&mut self.core.rng, n);
+        Tensor::from_data(TensorData::new(x, [n, 2]), &self.core.plain)
+    }
+
+    /// One discriminator update on a fresh real minibatch and a fresh batch of fakes; the
+    /// generator is held fixed (evaluated without autodiff, so it records no graph). Real and
+    /// fake go through D as one `[2b, 2]` batch: half the operations of two passes, and the
+    /// same cost. Returns the cost, detached.
+    fn discriminator_update(&mut self) -> Tensor<1> {
+        let (b, m) = (self.config.batch_size, self.config.pack);
+        let real = self.real_batch(b); // [b, 2]
+        let c = &self.config;
+        let z = latent_batch(c.prior, c.z_dim, 0, b, &mut self.core.rng, &self.core.plain); // [b, z_dim]
+        let fake = self.nets.g.valid().forward(z); // [b, 2]
+        let pair = Tensor::cat(vec![real, fake], 0); // [2b, 2]
+        // b is a multiple of m, so no pack mixes real and fake points.
+        let a = self.nets.d.forward(packed(pair.clone(), m)); // [2b / m, 1]
+        let a_real = a.clone().narrow(0, 0, b / m);
+        let a_fake = a.narrow(0, b / m, b / m);
+        let mut cost = self.config.loss.discriminator(a_real, a_fake);
+        if self.config.loss.uses_gradient_penalty() {
+            // On random points between the real and the fake samples, one draw per pair.
+            let eps: Vec<f32> = (0..b).map(|_| self.core.rng.uniform() as f32).collect();
+            let eps = Tensor::<2>::from_data(TensorData::new(eps, [b, 1]), &self.core.plain);
+            let (real, fake) = (pair.clone().narrow(0, 0, b), pair.narrow(0, b, b));
+            let x_hat = real * eps.clone() + fake * eps.neg().add_scalar(1.0);
+            let gp = self.nets.d.gradient_penalty(packed(x_hat, m));
+            cost = cost + gp.mul_scalar(self.config.gp_weight);
+        } else if self.config.r1_weight > 0.0 {
+            let r1 = self.nets.d.r1_penalty(packed(pair.narrow(0, 0, b), m));
+            cost = cost + r1.mul_scalar(self.config.r1_weight);
+        }
+        let grads = GradientsParams::from_grads(cost.backward(), &self.nets.d);
+        let lr = self.learning_rates().0;
+        self.nets.d = self.nets.opt_d.step(lr, self.nets.d.clone(), grads);
+        cost.detach()
+    }
+
+    /// One generator update through the fixed discriminator. Returns the cost, detached.
+    fn generator_update(&mut self) -> Tensor<1> {
+        let b = self.config.batch_size;
+        let c = &self.config;
+        let z = latent_batch(c.prior, c.z_dim, 0, b, &mut self.core.rng, &self.core.plain); // [b, z_dim]
+        // D's parameters take no part in this update, so they are not tracked: no gradient
+        // is computed for them (the input gradient still flows through D to G).
+        let fixed_d = self.nets.d.clone().no_grad();
+        let fake = packed(self.nets.g.forward(z), self.config.pack);
+        let a_fake = fixed_d.forward(fake); // [b / pack, 1]
+        let cost = self.config.loss.generator(a_fake);
+        let grads = GradientsParams::from_grads(cost.backward(), &self.nets.g);
+        let lr = self.learning_rates().1;
+        self.nets.g = self.nets.opt_g.step(lr, self.nets.g.clone(), grads);
+        cost.detach()
+    }
+
+    /// Trains `rounds` rounds of Algorithm 1 (k D updates, then g_steps G updates each),
+    /// without reading anything back. The first `dPretrain` rounds of a run are one D update
+    /// each, with the generator frozen.
+    pub fn train(&mut self, rounds: usize) {
+        self.train_phase(rounds, Phase::Both);
+    }
+
+    /// Trains `rounds` rounds of one side only (`Phase::Discriminator`: k D updates each;
+    /// `Phase::Generator`: g_steps G updates each) or of both (`Phase::Both`, as `train`).
+    /// Every round counts as a step.
+    pub fn train_phase(&mut self, rounds: usize, phase: Phase) {
+        for _ in 0..rounds {
+            let pretraining = self.core.step < self.config.d_pretrain as u64;
+            if pretraining && phase == Phase::Both {
+                self.core.last_d = Some(self.discriminator_update());
+            } else {
+                if phase != Phase::Generator {
+                    for _ in 0..self.config.k {
+                        self.core.last_d = Some(self.discriminator_update());
+                    }
+                }
+                if phase != Phase::Discriminator {
+                    for _ in 0..self.config.g_steps {
+                        self.core.last_g = Some(self.generator_update());
+                    }
+                }
+            }
+            self.core.step += 1;
+        }
+    }
+
+    /// The run as one file (see [`save_pair`]): config, step, RNG state, last losses, both
+    /// networks and both optimisers' state. Loading it continues the run exactly. Everything is
+    /// read back in one asynchronous read, so this works on WebGPU.
+    pub fn save(&self) -> impl Future<Output = Result<Vec<u8>, GanError>> + 'static {
+        save_pair(FileKind::Run2d, &self.config, &self.core, &self.nets)
+    }
+
+    /// A run saved by `save`, on `device`, continuing exactly where it was. Refuses, with a
+    /// message, what is not a run file, a truncated or corrupt one, and one whose parameters do
+    /// not fit its own config's architecture.
+    pub fn load(bytes: &[u8], device: &Device) -> Result<Self, GanError> {
+        let (h, at) = read_header::<Toy2dConfig>(FileKind::Run2d, bytes)?;
+        h.config.validate()?;
+        let mut t = Toy2dTrainer::new(h.config.clone(), device)?;
+        restore_pair(FileKind::Run2d, &h, bytes, at, &mut t.core, &mut t.nets)?;
+        Ok(t)
+    }
+
+    /// Reads back the last round's losses (one small async transfer). A NaN or infinite loss
+    /// is reported as [`GanError::Diverged`]. The future owns what it reads, so training may go
+    /// on while it is pending.
+    pub fn losses(&self) -> impl Future<Output = Result<StepStats, GanError>> + 'static {
+        self.core.losses()
+    }
+}
+
+/// PacGAN's packing: `[n, 2]` points as `[n / m, 2m]` discriminator inputs, m consecutive
+/// points to a row (n a multiple of m). m = 1 leaves the batch as it is.
+pub(crate) fn packed(x: Tensor<2>, m: usize) -> Tensor<2> {
+    if m == 1 {
+        return x;
+    }
+    let [n, d] = x.dims();
+    x.reshape([n / m, d * m])
+}
+
+/// Each of `[n, 2]` points repeated m times, `[n, 2m]`: how the views ask a packed D about a
+/// single point, D(x, x, ..., x). m = 1 leaves the points as they are.
+pub(crate) fn replicated(x: Tensor<2>, m: usize) -> Tensor<2> {
+    if m == 1 { x } else { x.repeat_dim(1, m) }
+}

@@ -1,0 +1,142 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Saved image runs (moved out of tests/images.rs unchanged): a saved run continues exactly,
+//! a run from before the InfoGAN code loads without one, bad files are refused with a message.
+
+use std::sync::Arc;
+
+use burn::tensor::Device;
+use futures_lite::future::block_on;
+use gan_playground::data::Mnist;
+use gan_playground::image::{ImageArch, ImageConfig, ImageTrainer};
+
+fn digits() -> Arc<Mnist> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mnist.bin");
+    let bytes = std::fs::read(path)
+        .unwrap_or_else(|e| panic!("{path}: {e}; run scripts/setup.sh to make it"));
+    Arc::new(Mnist::parse(&bytes).unwrap())
+}
+
+fn small(arch: ImageArch) -> ImageConfig {
+    ImageConfig {
+        arch,
+        gen_width: Some(if arch == ImageArch::Mlp { 32 } else { 8 }),
+        disc_width: Some(if arch == ImageArch::Mlp { 32 } else { 8 }),
+        batch_size: 8,
+        z_dim: 10,
+        ..ImageConfig::default()
+    }
+}
+
+/// G's images of the grid latents and the losses: what a run shows.
+fn shown(t: &ImageTrainer) -> (Vec<f32>, (f32, f32)) {
+    let z = t.view_latents(6, None).unwrap();
+    let s = block_on(t.losses()).unwrap();
+    (
+        block_on(t.images(&z).unwrap()).unwrap(),
+        (s.loss_d, s.loss_g),
+    )
+}
+
+/// Asserts that two runs show the same bits (saying where they differ, not printing them).
+fn assert_same(a: &ImageTrainer, b: &ImageTrainer, what: &str) {
+    let ((ia, la), (ib, lb)) = (shown(a), shown(b));
+    assert_eq!(la, lb, "{what}: losses");
+    let worst = ia
+        .iter()
+        .zip(&ib)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max);
+    assert!(worst == 0.0, "{what}: images differ by up to {worst}");
+}
+
+#[test]
+fn a_saved_image_run_continues_exactly() {
+    let device = Device::flex();
+    for (arch, ema_decay, codes) in [
+        (ImageArch::Dcgan, 0.0, 0),
+        (ImageArch::Mlp, 0.9, 0),
+        (ImageArch::Dcgan, 0.999, 4),
+    ] {
+        let config = ImageConfig {
+            ema_decay,
+            codes: Some(codes),
+            ..small(arch)
+        };
+        let mut a = ImageTrainer::new(config, digits(), &device).unwrap();
+        a.train(4);
+        let file = block_on(a.save()).unwrap();
+        let mut b = ImageTrainer::load(&file, digits(), &device).unwrap();
+        assert_eq!(b.step_count(), 4);
+        assert_same(&a, &b, &format!("{arch:?}, loaded"));
+        a.train(3);
+        b.train(3);
+        // Batch norm's running statistics, the moving average, the RNG and Adam's moments all
+        // came back: three more rounds give the same bits.
+        assert_same(&a, &b, &format!("{arch:?}, 3 more rounds"));
+        eprintln!("{arch:?} (small): {} bytes", file.len());
+    }
+}
+
+/// A saved run `file` with its JSON header changed by `edit`.
+fn with_header(file: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
+    edit(&mut header);
+    let json = serde_json::to_vec(&header).unwrap();
+    [
+        &file[..8],
+        &(json.len() as u32).to_le_bytes()[..],
+        &json,
+        &file[12 + n..],
+    ]
+    .concat()
+}
+
+#[test]
+fn a_run_saved_before_the_infogan_code_loads_without_one() {
+    let device = Device::flex();
+    // zDim 100 would take 64 categories by default; the file's run had none.
+    let config = ImageConfig {
+        z_dim: 100,
+        codes: Some(0),
+        ..small(ImageArch::Dcgan)
+    };
+    let mut a = ImageTrainer::new(config, digits(), &device).unwrap();
+    a.train(2);
+    let file = block_on(a.save()).unwrap();
+    let old = with_header(&file, |header| {
+        assert_eq!(header["config"]["codes"], 0);
+        header["config"].as_object_mut().unwrap().remove("codes");
+    });
+    let b = ImageTrainer::load(&old, digits(), &device).unwrap();
+    assert_eq!(b.config().codes, Some(0));
+    assert_same(&a, &b, "loaded from a header without codes");
+}
+
+#[test]
+fn bad_image_run_files_are_refused_with_a_message() {
+    let device = Device::flex();
+    let mut t = ImageTrainer::new(small(ImageArch::Dcgan), digits(), &device).unwrap();
+    t.train(1);
+    let file = block_on(t.save()).unwrap();
+    let other_arch = with_header(&file, |header| header["config"]["genWidth"] = 16.into());
+    let mut two_d = file.clone();
+    two_d[..6].copy_from_slice(b"GANRUN");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "not a GAN Playground run file"),
+        ("a 2-D run", two_d, "this file is a 2-D playground run"),
+        ("truncated", file[..file.len() - 9].to_vec(), "truncated"),
+        (
+            "another width",
+            other_arch,
+            "do not fit its config's architecture",
+        ),
+    ];
+    for (what, bytes, want) in cases {
+        let msg = match ImageTrainer::load(&bytes, digits(), &device) {
+            Ok(_) => panic!("{what}: loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(msg.contains(want), "{what}: {msg}");
+    }
+}
