@@ -8,7 +8,7 @@ cd "$ROOT"
 out="${1:-dist}"
 [ -f pkg/cpu/gan_playground_bg.wasm ] && [ -f pkg/webgpu/gan_playground_bg.wasm ] || bash scripts/build.sh
 [ -f node_modules/katex/dist/katex.mjs ] || npm ci --no-audit --no-fund
-[ -f assets/mnist.bin ] || node scripts/mnist-asset.mjs
+[ -f assets/mnist.bin ] || node scripts/lib/mnist-asset.mjs
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/vendor/katex"
 cp index.html "$out/"
@@ -23,9 +23,9 @@ cp node_modules/katex/dist/katex.mjs node_modules/katex/dist/katex.min.css "$out
 cp -r node_modules/katex/dist/fonts "$out/vendor/katex/"
 cp node_modules/katex/LICENSE "$out/vendor/katex/"
 # Static hosts often skip node_modules/ (GitHub Pages' Jekyll does): KaTeX goes to vendor/.
-sed -i 's#node_modules/katex/dist/#vendor/katex/#' "$out/index.html" "$out/www/losses.js"
+sed -i 's#node_modules/katex/dist/#vendor/katex/#' "$out/index.html" "$out/www/toy2d/formulas.js"
 if grep -rq 'node_modules' "$out/index.html" "$out/www"; then
   echo "dist: a path into node_modules is left" >&2
   exit 1
 fi
-log "wrote $out/ ($(du -sh "$out" | cut -f1)): serve it from any static host, e.g. node scripts/serve.mjs --root $out"
+log "wrote $out/ ($(du -sh "$out" | cut -f1)): serve it from any static host, e.g. node scripts/lib/serve.mjs --root $out"

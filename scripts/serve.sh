@@ -7,4 +7,4 @@ cd "$ROOT"
 bash scripts/setup.sh
 bash scripts/build.sh
 log "serving"
-exec node scripts/serve.mjs --port "${PORT:-8080}"
+exec node scripts/lib/serve.mjs --port "${PORT:-8080}"

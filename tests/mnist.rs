@@ -1,5 +1,5 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The MNIST asset (assets/mnist.bin, made by scripts/mnist-asset.mjs at set-up) against the
+//! The MNIST asset (assets/mnist.bin, made by scripts/lib/mnist-asset.mjs at set-up) against the
 //! npm package it was made from: sizes, classes, the fixed split, and the pixels themselves.
 
 use gan_playground::data::{Mnist, PIXELS, Split};
@@ -12,7 +12,7 @@ fn asset() -> Mnist {
     let path = root().join("assets/mnist.bin");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
-            "{}: {e}; run scripts/setup.sh (or node scripts/mnist-asset.mjs)",
+            "{}: {e}; run scripts/setup.sh (or node scripts/lib/mnist-asset.mjs)",
             path.display()
         )
     });

@@ -2,9 +2,9 @@
 # Mode-coverage sweep (issue 4's "find settings that do"): each argument is a JSON object of
 # config keys merged over PacGAN's set-up; every one runs `gan train` on seeds 1-5 and prints
 # mean modes captured and mean % high quality. Env: DATA=ring|grid, STEPS (5000), SEEDS ("1 2 3 4 5").
-#   bash scripts/sweep-modes.sh '{}' '{"lrG":1e-4,"lrD":1e-4}'
+#   bash scripts/research/sweep-modes.sh '{}' '{"lrG":1e-4,"lrD":1e-4}'
 set -euo pipefail
-source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/../env.sh"
 cargo build --release --bin gan --quiet
 case "${DATA:-ring}" in
   ring) base='"dataset":"ring8","dataScale":1,"dataStd":0.01' ;;

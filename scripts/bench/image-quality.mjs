@@ -3,13 +3,13 @@
 // --seconds, then saves a screenshot of the sample grid and 1,000 generated digits (seeded
 // latents, untruncated) as a .u8 file for the native classifier to score, and 1,000 more for
 // each --truncation threshold (latent components beyond it resampled), samples-<arch>-t<T>.u8:
-//   node scripts/image-quality.mjs [--seconds 300] [--arch dcgan] [--seed N] [--out bench-results] [--truncation 1,0.5]
+//   node scripts/bench/image-quality.mjs [--seconds 300] [--arch dcgan] [--seed N] [--out bench-results] [--truncation 1,0.5]
 // (--seed: the run's seed, set through the page API before Train; the files then end in -s<N>)
 // then: cargo run --release --bin images -- score --samples bench-results/samples-dcgan.u8
 // Prints and writes bench-results/image-quality-<arch>.json.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { start } from '../tests/e2e/browser.mjs';
+import { start } from '../lib/browser.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -30,7 +30,7 @@ const env = await start({ webgpu: false });
 try {
   const page = await env.browser.newPage();
   await page.goto(env.url);
-  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   await page.selectOption('#img-arch', arch);
   if (seed !== null) await page.evaluate(([a, s]) => window.playground.configure({ mode: 'images', arch: a, seed: s }), [arch, Number(seed)]);
   await page.click('#img-play');

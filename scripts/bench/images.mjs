@@ -1,14 +1,14 @@
 // Benchmarks of the image GANs, printed and written to BENCHMARKS.md (its "Image GANs" section,
 // replaced in place): ms per round (one D update + one G update, batch 64) of DCGAN and the MLP
 // GAN natively, on wasm CPU in headless Chromium and on WebGPU (SwiftShader here); a 32-frame
-// filmstrip; and the quality after a fixed in-page budget (scripts/image-quality.mjs), scored
-// by the shipped classifier. Run with: bash scripts/bench.sh (it builds first), or on its own
-// after a build: node scripts/bench-images.mjs. BENCH_IMAGE_SECONDS sets the budget (300).
+// filmstrip; and the quality after a fixed in-page budget (scripts/bench/image-quality.mjs), scored
+// by the shipped classifier. Run with: bash scripts/bench/run.sh (it builds first), or on its own
+// after a build: node scripts/bench/images.mjs. BENCH_IMAGE_SECONDS sets the budget (300).
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { start } from '../tests/e2e/browser.mjs';
-import { writeSection } from './bench-section.mjs';
+import { start } from '../lib/browser.mjs';
+import { writeSection } from '../lib/bench-section.mjs';
 
 const target = process.env.CARGO_TARGET_DIR;
 const SECONDS = Number(process.env.BENCH_IMAGE_SECONDS || 300);
@@ -57,7 +57,7 @@ for (const [name, cfg] of ARCHS) {
 {
   const page = await env.browser.newPage();
   await page.goto(env.url);
-  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   const times = await page.evaluate(async () => {
     const lab = window.playground.images;
     await lab.configure({ mode: 'images', arch: 'dcgan' });
@@ -83,13 +83,13 @@ for (const [name, cfg] of ARCHS) {
 await env.close();
 
 // Quality after a fixed in-page budget, judged by the shipped classifier.
-execFileSync('node', ['scripts/image-quality.mjs', '--seconds', String(SECONDS), '--arch', 'dcgan', '--out', 'bench-results'], { stdio: 'inherit' });
+execFileSync('node', ['scripts/bench/image-quality.mjs', '--seconds', String(SECONDS), '--arch', 'dcgan', '--out', 'bench-results'], { stdio: 'inherit' });
 const q = JSON.parse(readFileSync('bench-results/image-quality-dcgan.json', 'utf8'));
 const score = execFileSync(`${target}/release/images`, ['score', '--samples', 'bench-results/samples-dcgan.u8']).toString();
 const share = Number(/confident_share=([\d.]+)/.exec(score)[1]);
 const classes = /classes=(\[[^\]]*\])/.exec(score)[1];
 const testAcc = Number(/classifier_test_accuracy=([\d.]+)/.exec(score)[1]);
-row(`DCGAN after ${SECONDS} s of in-page training (wasm CPU): rounds trained`, `${q.step} (${q.stepsPerSec.toFixed(2)} rounds/s)`, 'scripts/image-quality.mjs: the Train button, a person\'s way');
+row(`DCGAN after ${SECONDS} s of in-page training (wasm CPU): rounds trained`, `${q.step} (${q.stepsPerSec.toFixed(2)} rounds/s)`, 'scripts/bench/image-quality.mjs: the Train button, a person\'s way');
 row(`DCGAN after ${SECONDS} s: samples the classifier gives one digit with confidence ≥ 0.9`, `${(100 * share).toFixed(1)} % of 1,000 (per digit 0-9, then none: ${classes})`, 'images score --samples bench-results/samples-dcgan.u8');
 row('the classifier\'s own accuracy on the 997 held-out test digits', `${(100 * testAcc).toFixed(2)} %`, 'assets/classifier.bin, made by images classifier-train');
 if (existsSync('bench-results/grid-dcgan.png')) {
@@ -99,7 +99,7 @@ if (existsSync('bench-results/grid-dcgan.png')) {
 writeSection('images', [
   '## Image GANs (MNIST)',
   '',
-  `Written by \`node scripts/bench-images.mjs\` on ${new Date().toISOString().slice(0, 10)}. A round is one D update and one G update, batch 64, on the shipped training digits; the default configs (DCGAN: base width 16, G with its 3x3 convolution at 14 x 14 (genRefine) and shown as a moving average (emaDecay 0.999); MLP: 2 hidden layers of 256, LeakyReLU, also averaged; both with z of 100 ending in an InfoGAN code of 64 categories). The sample grid after the in-page budget is docs/images-grid.png.`,
+  `Written by \`node scripts/bench/images.mjs\` on ${new Date().toISOString().slice(0, 10)}. A round is one D update and one G update, batch 64, on the shipped training digits; the default configs (DCGAN: base width 16, G with its 3x3 convolution at 14 x 14 (genRefine) and shown as a moving average (emaDecay 0.999); MLP: 2 hidden layers of 256, LeakyReLU, also averaged; both with z of 100 ending in an InfoGAN code of 64 categories). The sample grid after the in-page budget is docs/images-grid.png.`,
   '',
   '| what | figure | how |',
   '| --- | --- | --- |',

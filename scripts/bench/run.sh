@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (release) and runs the benchmarks; prints every figure and writes BENCHMARKS.md.
 set -euo pipefail
-source "$(dirname "$0")/env.sh"
+source "$(dirname "$0")/../env.sh"
 cd "$ROOT"
 bash scripts/setup.sh
 cargo build --release --bin gan --bin images
@@ -12,10 +12,12 @@ if [ "${BENCH_FUSION:-1}" = 1 ]; then
   log "building pkg/webgpu-nofusion (benchmark only)"
   wasm-pack build --release --target web --out-dir pkg/webgpu-nofusion --no-typescript --no-pack -- --features webgpu
 fi
-node scripts/bench.mjs
+node scripts/bench/page2d.mjs
 # Mode coverage (its own section; native, ~35 minutes).
-node scripts/bench-modes.mjs
+node scripts/bench/modes.mjs
 # The image GANs (its own section of BENCHMARKS.md; ~10 minutes, 5 of them the in-page budget).
-node scripts/bench-images.mjs
+node scripts/bench/images.mjs
 # Responsiveness, saved runs and memory (its own section; ~3 minutes).
-node scripts/bench-robust.mjs
+node scripts/bench/robust.mjs
+# The frame loop: page ready, step and round, longest task, messages per frame (~3 minutes).
+node scripts/bench/frames.mjs

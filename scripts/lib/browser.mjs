@@ -1,11 +1,11 @@
-// Shared set-up of the browser tests: the static server and headless Chromium (Debian's), with
+// Shared set-up of the browser tests and the benchmarks (scripts/bench/): the static server and headless Chromium (Debian's), with
 // the flags this closed-network machine needs and WebGPU switched on (SwiftShader here).
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
+import { serve } from './serve.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -45,7 +45,8 @@ export async function openPage(env, hash = '') {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.goto(env.url + hash);
-  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  // Ready once the lab the link opens has started (the 2-D playground's run, by default).
+  await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   return { page, problems };
 }
 

@@ -3,14 +3,14 @@
 // minimax and least-squares losses, this project's defaults and the page's mode-coverage
 // preset for that dataset, each dataset at its fixed budget of steps, seeds 1-5, natively
 // (`gan train`). Prints every row and writes the "modes" section of BENCHMARKS.md.
-//   node scripts/bench-modes.mjs        (bash scripts/bench.sh runs it; ~35 minutes on 2 cores)
+//   node scripts/bench/modes.mjs        (bash scripts/bench/run.sh runs it; ~35 minutes on 2 cores)
 // Env: BENCH_MODE_SEEDS ("1 2 3 4 5"), BENCH_MODE_JOBS (runs at once, 2).
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { start, openPage } from '../tests/e2e/browser.mjs';
-import { writeSection } from './bench-section.mjs';
-import { MODE_BUDGET, modePreset } from '../www/state.js';
+import { start, openPage } from '../lib/browser.mjs';
+import { writeSection } from '../lib/bench-section.mjs';
+import { MODE_BUDGET, modePreset } from '../../www/toy2d/presets.js';
 
 const target = process.env.CARGO_TARGET_DIR;
 if (!target) throw new Error('CARGO_TARGET_DIR is unset: source scripts/env.sh first');
@@ -92,7 +92,7 @@ for (const [name, data] of DATA) {
 writeSection('modes', [
   '## Mode coverage (VEEGAN / PacGAN protocol)',
   '',
-  `Written by \`node scripts/bench-modes.mjs\` on ${new Date().toISOString().slice(0, 10)}. PacGAN's set-up: ring of 8 with radius 1 and sd 0.01, grid of 25 with means {-4, -2, 0, 2, 4}^2 and sd 0.05; 2,500 generated samples; a sample is high quality within 3 sd of its nearest mode's centre, a mode captured when one high-quality sample is nearest to it; mean ± sd over seeds ${SEEDS.join(', ')} (native, \`gan train\`). The defaults: G 2-64-64-2, D 2-64-64-1, ReLU, batch 256, Adam lr 1e-3, beta1 0.5, k 1. The presets are what the page's *Preset: cover every mode* sets for that dataset (www/state.js).`,
+  `Written by \`node scripts/bench/modes.mjs\` on ${new Date().toISOString().slice(0, 10)}. PacGAN's set-up: ring of 8 with radius 1 and sd 0.01, grid of 25 with means {-4, -2, 0, 2, 4}^2 and sd 0.05; 2,500 generated samples; a sample is high quality within 3 sd of its nearest mode's centre, a mode captured when one high-quality sample is nearest to it; mean ± sd over seeds ${SEEDS.join(', ')} (native, \`gan train\`). The defaults: G 2-64-64-2, D 2-64-64-1, ReLU, batch 256, Adam lr 1e-3, beta1 0.5, k 1. The presets are what the page's *Preset: cover every mode* sets for that dataset (www/toy2d/presets.js).`,
   'Published, as quoted in this project\'s issue: ring-8 — VEEGAN 8 / 52.9 %, PacGAN4 7.8 / 95.9 %; grid-25 — PacGAN4 24.8 / 93.6 % (PacGAN trained 400 epochs of 100,000 samples in batches of 100: 400,000 steps). Targets: ring-8 8 / 8 and ≥ 90 %; grid-25 ≥ 24.8 / 25 and ≥ 90 %.',
   '',
   '| data | steps | loss | settings | modes captured | % high quality | modes per seed | % high quality per seed |',
@@ -105,6 +105,6 @@ writeSection('modes', [
   '| --- | --- | --- | --- |',
   ...pageRows.map((r) => `| ${r.name} | ${r.ms.toFixed(2)} | ${r.steps} | ${r.minutes.toFixed(1)} |`),
   '',
-  'Every setting tried (`bash scripts/sweep-modes.sh`), packing (`pack`) included: [docs/mode-sweep.md](docs/mode-sweep.md).',
+  'Every setting tried (`bash scripts/research/sweep-modes.sh`), packing (`pack`) included: [docs/mode-sweep.md](docs/mode-sweep.md).',
 ]);
 console.log('\nwrote the modes section of BENCHMARKS.md');

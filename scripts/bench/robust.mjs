@@ -6,8 +6,8 @@
 // run's rows; BENCH_PLAY_RUNS page loads, 3 by default, for each longest-task figure).
 
 import { execFileSync } from 'node:child_process';
-import { openPage, start, traceMainThread } from '../tests/e2e/browser.mjs';
-import { sections, writeSection } from './bench-section.mjs';
+import { openPage, start, traceMainThread } from '../lib/browser.mjs';
+import { sections, writeSection } from '../lib/bench-section.mjs';
 
 const SECONDS = Number(process.env.BENCH_PLAY_SECONDS || 10);
 const rows = [];
@@ -145,7 +145,7 @@ const machine = execFileSync('sh', ['-c', 'nproc; /usr/bin/chromium --version 2>
 writeSection('robust', [
   '## Never freeze, never lose work',
   '',
-  `Written by \`node scripts/bench-robust.mjs\` on ${new Date().toISOString().slice(0, 10)} (${machine[0]} cores, ${machine[1]}); the page's defaults unless a row says otherwise.`,
+  `Written by \`node scripts/bench/robust.mjs\` on ${new Date().toISOString().slice(0, 10)} (${machine[0]} cores, ${machine[1]}); the page's defaults unless a row says otherwise.`,
   '',
   '| what | figure | how |',
   '| --- | --- | --- |',

@@ -1,5 +1,5 @@
 // Benchmarks of the reference step and of the page, printed and written to BENCHMARKS.md.
-// Run with: bash scripts/bench.sh (it builds first). Nothing here is asserted: these are figures.
+// Run with: bash scripts/bench/run.sh (it builds first). Nothing here is asserted: these are figures.
 //
 // Reference step = one D update + one G update; G 2-64-64-2, D 2-64-64-1 (ReLU), batch 256,
 // Adam (lr 1e-3, beta1 0.5), non-saturating loss, ring-8: the engine's default config.
@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openPage, start } from '../tests/e2e/browser.mjs';
-import { sections } from './bench-section.mjs';
-import { STRONG_D_PRESET } from '../www/state.js';
+import { openPage, start } from '../lib/browser.mjs';
+import { sections } from '../lib/bench-section.mjs';
+import { STRONG_D_PRESET } from '../../www/toy2d/presets.js';
 
 const STEPS = Number(process.env.BENCH_STEPS || 1000);
 const rows = [];
@@ -52,22 +52,23 @@ row('wasm/native ratio (fastest CPU backend each side)', (wasmCpu.ms / nativeBes
 // gradient-norm ratios (non-saturating / minimax) at generator steps 0, 100 and 1000, 5 seeds.
 {
   const { page } = await openPage(env);
+  // Each readout's cost: the same steps with a readout after every one, less without.
   const r = await page.evaluate(async () => {
     const pg = window.playground;
-    await pg.configure({ backend: 'cpu', probeEvery: 0, theoryEvery: 0 });
-    await pg.step(20);
-    const t0 = performance.now();
-    await pg.step(500);
-    const step = (performance.now() - t0) / 500;
-    const t1 = performance.now();
-    for (let i = 0; i < 200; i++) await pg.trainer.probe();
-    const probe = (performance.now() - t1) / 200;
-    const t2 = performance.now();
-    for (let i = 0; i < 20; i++) await pg.trainer.theory(48);
-    return { step, probe, theory: (performance.now() - t2) / 20 };
+    const per = async (config, n) => {
+      await pg.configure({ backend: 'cpu', probeEvery: 0, theoryEvery: 0, ...config });
+      await pg.step(20);
+      const t0 = performance.now();
+      await pg.step(n);
+      return (performance.now() - t0) / n;
+    };
+    const step = await per({}, 500);
+    const probe = (await per({ probeEvery: 1 }, 200)) - (await per({}, 200));
+    const theory = (await per({ theoryEvery: 1 }, 20)) - (await per({}, 20));
+    return { step, probe, theory };
   });
-  row('theory readouts (D* on 48 x 48, V(G, D*), JSD, mode metrics of 2,500 samples), ms', r.theory.toFixed(1), 'page API: 20 trainer.theory(48) after 520 steps on ring-8, wasm CPU; the page runs it every theoryEvery = 100 steps');
-  row('gradient probe (minimax + non-saturating gradients on one batch, read back), ms', `${r.probe.toFixed(3)} = ${(r.probe / r.step).toFixed(2)}x a training step (${r.step.toFixed(3)} ms)`, 'page API: 200 trainer.probe() vs step(500), wasm CPU');
+  row('theory readouts (D* on 48 x 48, V(G, D*), JSD, mode metrics of 2,500 samples), ms', r.theory.toFixed(1), 'page API: step(20) with theoryEvery 1 less step(20) with none, ring-8, wasm CPU; the page runs it every theoryEvery = 100 steps');
+  row('gradient probe (minimax + non-saturating gradients on one batch, read back), ms', `${r.probe.toFixed(3)} = ${(r.probe / r.step).toFixed(2)}x a training step (${r.step.toFixed(3)} ms)`, 'page API: step(200) with probeEvery 1 less step(200) with none, vs step(500), wasm CPU');
   const pre = STRONG_D_PRESET.dPretrain;
   const at = [0, 100, 1000];
   const same = at.map(() => []);
@@ -119,12 +120,12 @@ if (existsSync('pkg/webgpu-nofusion/gan_playground_bg.wasm')) {
     await pg.step(steps);
     return (performance.now() - t0) / steps;
   }, gpuSteps);
-  row('WebGPU (SwiftShader, without fusion) in Chromium, ms per reference step', ms.toFixed(1), `page API step(${gpuSteps}), pkg/webgpu-nofusion (scripts/bench.sh builds it)`);
+  row('WebGPU (SwiftShader, without fusion) in Chromium, ms per reference step', ms.toFixed(1), `page API step(${gpuSteps}), pkg/webgpu-nofusion (scripts/bench/run.sh builds it)`);
   await fusedEnv.close();
 } else {
   // Not built (BENCH_FUSION=0, or this script run alone): keep the last measured row, saying so.
   const old = existsSync('BENCHMARKS.md') ? readFileSync('BENCHMARKS.md', 'utf8') : '';
-  const date = /Written by `bash scripts\/bench.sh` on (\d{4}-\d{2}-\d{2})/.exec(old);
+  const date = /Written by `bash scripts\/bench(?:\/run)?.sh` on (\d{4}-\d{2}-\d{2})/.exec(old);
   const last = /^\| WebGPU \(SwiftShader, without fusion\)[^|]*\| ([^|]+) \| ([^|]+?)( \(from [^)]*\))? \|$/m.exec(old);
   if (last) {
     const from = last[3] || ` (from ${date ? date[1] : 'an earlier run'}: pkg/webgpu-nofusion not built this time)`;
@@ -137,7 +138,7 @@ if (existsSync('pkg/webgpu-nofusion/gan_playground_bg.wasm')) {
   const page = await env.browser.newPage();
   const t0 = Date.now();
   await page.goto(env.url);
-  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   await page.evaluate(() => window.playground.step(1));
   row('page ready (load, wasm start, first step), ms', String(Date.now() - t0), 'navigation to the first step() resolved, localhost');
   await page.close();
@@ -156,7 +157,7 @@ const machine = execFileSync('sh', ['-c', 'nproc; uname -m; /usr/bin/chromium --
 const md = [
   '# Benchmarks',
   '',
-  `Written by \`bash scripts/bench.sh\` on ${new Date().toISOString().slice(0, 10)}; machine: ${machine[0]} cores, ${machine[1]}, ${machine[2]}.`,
+  `Written by \`bash scripts/bench/run.sh\` on ${new Date().toISOString().slice(0, 10)}; machine: ${machine[0]} cores, ${machine[1]}, ${machine[2]}.`,
   'Reference step: one D update + one G update; G 2-64-64-2, D 2-64-64-1 (ReLU), batch 256, Adam (lr 1e-3, beta1 0.5), non-saturating loss, ring-8.',
   '',
   '| what | figure | how |',

@@ -1,5 +1,5 @@
 // A small static server for the playground (and its browser tests), on 127.0.0.1 only.
-// Usage: node scripts/serve.mjs [--port 8080] [--root .]
+// Usage: node scripts/lib/serve.mjs [--port 8080] [--root .]
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';

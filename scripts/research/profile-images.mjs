@@ -2,9 +2,9 @@
 // on pkg/cpu in headless Chromium under the DevTools sampling profiler, prints ms per round and
 // the 40 functions with the most self time, and writes bench-results/profile-images.cpuprofile
 // (open it in Chromium's DevTools, Performance panel). After a build:
-//   CFG='{"arch":"dcgan"}' node scripts/profile-images.mjs
+//   CFG='{"arch":"dcgan"}' node scripts/research/profile-images.mjs
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { start } from '../tests/e2e/browser.mjs';
+import { start } from '../lib/browser.mjs';
 
 const cfg = JSON.parse(process.env.CFG || '{"arch":"dcgan"}');
 const env = await start({ webgpu: false });
