@@ -10,8 +10,8 @@
 // independently; `element.playground` is that frame's JS API (configure, play, pause, step,
 // reset, stats).
 
-import { IMAGE_PREFIX, encodeHash } from './link.js';
-import { PAGE_KEYS } from './state.js';
+import { IMAGE_PREFIX, encodeHash } from './core/link.js';
+import { PAGE_KEYS } from './core/state.js';
 
 /** Config keys as the page spells them, for attributes (which HTML lower-cases). */
 const KEYS = [

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPage, start } from './browser.mjs';
+import { openPage, start } from '../../scripts/lib/browser.mjs';
 
 let env;
 let out;
@@ -19,7 +19,7 @@ before(async () => {
 after(async () => env && env.close());
 
 test('dist/ is a self-contained static site: the page loads, typesets and trains from it', async () => {
-  for (const f of ['index.html', 'www/main.js', 'pkg/cpu/gan_playground_bg.wasm', 'pkg/webgpu/gan_playground_bg.wasm', 'vendor/katex/katex.mjs']) {
+  for (const f of ['index.html', 'www/app/main.js', 'pkg/cpu/gan_playground_bg.wasm', 'pkg/webgpu/gan_playground_bg.wasm', 'vendor/katex/katex.mjs']) {
     assert.ok(existsSync(join(out, f)), f);
   }
   assert.ok(!existsSync(join(out, 'node_modules')));

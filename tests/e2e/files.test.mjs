@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadOf, openPage, start } from './browser.mjs';
+import { downloadOf, openPage, start } from '../../scripts/lib/browser.mjs';
 
 let env;
 let dir;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downloadOf, openPage, start } from './browser.mjs';
+import { downloadOf, openPage, start } from '../../scripts/lib/browser.mjs';
 
 let env;
 before(async () => {
@@ -222,7 +222,9 @@ test('Save run, then Load run… in a fresh page: the DCGAN continues exactly; b
     return { s, pixels: Array.from(window.playground.images.gridPixels) };
   });
   const want = await more(page);
-  const other = await openPage(env);
+  // A fresh page opened on the image lab (its own route; no 2-D run is made there).
+  const other = await openPage(env, '#lab=images');
+  assert.equal(await other.page.evaluate(() => window.playground.trainer), null, 'the 2-D lab was not started');
   await other.page.setInputFiles('#img-load', path);
   await other.page.waitForFunction(() => window.playground.images.stats().step === 4);
   const st = await other.page.evaluate(() => window.playground.images.stats());

@@ -3,7 +3,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, start } from './browser.mjs';
+import { openPage, start } from '../../scripts/lib/browser.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -117,7 +117,7 @@ test('two <gan-playground> elements on one blog page run independently, each wit
   await page.setViewportSize({ width: 760, height: 1600 });
   await page.goto(new URL("tests/e2e/fixtures/embed.html", env.url).href);
   const api = (id) => `document.getElementById('${id}').playground`;
-  await page.waitForFunction(() => ['a', 'b'].every((id) => { const p = document.getElementById(id).playground; return p && p.trainer; }), null, { timeout: 60000 });
+  await page.waitForFunction(() => ['a', 'b'].every((id) => { const p = document.getElementById(id).playground; return p && p.ready; }), null, { timeout: 60000 });
   const [ca, cb] = await page.evaluate(`Promise.all([${api('a')}.config(), ${api('b')}.config()])`);
   assert.deepEqual([ca.dataset, ca.loss, ca.seed, ca.probeEvery], ['grid25', 'minimax', 3, 0]);
   assert.deepEqual([cb.dataset, cb.loss, cb.seed, cb.theoryEvery], ['ring8', 'nonSaturating', 9, 0]);
@@ -134,7 +134,7 @@ test('two <gan-playground> elements on one blog page run independently, each wit
   // Embed b's img. attributes started its image run with those settings.
   await frame(1).waitForFunction(() => window.playground.images.full !== null, null, { timeout: 30000 });
   assert.deepEqual(await frame(1).evaluate(() => [window.playground.images.full.arch, window.playground.images.full.batchSize]), ['mlp', 32]);
-  assert.equal(await frame(0).evaluate(() => window.playground.images.full), null, 'embed a has no image run');
+  assert.equal(await frame(0).evaluate(() => window.playground.images), null, 'embed a has no image run (its lab was never loaded)');
   // Each frame's share panel offers the same run as an element snippet.
   const snippet = await frame(0).inputValue('#share-element');
   assert.match(snippet, /<gan-playground[^>]* dataset="grid25"[^>]* loss="minimax"/);

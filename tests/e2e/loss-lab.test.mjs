@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { openPage, start } from './browser.mjs';
+import { openPage, start } from '../../scripts/lib/browser.mjs';
 
 let env;
 before(async () => {
@@ -30,7 +30,10 @@ function pixelsOf(page, id, hex, tol = 40) {
 }
 
 test('strong-discriminator preset: the minimax twin starves, the non-saturating twin learns', async () => {
-  const { page, problems } = await openPage(env);
+  // The loss lab: the 2-D run's other view, its own route in the link.
+  const { page, problems } = await openPage(env, '#lab=losses');
+  assert.equal(await page.isVisible('#probe'), true);
+  assert.equal(await page.isVisible('#chart-v'), false, 'the playground\'s readouts are on its own route');
   await page.setViewportSize({ width: 1100, height: 1500 });
   // The preset's button configures the twins and plays; pause once 200 generator steps are done
   // (after the 500 steps in which D trains alone).

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { openPage, start } from './browser.mjs';
+import { openPage, start } from '../../scripts/lib/browser.mjs';
 
 let env;
 before(async () => {

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { openPage, start, traceMainThread } from './browser.mjs';
+import { openPage, start, traceMainThread } from '../../scripts/lib/browser.mjs';
 
 let env;
 before(async () => {
@@ -44,7 +44,7 @@ test('without Worker the page trains on its own thread and says so', async () =>
   page.on('pageerror', (e) => problems.push(e.message));
   await page.addInitScript(() => { window.Worker = undefined; });
   await page.goto(env.url);
-  await page.waitForFunction(() => window.playground && window.playground.trainer, null, { timeout: 60000 });
+  await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   const s = await page.evaluate(() => window.playground.step(20));
   assert.equal(s.step, 20);
   assert.match(s.engineThread, /^main thread \(/);

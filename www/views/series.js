@@ -1,19 +1,18 @@
 // A small line chart of named series over training steps, with dashed reference lines: the
 // theory readouts (V(G, D*) beside -log 4, D's means beside 1/2, modes captured beside their total).
 
+import { CanvasView } from './canvas.js';
 import { thin } from './chart.js';
 
-export class SeriesChart {
+export class SeriesChart extends CanvasView {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {{title: string, series: {key: string, color: string, label: string}[],
    *          refs?: {value: number, label: string}[], fixed?: [number, number]}} spec
    */
   constructor(canvas, spec) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas);
     this.spec = spec;
-    this.clear();
   }
 
   clear() {

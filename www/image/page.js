@@ -1,65 +1,25 @@
-// The image section's views and controls: the sample grid, the real digits, the losses, the
-// latent pad (pointer, pen or touch) and the filmstrip with its animation. The ImageLab
-// (www/images.js) does the work; this file only draws and forwards input.
+// The image lab's page: the sample grid, the real digits, the losses, the classifier's verdict,
+// the latent pad (pointer, pen or touch) and the filmstrip with its animation. The ImageLab
+// (www/image/lab.js) does the work; this file only draws and forwards input.
 
-import { LossChart } from './chart.js';
-import { download } from './download.js';
-import { FILM_FRAMES, GRID, PAD_ANCHORS, SIDE } from './images.js';
+import { download } from '../app/download.js';
+import { LossChart } from '../views/chart.js';
+import { drawDigits } from '../views/digits.js';
+import { GRID } from './lab.js';
+import { ANCHOR_COLORS, ANCHOR_NAMES, mountPad } from './pad.js';
 
-const ANCHOR_COLORS = ['#dc2626', '#2563eb', '#16a34a'];
-const ANCHOR_NAMES = ['A', 'B', 'C'];
 /** Grid cells: 2x digits with a 2-pixel gap. */
 const CELL = 58;
-const FILM_TILE = 56;
-const ANIMATION_FPS = 12;
-
-/** One 28 x 28 digit (784 values in [0, 1]) as a canvas the size of the digit. */
-function digitCanvas(pixels, offset) {
-  const c = document.createElement('canvas');
-  c.width = SIDE;
-  c.height = SIDE;
-  const ctx = c.getContext('2d');
-  const img = ctx.createImageData(SIDE, SIDE);
-  for (let i = 0; i < SIDE * SIDE; i++) {
-    const v = Math.round(255 * Math.min(1, Math.max(0, pixels[offset + i])));
-    img.data[4 * i] = v;
-    img.data[4 * i + 1] = v;
-    img.data[4 * i + 2] = v;
-    img.data[4 * i + 3] = 255;
-  }
-  ctx.putImageData(img, 0, 0);
-  return c;
-}
-
-/** Draws `n` digits of `pixels` in a `cols`-wide grid of `cell`-pixel cells (digit `cell - gap`). */
-export function drawDigits(canvas, pixels, { cols, cell, gap = 2, n = pixels.length / (SIDE * SIDE) }) {
-  const ctx = canvas.getContext('2d');
-  ctx.imageSmoothingEnabled = false;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  for (let k = 0; k < n; k++) {
-    const x = (k % cols) * cell + gap / 2;
-    const y = Math.floor(k / cols) * cell + gap / 2;
-    ctx.drawImage(digitCanvas(pixels, k * SIDE * SIDE), x, y, cell - gap, cell - gap);
-  }
-}
 
 /**
  * Wires the image section to `lab`.
- * @param {import('./images.js').ImageLab} lab
+ * @param {import('./lab.js').ImageLab} lab
  */
 export function mountImageLab(lab) {
   const $ = (id) => document.getElementById(id);
   const grid = $('img-grid');
-  const pad = $('img-pad');
-  const film = $('img-film');
-  const frame = $('img-frame');
   const chart = new LossChart($('img-losses'));
   let nextAnchor = 0;
-  let stroke = null;
-  let anchorPixels = null;
-  let animation = null;
-  let shownFrame = -1;
 
   const status = (text) => { $('img-status').textContent = text; };
   const showError = (msg) => {
@@ -108,81 +68,6 @@ export function mountImageLab(lab) {
       ctx.font = 'bold 12px system-ui, sans-serif';
       ctx.fillText(ANCHOR_NAMES[i], (a.index % 8) * CELL + 5, Math.floor(a.index / 8) * CELL + 15);
     });
-  }
-
-  function drawPad() {
-    const ctx = pad.getContext('2d');
-    const W = pad.width, H = pad.height;
-    ctx.imageSmoothingEnabled = false;
-    ctx.fillStyle = '#f8fafc';
-    ctx.fillRect(0, 0, W, H);
-    const two = lab.full && lab.full.zDim === 2;
-    ctx.font = '12px system-ui, sans-serif';
-    if (two) {
-      ctx.strokeStyle = '#cbd5e1';
-      ctx.beginPath();
-      ctx.moveTo(W / 2, 0); ctx.lineTo(W / 2, H); ctx.moveTo(0, H / 2); ctx.lineTo(W, H / 2);
-      ctx.stroke();
-      ctx.fillStyle = '#64748b';
-      ctx.fillText('z₁ →', W - 34, H / 2 - 4);
-      ctx.fillText('z₂ ↑', W / 2 + 4, 12);
-    } else {
-      ctx.strokeStyle = '#cbd5e1';
-      ctx.beginPath();
-      PAD_ANCHORS.forEach(([u, v], i) => (i ? ctx.lineTo(u * W, v * H) : ctx.moveTo(u * W, v * H)));
-      ctx.closePath();
-      ctx.stroke();
-      PAD_ANCHORS.forEach(([u, v], i) => {
-        const s = 48;
-        if (anchorPixels) ctx.drawImage(digitCanvas(anchorPixels, i * SIDE * SIDE), u * W - s / 2, v * H - s / 2, s, s);
-        ctx.strokeStyle = ANCHOR_COLORS[i];
-        ctx.lineWidth = 2;
-        ctx.strokeRect(u * W - s / 2, v * H - s / 2, s, s);
-        ctx.fillStyle = ANCHOR_COLORS[i];
-        ctx.font = 'bold 13px system-ui, sans-serif';
-        ctx.fillText(ANCHOR_NAMES[i], u * W - s / 2, v * H - s / 2 - 3);
-      });
-    }
-    const path = stroke || (lab.film && lab.film.points);
-    if (path && path.length) {
-      ctx.strokeStyle = '#7c3aed';
-      ctx.lineWidth = 2.5;
-      ctx.beginPath();
-      path.forEach(([u, v], i) => (i ? ctx.lineTo(u * W, v * H) : ctx.moveTo(u * W, v * H)));
-      ctx.stroke();
-    }
-    if (!stroke && lab.film && shownFrame >= 0) {
-      const [u, v] = lab.film.points[shownFrame];
-      ctx.fillStyle = '#7c3aed';
-      ctx.beginPath();
-      ctx.arc(u * W, v * H, 6, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-  }
-
-  function drawFilm() {
-    if (!lab.film) return;
-    drawDigits(film, lab.film.pixels, { cols: 16, cell: FILM_TILE, gap: 0, n: lab.film.frames });
-    showFrame(Math.max(0, shownFrame));
-  }
-
-  function showFrame(i) {
-    if (!lab.film) return;
-    shownFrame = i;
-    const ctx = frame.getContext('2d');
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(digitCanvas(lab.film.pixels, i * SIDE * SIDE), 0, 0, frame.width, frame.height);
-    drawPad();
-  }
-
-  async function refreshAnchors() {
-    if (!lab.run || lab.full.zDim === 2) { anchorPixels = null; drawPad(); return; }
-    try {
-      anchorPixels = (await lab.anchorImages()).pixels;
-    } catch (e) {
-      showError(e.message);
-    }
-    drawPad();
   }
 
   function drawScore(score) {
@@ -242,16 +127,10 @@ export function mountImageLab(lab) {
     chart.draw();
     drawDigits($('img-real'), lab.run.real, { cols: 8, cell: CELL, n: GRID });
     nextAnchor = 0;
-    shownFrame = -1;
-    const fctx = film.getContext('2d');
-    fctx.fillStyle = '#f8fafc';
-    fctx.fillRect(0, 0, film.width, film.height);
-    fctx.fillStyle = '#59636e';
-    fctx.font = '14px system-ui, sans-serif';
-    fctx.fillText('Draw a path on the latent pad (or press A → B): the filmstrip of G along it appears here.', 16, film.height / 2);
+    pad.clear();
     drawScore(null);
     renderStatus();
-    refreshAnchors();
+    pad.refreshAnchors();
   });
   lab.addEventListener('step', (e) => {
     chart.push(e.detail.step, e.detail.lossD, e.detail.lossG);
@@ -260,11 +139,10 @@ export function mountImageLab(lab) {
   });
   lab.addEventListener('grid', () => drawGrid());
   lab.addEventListener('score', (e) => drawScore(e.detail));
-  lab.addEventListener('anchors', () => { drawGrid(); refreshAnchors(); });
-  lab.addEventListener('film', () => drawFilm());
+  lab.addEventListener('anchors', () => { drawGrid(); pad.refreshAnchors(); });
   lab.addEventListener('error', (e) => {
-    const diverged = /diverged/.test(e.detail.message) && lab.good;
-    showError(diverged ? e.detail.message : `${e.detail.message}. Press New run to start again.`);
+    const diverged = /diverged/.test(e.detail) && lab.good;
+    showError(diverged ? e.detail : `${e.detail}. Press New run to start again.`);
     if (diverged) {
       const { lrD, lrG } = lab.full;
       $('img-resume').textContent = `Resume from round ${lab.good.step} (the last good state) with the learning rates ÷ 10 (D ${lrD} → ${lrD / 10}, G ${lrG} → ${lrG / 10})`;
@@ -291,7 +169,7 @@ export function mountImageLab(lab) {
     $('img-play').textContent = e.detail.playing ? 'Pause' : 'Train';
     // A new grid is read after training pauses, and the film and anchors follow the new G.
     if (!e.detail.playing && lab.run) {
-      refreshAnchors();
+      pad.refreshAnchors();
       lab.redrawFilm().catch((err) => showError(err.message));
     }
   });
@@ -302,7 +180,7 @@ export function mountImageLab(lab) {
   });
   $('img-step').addEventListener('click', async () => {
     // As after a pause, the pad's anchor images follow the new G.
-    if (await ensureRun()) lab.step(1).then(() => refreshAnchors()).catch(() => {});
+    if (await ensureRun()) lab.step(1).then(() => pad.refreshAnchors()).catch(() => {});
   });
   $('img-new').addEventListener('click', () => {
     lab.configure(readControls()).catch((e) => showError(e.message));
@@ -353,53 +231,9 @@ export function mountImageLab(lab) {
   $('img-random').addEventListener('click', async () => {
     if (await ensureRun()) lab.randomAnchors(Math.floor(Math.random() * 1e9)).catch((e) => showError(e.message));
   });
-  $('img-ab').addEventListener('click', async () => {
-    if (await ensureRun()) lab.interpolateAnchors().catch((e) => showError(e.message));
-  });
 
-  const padPoint = (e) => {
-    const r = pad.getBoundingClientRect();
-    return [Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)), Math.min(1, Math.max(0, (e.clientY - r.top) / r.height))];
-  };
-  pad.addEventListener('pointerdown', async (e) => {
-    if (!lab.run) return;
-    pad.setPointerCapture(e.pointerId);
-    stroke = [padPoint(e)];
-    drawPad();
-  });
-  pad.addEventListener('pointermove', (e) => {
-    if (!stroke) return;
-    for (const ev of e.getCoalescedEvents ? e.getCoalescedEvents() : [e]) stroke.push(padPoint(ev));
-    drawPad();
-  });
-  const endStroke = () => {
-    if (!stroke) return;
-    const points = stroke;
-    stroke = null;
-    shownFrame = 0;
-    lab.drawPath(points).catch((err) => showError(err.message));
-  };
-  pad.addEventListener('pointerup', endStroke);
-  pad.addEventListener('pointercancel', endStroke);
-
-  $('img-anim').addEventListener('click', () => {
-    if (animation) {
-      clearInterval(animation);
-      animation = null;
-      $('img-anim').textContent = 'Play';
-      return;
-    }
-    if (!lab.film) return;
-    $('img-anim').textContent = 'Stop';
-    let i = 0;
-    animation = setInterval(() => {
-      showFrame(i % FILM_FRAMES);
-      i += 1;
-    }, 1000 / ANIMATION_FPS);
-  });
   $('img-grid-png').addEventListener('click', () => grid.toBlob((b) => download(`mnist-${lab.full ? lab.full.arch : 'gan'}-step${lab.last.step}-grid.png`, b), 'image/png'));
-  $('img-film-png').addEventListener('click', () => film.toBlob((b) => download(`mnist-${lab.full ? lab.full.arch : 'gan'}-step${lab.last.step}-filmstrip.png`, b), 'image/png'));
 
-  drawPad();
+  const pad = mountPad(lab, { showError, ensureRun });
   chart.draw();
 }

@@ -21,9 +21,9 @@ export function wasmMemory() {
 export async function loadBuild(which) {
   if (!builds.has(which)) {
     builds.set(which, (async () => {
-      const url = new URL(`../pkg/${which}/gan_playground.js`, import.meta.url);
+      const url = new URL(`../../pkg/${which}/gan_playground.js`, import.meta.url);
       const mod = await import(url.href);
-      const exports = await mod.default({ module_or_path: new URL(`../pkg/${which}/gan_playground_bg.wasm`, import.meta.url) });
+      const exports = await mod.default({ module_or_path: new URL(`../../pkg/${which}/gan_playground_bg.wasm`, import.meta.url) });
       memories.set(which, exports.memory);
       return mod;
     })());

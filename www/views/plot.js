@@ -3,6 +3,8 @@
 // arrow, and the brush's stroke while the user draws.
 
 /** Colours shared with the legend in index.html. */
+import { CanvasView } from './canvas.js';
+
 export const COLORS = { real: '#0f8a6c', fake: '#c2410c', manifold: '#475569', arrow: '#111827', ink: '#1f2328' };
 
 // D = 1 (judged real) tints towards the real colour, D = 0 (judged fake) towards the fake one,
@@ -51,11 +53,10 @@ export function arrowScale(fields, extent) {
   return p90 > 0 && Number.isFinite(p90) ? (0.1 * extent) / p90 : 0;
 }
 
-export class PlanePlot {
+export class PlanePlot extends CanvasView {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas);
     this.extent = 3;
     this.grid = null;
     this.gridRes = 0;

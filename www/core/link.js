@@ -5,29 +5,36 @@
 // Besides the config keys (the engine's and the page's), a hash may hold `<name>_hide=true`
 // (hide the control or button with that id) and `hideText=true` (hide the prose), for embeds.
 // The image section's run, if there is one, follows with its keys prefixed `img.`
-// (`#seed=2&…&img.arch=dcgan&img.seed=1&…`).
+// (`#seed=2&…&img.arch=dcgan&img.seed=1&…`), and `lab=` says which lab the page shows (none:
+// the 2-D playground). Decoding a section's part checks every setting with the engine: it
+// runs where the engine is (the training worker), once, when the run starts.
 
-import { PAGE_KEYS, splitConfig } from './state.js';
+import { SECTIONS } from './state.js';
 
 /** The prefix of the image run's keys in a hash. */
-export const IMAGE_PREFIX = 'img.';
-
-/** The 2-D playground's page keys, checked one at a time as the page checks them. */
-const PLAYGROUND_PAGE = { keys: PAGE_KEYS, check: (one) => splitConfig(one), split: (c) => splitConfig(c).engine };
+export const IMAGE_PREFIX = SECTIONS.image.prefix;
 
 /**
- * A hash cut in two: the playground's part and the image run's (its `img.` keys, prefix
- * removed), each a hash string without '#'.
+ * A hash cut by section: the lab it shows (`lab=`, or null), the 2-D labs' part and the image
+ * run's (its `img.` keys, prefix removed), each a hash string without '#'; and the embed's view
+ * (`<name>_hide=true`, `hideText=true`), which need no engine to read.
  */
 export function splitHash(hash) {
   const main = [];
   const image = [];
+  let lab = null;
+  const hide = [];
+  let hideText = false;
   for (const part of String(hash || '').replace(/^#/, '').split('&')) {
     if (!part) continue;
     if (part.startsWith(IMAGE_PREFIX)) image.push(part.slice(IMAGE_PREFIX.length));
+    else if (part.startsWith('lab=')) lab = part.slice(4);
     else main.push(part);
+    const [k, v] = part.split('=');
+    if (k.endsWith('_hide') && v === 'true') hide.push(k.slice(0, -5));
+    if (k === 'hideText') hideText = v === 'true';
   }
-  return { main: main.join('&'), image: image.join('&') };
+  return { lab, main: main.join('&'), image: image.join('&'), hide, hideText };
 }
 
 /** Longest hash read, in characters (a drawing of 2,000 points takes ~30,000). */
@@ -102,10 +109,10 @@ function typed(key, text, defaults) {
  * @param {(config: object) => void} validate throws an Error with a message for a bad engine config
  * @param {{keys: string[], check: (one: object) => void, split: (config: object) => object}} [page]
  *   the page keys, a check of one page setting, and the engine part of a whole config
- *   (the playground's by default; the image section passes its own)
+ *   (a section of www/core/state.js: the 2-D labs' by default)
  * @returns {{config: object, hide: string[], hideText: boolean, notices: string[]}}
  */
-export function decodeHash(hash, defaults, validate, page = PLAYGROUND_PAGE) {
+export function decodeHash(hash, defaults, validate, page = SECTIONS.toy2d) {
   const out = { config: {}, hide: [], hideText: false, notices: [] };
   let text = String(hash || '').replace(/^#/, '');
   if (!text) return out;

@@ -55,7 +55,7 @@ async function loadKatex() {
   if (!katexTried) {
     katexTried = true;
     try {
-      katex = (await import('../node_modules/katex/dist/katex.mjs')).default;
+      katex = (await import('../../node_modules/katex/dist/katex.mjs')).default;
     } catch {
       katex = null;
     }

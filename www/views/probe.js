@@ -2,17 +2,11 @@
 // non-saturating cost, measured on the same batch at each probe, on a log scale; and beside it
 // the distribution of per-sample |d cost / d logit| for both at the last probe.
 
+import { CanvasView } from './canvas.js';
 import { thin } from './chart.js';
 import { CURVE_COLORS } from './theory.js';
 
-export class ProbeChart {
-  /** @param {HTMLCanvasElement} canvas */
-  constructor(canvas) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.clear();
-  }
-
+export class ProbeChart extends CanvasView {
   clear() {
     /** @type {{step: number, mm: number, ns: number}[]} */
     this.points = [];
@@ -43,12 +37,8 @@ export class ProbeChart {
   }
 
   drawNorms(x0, w) {
-    const { ctx, canvas, points } = this;
-    const H = canvas.height, top = 22, bottom = H - 20, left = x0 + 44, right = x0 + w - 8;
-    ctx.fillStyle = '#333';
-    ctx.fillText('‖∇θ cost‖ (log scale)', left, 12);
-    ctx.strokeStyle = '#ccc';
-    ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
+    const { ctx, points } = this;
+    const { H, top, bottom, left, right } = this.panel(x0, w, '‖∇θ cost‖ (log scale)', 44, true);
     if (!points.length) return;
     let lo = Infinity, hi = -Infinity;
     for (const p of points) { lo = Math.min(lo, p.mm, p.ns); hi = Math.max(hi, p.mm, p.ns); }
@@ -74,12 +64,8 @@ export class ProbeChart {
   }
 
   drawHistogram(x0, w) {
-    const { ctx, canvas, last } = this;
-    const H = canvas.height, top = 22, bottom = H - 20, left = x0 + 6, right = x0 + w - 8;
-    ctx.fillStyle = '#333';
-    ctx.fillText('per sample |d cost / d logit|', left, 12);
-    ctx.strokeStyle = '#ccc';
-    ctx.beginPath(); ctx.moveTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
+    const { ctx, last } = this;
+    const { H, top, bottom, left, right } = this.panel(x0, w, 'per sample |d cost / d logit|', 6, false);
     ctx.fillStyle = '#666';
     ctx.fillText('0', left, H - 6);
     ctx.fillText('1', right - 6, H - 6);

@@ -1,5 +1,7 @@
 // The live loss chart: the discriminator's and the generator's cost over training steps.
 
+import { CanvasView } from './canvas.js';
+
 /**
  * Keeps a chart's history bounded: past 2,000 points, every other one of the oldest 1,500 goes.
  * @template T
@@ -10,14 +12,7 @@ export function thin(points) {
   return points.length > 2000 ? points.filter((_, i) => i % 2 === 0 || i > 1500) : points;
 }
 
-export class LossChart {
-  /** @param {HTMLCanvasElement} canvas */
-  constructor(canvas) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
-    this.clear();
-  }
-
+export class LossChart extends CanvasView {
   clear() {
     /** @type {{step: number, d: number, g: number}[]} */
     this.points = [];

@@ -2,14 +2,15 @@
 // functions of D(G(z)), for minimax, non-saturating and maximum likelihood (curves computed by
 // the engine), with the current batch's D(G(z)) drawn under them as a histogram and a rug.
 
+import { CanvasView } from './canvas.js';
+
 export const CURVE_COLORS = { minimax: '#7c3aed', nonSaturating: '#2563eb', maxLikelihood: '#b45309' };
 const NAMES = { minimax: 'minimax', nonSaturating: 'non-saturating', maxLikelihood: 'max. likelihood' };
 
-export class TheoryPlot {
+export class TheoryPlot extends CanvasView {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
-    this.canvas = canvas;
-    this.ctx = canvas.getContext('2d');
+    super(canvas);
     this.curves = null;
     this.batch = null;
   }

@@ -1,0 +1,175 @@
+// The page shell: a home for the labs. A navigation bar; each lab its own route in the link
+// (`lab=`, none for the 2-D playground), shown without restarting any run; a lab's code (and
+// its data) loaded when it is first opened or when the link names its run; the link read on
+// load and written after every (re)start; the embed's hides; notices. The engine runs in a
+// worker (www/engine/): this thread loads no wasm and only draws.
+//
+// window.playground is the 2-D labs' controller (the documented JS API), with `images` (the
+// image lab's controller once loaded, else null), `open(lab)`, `memory()`, `loseDevice()` and
+// `ready` (true once the lab the link opened has started).
+
+import { EngineClient } from '../engine/client.js';
+import { splitHash } from '../core/link.js';
+import { HOME, LABS } from '../core/state.js';
+import { Toy2dLab } from '../toy2d/lab.js';
+import { mountToy2d } from '../toy2d/page.js';
+import { writeHash } from './share.js';
+
+const $ = (id) => document.getElementById(id);
+const client = new EngineClient();
+const pg = new Toy2dLab(client);
+window.playground = pg;
+pg.images = null;
+pg.ready = false;
+
+/** What the link said, kept for the labs not opened yet, and the embed's view. */
+const state = { lab: HOME, main: '', image: '', view: { hide: [], hideText: false }, defaults: null };
+
+function showNotices(list) {
+  const box = $('notice');
+  box.replaceChildren(...list.map((n) => Object.assign(document.createElement('div'), { textContent: n })));
+  box.hidden = list.length === 0;
+}
+
+const toy2d = mountToy2d(pg, { showNotices, beforePlay: () => pg.images && pg.images.pause() });
+
+/** The image lab: its controller and page, loaded once, when first needed. */
+let imagesLoaded = null;
+function loadImages() {
+  if (!imagesLoaded) {
+    imagesLoaded = (async () => {
+      const [{ ImageLab }, { mountImageLab }] = await Promise.all([import('../image/lab.js'), import('../image/page.js')]);
+      const lab = new ImageLab(client);
+      mountImageLab(lab);
+      // One engine thread: the run a person starts pauses the other one.
+      lab.addEventListener('playing', (e) => { if (e.detail.playing) pg.pause(); });
+      lab.addEventListener('configured', () => { pg.pause(); save(); });
+      lab.addEventListener('settings', save);
+      pg.images = lab;
+      return lab;
+    })();
+  }
+  return imagesLoaded;
+}
+
+/** The page's state to the link and the share panel. */
+function save() {
+  const image = pg.images && pg.images.linkConfig();
+  writeHash({
+    toy2d: pg.session ? pg.config() : state.main,
+    image: image || state.image || null,
+    lab: state.lab === HOME ? null : state.lab,
+    view: state.view,
+    defaults: state.defaults,
+  });
+}
+pg.addEventListener('reset', save);
+
+/** Starts the 2-D run from the link's text for it (each bad setting left out, with a notice). */
+async function startToy2d() {
+  let notices;
+  try {
+    notices = await pg.openLink(state.main);
+  } catch (e) {
+    notices = [`the link's settings were not used: ${e.message}`];
+    await pg.configure({});
+  }
+  toy2d.ready();
+  return notices;
+}
+
+/** Shows lab `name` (its route), loading its code and starting its run if it has none yet. */
+async function open(name) {
+  if (!LABS[name]) throw new Error(`unknown lab ${JSON.stringify(name)}: ${Object.keys(LABS).join(', ')}`);
+  state.lab = name;
+  document.body.dataset.lab = name;
+  for (const a of document.querySelectorAll('nav.labs [data-lab]')) {
+    if (a.dataset.lab === name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const notices = [];
+  if (LABS[name].section === 'toy2d' && !pg.session) notices.push(...await startToy2d());
+  if (LABS[name].section === 'image') await loadImages();
+  save();
+  return notices;
+}
+pg.open = open;
+
+// configure({mode: 'images', ...}) starts an image run (and shows its lab); every other
+// configure is the 2-D labs'.
+const configure2d = pg.configure.bind(pg);
+pg.configure = async (config = {}) => {
+  if (config && config.mode === 'images') {
+    await open('images');
+    return pg.images.configure(config);
+  }
+  return configure2d(config);
+};
+pg.memory = async () => {
+  const m = await client.request('memory', {});
+  const page = performance.memory ? performance.memory.usedJSHeapSize : null;
+  return { wasm: m.wasm, engineHeap: m.jsHeap, pageHeap: page, gpuBuffers: m.gpuBuffers, gpuPool: m.gpuPool };
+};
+pg.loseDevice = () => client.request('loseDevice', {}).catch((e) => {
+  if (/the GPU device was lost/.test(e.message)) return e.message;
+  throw e;
+});
+
+/** Hides the controls named by `<name>_hide=true` and, with hideText, the prose. */
+function applyHides(view) {
+  for (const name of view.hide) {
+    const el = document.getElementById(name);
+    if (!el) continue;
+    const box = el.closest('label') || el;
+    box.hidden = true;
+  }
+  for (const el of document.querySelectorAll('.lede, .hint, figcaption, footer')) {
+    if (view.hideText) el.dataset.hiddenText = '1';
+    el.hidden = view.hideText && el.dataset.hiddenText === '1';
+  }
+}
+
+/**
+ * Reads the link: the lab it shows, the 2-D run's settings (used when a 2-D lab opens), the
+ * image run's (its run starts now if the link has any), the hides. The engine checks each
+ * setting; what cannot be used is said in a notice.
+ */
+async function fromHash() {
+  const parts = splitHash(location.hash);
+  const notices = [];
+  let lab = parts.lab ?? HOME;
+  if (!LABS[lab]) {
+    notices.push(`ignored lab = ${JSON.stringify(String(lab).slice(0, 40))}: not one of ${Object.keys(LABS).join(', ')}`);
+    lab = HOME;
+  }
+  Object.assign(state, { main: parts.main, image: parts.image, view: { hide: parts.hide, hideText: parts.hideText } });
+  applyHides(state.view);
+  pg.pause();
+  if (pg.images) pg.images.pause();
+  // A 2-D run is (re)made from the link when a 2-D lab shows, or when one ran already.
+  if (LABS[lab].section === 'toy2d' || pg.session) notices.push(...await startToy2d());
+  if (parts.image) {
+    const images = await loadImages();
+    images.pause();
+    try {
+      notices.push(...await images.openLink(parts.image));
+    } catch (e) {
+      notices.push(`the link's image-run settings were not used: ${e.message}`);
+    }
+  }
+  notices.push(...await open(lab));
+  showNotices(notices);
+}
+
+for (const a of document.querySelectorAll('nav.labs [data-lab]')) {
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    open(a.dataset.lab).then(showNotices, (err) => showNotices([err.message]));
+  });
+}
+window.addEventListener('hashchange', () => { fromHash().catch((e) => toy2d.showError(e.message)); });
+client.request('defaults', {}).then((d) => { state.defaults = d; }, () => {});
+fromHash().then(
+  () => { pg.ready = true; },
+  (e) => { $('status').textContent = 'the engine could not start'; toy2d.showError(e.message); },
+);

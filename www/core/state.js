@@ -1,0 +1,156 @@
+// The page's state, one schema for every section, each registered by the prefix of its keys
+// in the link: the 2-D playground (and the loss lab, its other view) owns the keys without a
+// prefix, the image lab the keys after `img.`. A section's settings are its engine config (the
+// engine validates it) and its page keys (checked here); `lab` in the link says which lab the
+// page shows. Pure data and checks: no DOM, no engine (the engine's worker imports it too).
+
+/** The page-level keys of the 2-D labs that are not part of the engine's config. */
+export const PAGE_KEYS = ['backend', 'stepsPerFrame', 'compare', 'probeEvery', 'theoryEvery', 'slowMotion'];
+
+/**
+ * Generator losses a twin run may use: the ones whose discriminator is the same cross-entropy
+ * classifier, so that the twins differ in nothing but the generator's cost.
+ */
+export const COMPARABLE = ['minimax', 'nonSaturating', 'maxLikelihood'];
+
+/**
+ * Backends a user may ask for: auto (the fastest real one), cpu (the faster CPU backend in
+ * wasm: burn-flex), flex (the same, by name: links from before ndarray gave way to it),
+ * ndarray (burn-ndarray in wasm, for comparison), webgpu (burn-wgpu on WebGPU).
+ */
+export const BACKENDS = ['auto', 'cpu', 'flex', 'ndarray', 'webgpu'];
+
+/** The 2-D labs' defaults for their page keys. */
+export const PAGE_DEFAULTS = {
+  backend: 'auto', stepsPerFrame: 0, compare: 'off', probeEvery: 25, theoryEvery: 100, slowMotion: false,
+};
+
+/** What the 2-D plane reads of a run: the D heatmap's resolution, points per set, manifold lines. */
+export const TOY2D_VIEW = { gridRes: 48, points: 512, manifoldRes: 21 };
+/** A 2-D run keeps a snapshot every this many steps, or this many ms, whichever first. */
+export const TOY2D_SNAPSHOTS = { every: 250, ms: 5000 };
+
+/**
+ * Splits a user config into the engine's part and the page's part, checking the page's keys.
+ * @param {object} config
+ * @returns {{engine: object, page: object}}
+ */
+export function splitConfig(config) {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new Error('invalid config: the config must be an object');
+  }
+  const engine = {};
+  const page = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (PAGE_KEYS.includes(k)) page[k] = v;
+    else engine[k] = v;
+  }
+  if ('backend' in page && !BACKENDS.includes(page.backend)) {
+    throw new Error(`invalid config: backend = ${JSON.stringify(page.backend)} is not one of ${BACKENDS.join(', ')}`);
+  }
+  if ('stepsPerFrame' in page) {
+    const s = page.stepsPerFrame;
+    if (!Number.isInteger(s) || s < 0 || s > 1000) {
+      throw new Error('invalid config: stepsPerFrame must be an integer from 0 (automatic) to 1000');
+    }
+  }
+  if ('probeEvery' in page) {
+    const s = page.probeEvery;
+    if (!Number.isInteger(s) || s < 0 || s > 100000) {
+      throw new Error('invalid config: probeEvery must be an integer from 0 (no probe) to 100000');
+    }
+  }
+  if ('theoryEvery' in page) {
+    const s = page.theoryEvery;
+    if (!Number.isInteger(s) || s < 0 || s > 100000) {
+      throw new Error('invalid config: theoryEvery must be an integer from 0 (no readouts) to 100000');
+    }
+  }
+  if ('slowMotion' in page && typeof page.slowMotion !== 'boolean') {
+    throw new Error(`invalid config: slowMotion must be true or false, not ${JSON.stringify(page.slowMotion)}`);
+  }
+  if ('compare' in page && page.compare !== 'off') {
+    if (!COMPARABLE.includes(page.compare)) {
+      throw new Error(`invalid config: compare = ${JSON.stringify(page.compare)} is not one of off, ${COMPARABLE.join(', ')}`);
+    }
+    const loss = engine.loss ?? 'nonSaturating';
+    if (!COMPARABLE.includes(loss)) {
+      throw new Error(`invalid config: a twin run (compare = ${page.compare}) needs a cross-entropy loss on both sides, and loss = ${JSON.stringify(loss)}; pick minimax, nonSaturating or maxLikelihood`);
+    }
+  }
+  return { engine, page };
+}
+
+/** The image lab's page keys (the rest go to the engine) and their defaults. */
+export const IMAGE_PAGE_DEFAULTS = { backend: 'auto', truncation: null, interpolation: 'slerp' };
+
+/** What the image lab shows: the grid (8 x 8, fixed latents), filmstrip frames, a digit's side. */
+export const IMAGE_VIEW = { grid: 64, filmFrames: 32, side: 28 };
+/** Where the pad draws anchors A, B, C ([0, 1]^2, y down): the engine's PAD_ANCHORS. */
+export const PAD_ANCHORS = [[0.15, 0.75], [0.85, 0.75], [0.5, 0.15]];
+/** Half-width of a 2-D latent plane on the pad (the Gaussian's 99 % per axis; 1 for uniform). */
+export const reachOf = (prior) => (prior === 'uniform' ? 1 : 2.5);
+/** An image run keeps a snapshot every this many rounds, or this many ms, whichever first. */
+export const IMAGE_SNAPSHOTS = { every: 100, ms: 10000 };
+/** Samples the digit classifier judges, from fixed latents (this seed), and how often (ms). */
+export const JUDGE = { samples: 256, seed: 20141, everyMs: 10000 };
+/** The grid is read back at most this often while training (ms). */
+export const GRID_EVERY_MS = 600;
+
+export function checkInterpolation(mode) {
+  if (mode !== 'lerp' && mode !== 'slerp') throw new Error(`interpolation: "lerp" or "slerp", not ${JSON.stringify(mode)}`);
+}
+
+export function checkTruncation(t) {
+  if (t === null || t === undefined) return;
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0.05) {
+    throw new Error(`truncation: null (none) or a number of at least 0.05, not ${JSON.stringify(t)}`);
+  }
+}
+
+/** Splits an image config into the engine's part and the page's (checked); `mode` is dropped. */
+export function splitImageConfig(config, page = IMAGE_PAGE_DEFAULTS) {
+  const engine = {};
+  const out = { ...page };
+  for (const [k, v] of Object.entries(config || {})) {
+    if (k === 'mode') continue;
+    if (k in IMAGE_PAGE_DEFAULTS) out[k] = v;
+    else engine[k] = v;
+  }
+  if (!BACKENDS.includes(out.backend)) {
+    throw new Error(`backend = ${JSON.stringify(out.backend)} is not one of ${BACKENDS.join(', ')}`);
+  }
+  checkInterpolation(out.interpolation);
+  checkTruncation(out.truncation);
+  return { engine, page: out };
+}
+
+/**
+ * The sections of the page's state by lab kind: the prefix of their keys in the link, their
+ * page keys' defaults, a check of one page setting, and the engine part of a whole config.
+ */
+export const SECTIONS = {
+  toy2d: {
+    prefix: '',
+    defaults: PAGE_DEFAULTS,
+    keys: PAGE_KEYS,
+    check: (one) => splitConfig(one),
+    split: (c) => splitConfig(c).engine,
+  },
+  image: {
+    prefix: 'img.',
+    defaults: IMAGE_PAGE_DEFAULTS,
+    keys: Object.keys(IMAGE_PAGE_DEFAULTS),
+    check: (one) => splitImageConfig(one),
+    split: (c) => splitImageConfig(c).engine,
+  },
+};
+
+/** The labs the page shows, by route (`lab=` in the link), and which section each uses. */
+export const LABS = {
+  playground: { section: 'toy2d', title: '2-D playground' },
+  losses: { section: 'toy2d', title: 'Loss lab' },
+  images: { section: 'image', title: 'Image GANs' },
+};
+/** The lab a link without `lab=` opens. */
+export const HOME = 'playground';

@@ -1,0 +1,101 @@
+// The page's side of the training worker: requests by id, answered by www/engine/worker.js,
+// with the calls built from the one table of operations (www/engine/ops.js). If the browser
+// cannot start a module worker (or the worker fails to load), the same host code runs on the
+// page's own thread instead, and `where` says so. Events the engine sends unasked (a run that
+// moved to the CPU after its GPU device was lost) are dispatched as 'moved' and 'lost'.
+
+import { SESSION_OPS } from './ops.js';
+
+export class EngineClient extends EventTarget {
+  constructor() {
+    super();
+    this.pending = new Map();
+    this.nextId = 1;
+    this.where = 'worker';
+    /** Messages posted to the worker and received from it (for the benchmarks). */
+    this.traffic = { sent: 0, received: 0 };
+    try {
+      this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      this.worker.onmessage = (e) => this.answer(e.data);
+      this.worker.onerror = (e) => this.workerFailed(e.message || 'the training worker failed to load');
+    } catch (e) {
+      this.useMainThread(e.message);
+    }
+  }
+
+  useMainThread(why) {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.where = `main thread (${why})`;
+    if (!this.host) {
+      this.host = import('./host.js');
+      this.host.then((h) => h.onEvent((detail) => this.event(detail)));
+    }
+  }
+
+  /** The worker died or never started: the calls in flight run on this thread instead. */
+  workerFailed(why) {
+    this.useMainThread(why);
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) this.local(p.op, p.args).then(p.resolve, p.reject);
+  }
+
+  /**
+   * An event from the engine. When a session's run moved (its GPU device was lost), the calls
+   * still waiting on it are answered with the reason: a lost device's work may never finish.
+   */
+  event(detail) {
+    if (detail.event === 'moved' || detail.event === 'lost') {
+      for (const [id, p] of this.pending) {
+        if (p.args && p.args.id === detail.id && p.op === 'call') {
+          this.pending.delete(id);
+          p.reject(new Error(detail.message));
+        }
+      }
+    }
+    this.dispatchEvent(new CustomEvent(detail.event, { detail }));
+  }
+
+  answer(data) {
+    this.traffic.received += 1;
+    if (data.event) {
+      this.event(data);
+      return;
+    }
+    const { id, ok, value, message } = data;
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (ok) p.resolve(value);
+    else p.reject(new Error(message));
+  }
+
+  async local(op, args) {
+    const host = await this.host;
+    return host.handle(op, args);
+  }
+
+  /** Runs host operation `op` with `args` where the engine lives; resolves to its answer. */
+  request(op, args) {
+    if (!this.worker) return this.local(op, args);
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.pending.set(id, { op, args, resolve, reject });
+      this.traffic.sent += 1;
+      this.worker.postMessage({ id, op, args });
+    });
+  }
+
+  /**
+   * Session `id` of lab `kind` as an object whose methods are the session's operations
+   * (ops.js): `client.session('toy2d', 3).frame({steps: 10})`.
+   */
+  session(kind, id) {
+    const s = { id, kind };
+    for (const method of [...SESSION_OPS.base, ...(SESSION_OPS[kind] || [])]) {
+      s[method] = (args = {}) => this.request('call', { id, method, args });
+    }
+    return s;
+  }
+}

@@ -1,0 +1,245 @@
+// The engine's host: loads the engine's builds, picks the backend a run trains on (falling back
+// to the CPU), watches the WebGPU device for loss, and keeps the labs' sessions (one run each,
+// www/engine/session.js). It runs inside the training worker (www/engine/worker.js); a page that
+// cannot start a worker runs it on its own thread. It answers the operations of
+// www/engine/ops.js with plain data (numbers, objects, typed arrays).
+
+import { IMAGE_PAGE_DEFAULTS, PAGE_DEFAULTS } from '../core/state.js';
+import { chooseBackend, loadBuild, wasmMemory } from './backend.js';
+import { EVENTS, HOST_OPS, isSessionOp } from './ops.js';
+import { ImageSession } from './image.js';
+import { Toy2dSession } from './toy2d.js';
+
+/** The labs' sessions by kind. */
+const LABS = { toy2d: Toy2dSession, image: ImageSession };
+/** Sessions by id. */
+const sessions = new Map();
+let nextId = 1;
+/** Who hears the events the host sends without a request (the worker, or the page's client). */
+const listeners = [];
+
+/** Calls `fn(event)` with every event ({event, ...}) the host sends. */
+export function onEvent(fn) {
+  listeners.push(fn);
+}
+
+function emit(detail) {
+  for (const fn of listeners) fn(detail);
+}
+
+/**
+ * The WebGPU devices the engine opened, and how the first was lost. burn-wgpu opens its device
+ * itself, so the host watches `GPUAdapter.requestDevice` to see each device's `lost` promise.
+ */
+const gpu = { devices: [], lost: null, bufferBytes: 0, buffers: 0 };
+/** The size of each GPU buffer the engine made and has not destroyed. */
+const bufferSizes = new WeakMap();
+/**
+ * A buffer is gone when destroyed or when the garbage collector takes it: wgpu's web backend
+ * drops a buffer without destroying it (cubecl returns its pages that way), and the browser
+ * frees a collected buffer's memory.
+ */
+const released = (buffer) => {
+  const size = bufferSizes.get(buffer);
+  if (size === undefined) return;
+  bufferSizes.delete(buffer);
+  gpu.bufferBytes -= size;
+  gpu.buffers -= 1;
+};
+const collected = globalThis.FinalizationRegistry
+  ? new FinalizationRegistry((size) => { gpu.bufferBytes -= size; gpu.buffers -= 1; })
+  : null;
+let markLost;
+/** Resolves when a device is lost. */
+const deviceLoss = new Promise((res) => { markLost = res; });
+
+function watchDevices() {
+  const proto = globalThis.GPUAdapter && GPUAdapter.prototype;
+  if (!proto || proto.requestDevice.watched) return;
+  const open = proto.requestDevice;
+  proto.requestDevice = async function requestDevice(...args) {
+    const device = await open.apply(this, args);
+    gpu.devices.push(device);
+    // GPU memory in buffers, for memory(): every buffer made, less those destroyed.
+    const createBuffer = device.createBuffer.bind(device);
+    device.createBuffer = (desc) => {
+      const buffer = createBuffer(desc);
+      bufferSizes.set(buffer, desc.size);
+      gpu.bufferBytes += desc.size;
+      gpu.buffers += 1;
+      if (collected) collected.register(buffer, desc.size, buffer);
+      return buffer;
+    };
+    device.lost.then((info) => {
+      if (gpu.lost) return;
+      gpu.lost = `the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+      markLost();
+      deviceLost(gpu.lost);
+    });
+    return device;
+  };
+  proto.requestDevice.watched = true;
+  const destroy = GPUBuffer.prototype.destroy;
+  GPUBuffer.prototype.destroy = function destroyBuffer() {
+    if (bufferSizes.has(this) && collected) collected.unregister(this);
+    released(this);
+    return destroy.call(this);
+  };
+}
+
+/** Every session on WebGPU moves to the CPU from its last snapshot, and the page is told. */
+function deviceLost(message) {
+  for (const s of sessions.values()) {
+    if (!s.info || s.info.backend !== 'webgpu') continue;
+    s.moveToCpu(message).then(
+      (moved) => emit({ event: EVENTS.moved, id: s.id, ...s.describe(), ...moved }),
+      (e) => emit({ event: EVENTS.lost, id: s.id, message: e.message }),
+    );
+  }
+}
+
+/** Resolves, within `ms`, to why the device was lost, or to null if it was not. */
+export async function lostWithin(ms) {
+  await Promise.race([deviceLoss, new Promise((res) => { setTimeout(res, ms); })]);
+  return gpu.lost;
+}
+
+/** The reason given when a WebGPU build or device fails and the run goes to the CPU. */
+const cpuFallback = (e) => ({ build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` });
+
+/**
+ * Makes a run with `make(mod, backend)` (a promise of `{main, ...}` engine handles) on the
+ * backend `wanted` resolves to; a WebGPU build or device that fails falls back to the CPU, with
+ * the reason. Resolves to `{run, info: {backend, reason}}`.
+ */
+export async function startRun(wanted, make) {
+  watchDevices();
+  const choice = gpu.lost && !['cpu', 'flex', 'ndarray'].includes(wanted)
+    ? { build: 'cpu', backend: 'cpu', reason: `${gpu.lost} earlier: training on the CPU (wasm)` }
+    : await chooseBackend(wanted);
+  let info = choice;
+  let mod;
+  try {
+    mod = await loadBuild(choice.build);
+  } catch (e) {
+    if (choice.build === 'cpu') throw e;
+    mod = await loadBuild('cpu');
+    info = cpuFallback(e);
+  }
+  let run;
+  try {
+    run = await make(mod, info.backend);
+  } catch (e) {
+    if (info.backend !== 'webgpu' || !/backend unavailable|WebGPU|GPU/.test(e.message)) throw e;
+    mod = await loadBuild('cpu');
+    info = cpuFallback(e);
+    run = await make(mod, 'cpu');
+  }
+  return { run, info: { backend: run.main.backend(), reason: info.reason } };
+}
+
+/** The CPU build of the engine (pure arithmetic, config checks, the classifier). */
+export function cpuBuild() {
+  return loadBuild('cpu');
+}
+
+/** A file shipped in assets/, fetched once: a promise of its bytes. */
+const assets = new Map();
+export function asset(name, what) {
+  if (!assets.has(name)) {
+    const p = (async () => {
+      const res = await fetch(new URL(`../../assets/${name}`, import.meta.url));
+      if (!res.ok) throw new Error(`${what} (assets/${name}) could not be loaded: HTTP ${res.status}; run scripts/setup.sh`);
+      return new Uint8Array(await res.arrayBuffer());
+    })();
+    p.catch(() => assets.delete(name));
+    assets.set(name, p);
+  }
+  return assets.get(name);
+}
+
+const host = { startRun, lostWithin, cpuBuild, asset };
+
+/**
+ * Starts a lab's run: `lab` is 'toy2d' or 'image', the rest is the lab's (a config, a link's
+ * text, or a saved file's bytes; the backend wanted). The old session `replace`, if given, is
+ * freed once the new run exists (and kept if it cannot be made). Resolves to {id, ...} with
+ * what the page shows of the run.
+ */
+export async function open({ lab, replace = null, ...args }) {
+  const Lab = LABS[lab];
+  if (!Lab) throw new Error(`unknown lab ${JSON.stringify(lab)}`);
+  const id = nextId++;
+  const s = new Lab(host, id);
+  const extra = await s.exclusive(() => s.start(args));
+  sessions.set(id, s);
+  if (replace !== null) free({ id: replace });
+  return { id, ...s.describe(), ...extra };
+}
+
+/** Frees session `id` (no-op if already freed). */
+export function free({ id }) {
+  const s = sessions.get(id);
+  if (!s) return;
+  sessions.delete(id);
+  s.exclusive(() => s.free());
+}
+
+/** Calls `method` of session `id` with `args`. */
+export function call({ id, method, args }) {
+  const s = sessions.get(id);
+  if (!s) throw new Error(`no run ${id} (it was replaced by a newer one)`);
+  if (!isSessionOp(s.kind, method)) throw new Error(`unknown call ${method}`);
+  return s[method](args);
+}
+
+/**
+ * Destroys the engine's WebGPU devices, as a driver reset or a removed GPU would lose them: for
+ * the browser tests and for teachers who want to show what the page does then.
+ */
+export async function loseDevice() {
+  if (!gpu.devices.length) throw new Error('no WebGPU device is open');
+  for (const d of gpu.devices) d.destroy();
+  await Promise.all(gpu.devices.map((d) => d.lost));
+  return gpu.lost;
+}
+
+/** Every config key's default, for each lab's section (engine and page keys). */
+export async function defaults() {
+  const mod = await cpuBuild();
+  return {
+    toy2d: { ...mod.defaultConfig(), ...PAGE_DEFAULTS },
+    image: { ...mod.validateImageConfig({}), ...IMAGE_PAGE_DEFAULTS },
+  };
+}
+
+/** The theory panel's curves (from the CPU build: pure arithmetic). */
+export async function theoryCurves({ n }) {
+  return (await cpuBuild()).theoryCurves(n);
+}
+
+/**
+ * The engine's memory: wasm linear memory per build, this thread's JS heap (Chromium), the GPU
+ * buffers the engine made that are neither destroyed nor garbage-collected (bytes and count),
+ * and what burn's allocator holds of them (`{allocs, bytesInUse, bytesReserved}`); the last two
+ * are null before a WebGPU device is open.
+ */
+export async function memory() {
+  const heap = globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null;
+  const buffers = gpu.devices.length ? { bytes: gpu.bufferBytes, count: gpu.buffers } : null;
+  let pool = null;
+  for (const s of sessions.values()) {
+    if (!s.info || s.info.backend !== 'webgpu' || gpu.lost) continue;
+    pool = s.main().memoryPool();
+    break;
+  }
+  return { wasm: wasmMemory(), jsHeap: heap, gpuBuffers: buffers, gpuPool: pool };
+}
+
+const HOST = { open, free, call, defaults, loseDevice, theoryCurves, memory };
+
+/** Answers one request: a host operation (`call` is a session's). */
+export function handle(op, args) {
+  if (HOST_OPS.includes(op)) return HOST[op](args);
+  throw new Error(`unknown operation ${op}`);
+}

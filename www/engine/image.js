@@ -1,0 +1,232 @@
+// The image lab's session in the engine: one MNIST run, the sample grid's fixed latents and the
+// pad's anchors (they stay here: the page gets their images, and their numbers only to show
+// them), the digit classifier's verdicts, and paths through latent space. It trains in frames:
+// with each, the grid's images when they are due (every 600 ms while playing, after every
+// request otherwise) and the classifier's verdict every 10 s while playing.
+
+import { decodeHash } from '../core/link.js';
+import {
+  GRID_EVERY_MS, IMAGE_PAGE_DEFAULTS, IMAGE_SNAPSHOTS, IMAGE_VIEW, JUDGE, SECTIONS, checkTruncation,
+  reachOf, splitImageConfig,
+} from '../core/state.js';
+import { Session } from './session.js';
+
+/** The shipped digit classifier on the CPU build, loaded once. */
+let judge = null;
+function digitJudge(host) {
+  if (!judge) {
+    judge = (async () => {
+      const [mod, bytes] = await Promise.all([host.cpuBuild(), host.asset('classifier.bin', 'the digit classifier')]);
+      return mod.DigitJudge.load(bytes);
+    })();
+    judge.catch(() => { judge = null; });
+  }
+  return judge;
+}
+
+export class ImageSession extends Session {
+  constructor(host, id) {
+    super(host, id, IMAGE_SNAPSHOTS);
+    this.kind = 'image';
+    this.page = { ...IMAGE_PAGE_DEFAULTS };
+    this.lastGridAt = 0;
+    this.lastScoreAt = 0;
+  }
+
+  digits() {
+    return this.host.asset('mnist.bin', 'the MNIST digits');
+  }
+
+  /**
+   * Starts the run from `bytes` (a saved image run), from `config`, or from a link's text `link`
+   * (each bad setting left out, with a notice). Resolves to {notices, ...} with what the lab
+   * shows first (see `after`).
+   */
+  async start({ config = {}, link = null, bytes = null, learningRates = null, page = null }) {
+    const notices = [];
+    // The digits download while the build loads.
+    this.digits();
+    if (bytes) {
+      this.page = { ...IMAGE_PAGE_DEFAULTS, ...(page || {}) };
+      await this.restore(bytes, this.page.backend, learningRates);
+    } else {
+      if (link !== null) {
+        const mod = await this.host.cpuBuild();
+        const defaults = { ...mod.validateImageConfig({}), ...IMAGE_PAGE_DEFAULTS };
+        const decoded = decodeHash(link, defaults, (c) => mod.validateImageConfig(c), SECTIONS.image);
+        notices.push(...decoded.notices.map((n) => `image run: ${n.replace(/setting "/, `setting "${SECTIONS.image.prefix}`)}`));
+        config = decoded.config;
+      }
+      try {
+        await this.create(config, page);
+      } catch (e) {
+        if (link === null) throw e;
+        notices.push(`the link's image-run settings were not used: ${e.message}`);
+        await this.create({});
+      }
+    }
+    return { notices, ...(await this.after()) };
+  }
+
+  /** A fresh run of `config` (engine and page keys; page keys left out keep `page`'s). */
+  async create(config, page = null) {
+    const split = splitImageConfig(config, { ...IMAGE_PAGE_DEFAULTS, ...(page || {}) });
+    const digits = await this.digits();
+    await this.adopt(split.page.backend, async (mod, backend) => ({ main: await mod.ImageGanTrainer.create(split.engine, backend, digits) }));
+    this.page = split.page;
+    this.wanted = split.page.backend;
+  }
+
+  /** The run saved in `bytes`, on `wanted`, with `learningRates` ({lrD, lrG}) if given. */
+  async restore(bytes, wanted, learningRates) {
+    const digits = await this.digits();
+    await this.adopt(wanted, async (mod, backend) => {
+      const main = await Session.loaded(() => mod.ImageGanTrainer.load(bytes, backend, digits), learningRates);
+      return { main };
+    });
+    this.info.reason = `a loaded run: ${this.info.reason}`;
+    this.wanted = wanted;
+  }
+
+  describe() {
+    return { ...super.describe(), params: Array.from(this.run.main.parameterCounts()) };
+  }
+
+  /** What the lab shows of a run that (re)started here: real digits, the grid, the anchors. */
+  async after() {
+    const main = this.run.main;
+    this.gridLatents = main.viewLatents(IMAGE_VIEW.grid, this.page.truncation ?? undefined);
+    this.anchors = [0, 1, 2].map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
+    this.last = null;
+    this.lastScoreAt = 0;
+    return { real: main.realImages(64), gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors };
+  }
+
+  /** Latent `i` of the sample grid. */
+  gridLatent(i) {
+    const d = this.run.main.config().zDim;
+    return this.gridLatents.slice(i * d, (i + 1) * d);
+  }
+
+  async readGrid() {
+    this.lastGridAt = performance.now();
+    return this.guard(() => this.run.main.images(this.gridLatents));
+  }
+
+  startFrame() {
+    return { losses: [] };
+  }
+
+  async trainChunk(n, request, answer) {
+    const s = await this.run.main.step(n);
+    this.last = s;
+    answer.losses.push(s);
+  }
+
+  untilDue() {
+    return Infinity;
+  }
+
+  async readoutsDue() {}
+
+  /**
+   * After the frame's rounds: the grid's images (`grid`: 'always', or 'due' every 600 ms) and,
+   * with `judge`, the classifier's verdict every 10 s.
+   */
+  async endFrame(answer, { grid = 'always', judge: judging = false }) {
+    if (grid === 'always' || (grid === 'due' && performance.now() - this.lastGridAt > GRID_EVERY_MS)) {
+      answer.grid = await this.readGrid();
+    }
+    if (judging && performance.now() - this.lastScoreAt > JUDGE.everyMs) answer.score = await this.judge();
+    answer.stats = { ...this.last, good: this.good && this.good.step, msPerStep: this.msPerStep ?? NaN };
+    return answer;
+  }
+
+  /** The digit classifier's verdict on JUDGE.samples fixed samples (see DigitJudge.score). */
+  async judge() {
+    this.lastScoreAt = performance.now();
+    const main = this.run.main;
+    const [j, pixels] = await Promise.all([
+      digitJudge(this.host),
+      this.guard(() => main.images(main.seededLatents(JUDGE.samples, JUDGE.seed, this.page.truncation ?? undefined))),
+    ]);
+    return { step: main.stepCount(), ...(await j.score(pixels)) };
+  }
+
+  /** The classifier's verdict now. */
+  score() {
+    return this.exclusive(() => this.judge());
+  }
+
+  /**
+   * G's images of `latents`, or of `n` latents drawn with `seed` (and `truncation`); with
+   * `grid: true`, the sample grid's (its latents stay here: the answer has only the pixels).
+   */
+  images({ grid = false, latents = null, seed = 0, n = 1, truncation = this.page.truncation }) {
+    if (grid) return this.exclusive(async () => ({ pixels: await this.readGrid() }));
+    return this.exclusive(() => this.guard(async () => {
+      const main = this.run.main;
+      const z = latents ? Float32Array.from(latents) : main.seededLatents(n, seed ?? 0, truncation ?? undefined);
+      return { latents: z, pixels: await main.images(z) };
+    }));
+  }
+
+  /** Redraws the grid's latents with threshold `t` (null: none); grid anchors follow. */
+  setTruncation({ t }) {
+    checkTruncation(t);
+    return this.exclusive(async () => {
+      this.gridLatents = this.run.main.viewLatents(IMAGE_VIEW.grid, t ?? undefined);
+      this.page = { ...this.page, truncation: t };
+      for (const a of this.anchors) if (a.source === 'grid') a.latent = this.gridLatent(a.index);
+      return { gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors };
+    });
+  }
+
+  /** Makes grid sample `index` anchor `which` (0 = A, 1 = B, 2 = C). */
+  setAnchor({ which, index }) {
+    return this.exclusive(() => {
+      if (![0, 1, 2].includes(which) || !Number.isInteger(index) || index < 0 || index >= IMAGE_VIEW.grid) {
+        throw new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${IMAGE_VIEW.grid - 1}, not ${JSON.stringify([which, index])}`);
+      }
+      this.anchors[which] = { latent: this.gridLatent(index), source: 'grid', index };
+      return this.anchors;
+    });
+  }
+
+  /** Three fresh anchors from the prior (seeded: the same seed gives the same anchors). */
+  randomAnchors({ seed }) {
+    return this.exclusive(() => {
+      const z = this.run.main.seededLatents(3, seed, this.page.truncation ?? undefined);
+      const d = this.run.main.config().zDim;
+      this.anchors = [0, 1, 2].map((i) => ({ latent: z.slice(i * d, (i + 1) * d), source: 'random', index: i }));
+      return this.anchors;
+    });
+  }
+
+  /** The anchors' images (A, B, C in order). */
+  anchorImages() {
+    return this.exclusive(() => this.guard(() => this.run.main.images(this.anchorLatents())));
+  }
+
+  anchorLatents() {
+    return Float32Array.from(this.anchors.flatMap((a) => Array.from(a.latent)));
+  }
+
+  /** The latents and images of pad points `points` ([[u, v], ...]) on the anchors' plane. */
+  drawPath({ points, mode }) {
+    return this.exclusive(() => this.guard(async () => {
+      const mod = await this.host.cpuBuild();
+      const latents = mod.pathLatents(this.anchorLatents(), Float32Array.from(points.flat()), mode, reachOf(this.run.main.config().prior));
+      return { latents, pixels: await this.run.main.images(latents) };
+    }));
+  }
+
+  /** `frames` latents from anchor A to anchor B by `mode`, and their images. */
+  interpolate({ frames, mode }) {
+    return this.exclusive(() => this.guard(async () => {
+      const mod = await this.host.cpuBuild();
+      const latents = mod.filmstripLatents(this.anchors[0].latent, this.anchors[1].latent, frames, mode);
+      return { latents, pixels: await this.run.main.images(latents) };
+    }));
+  }
+}

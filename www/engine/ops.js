@@ -1,0 +1,30 @@
+// The one table of engine operations, shared by the worker's host (www/engine/host.js, which
+// answers them) and the page's client (www/engine/client.js, which builds its calls from it):
+// no operation name is written anywhere else. Host operations act on the engine; a session's
+// operations act on one lab's run in the engine (www/engine/session.js and its labs).
+
+/** Operations of the host: `client.request(op, args)` (`call` runs a session's operation). */
+export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevice', 'theoryCurves'];
+
+/**
+ * Operations of a lab's session: `client.session(kind, id).method(args)`. Every session has
+ * the base's; each lab adds its own.
+ */
+export const SESSION_OPS = {
+  base: ['frame', 'save', 'resume', 'describe'],
+  toy2d: ['samples', 'view'],
+  image: ['images', 'setTruncation', 'setAnchor', 'randomAnchors', 'anchorImages', 'drawPath', 'interpolate', 'score'],
+};
+
+/** Whether `method` is an operation of sessions of `kind`. */
+export function isSessionOp(kind, method) {
+  return SESSION_OPS.base.includes(method) || (SESSION_OPS[kind] || []).includes(method);
+}
+
+/** Events the worker sends without a request: {event, ...}. */
+export const EVENTS = {
+  /** A session's run moved to the CPU after its GPU device was lost: {id, step, message}. */
+  moved: 'moved',
+  /** A session could not move after its GPU device was lost: {id, message}. */
+  lost: 'lost',
+};
