@@ -20,10 +20,9 @@ pub enum BackendKind {
 }
 
 impl BackendKind {
-    /// The faster CPU backend, as measured by `scripts/bench.sh` and `bench-images.mjs`:
-    /// flex, natively and in wasm since burn's `simd` feature gave flex SIMD element-wise
-    /// kernels (2026-12-02: the 2-D reference step 2.2 ms on flex against 3.1 ms on ndarray
-    /// in Chromium; the MLP GAN about even; DCGAN's convolutions ~40x faster on flex).
+    /// The faster CPU backend, as measured by `scripts/bench/`: flex, natively and in wasm
+    /// since burn's `simd` feature gave flex SIMD element-wise kernels (figures in
+    /// docs/decisions.md).
     pub fn default_cpu() -> Self {
         BackendKind::Flex
     }

@@ -16,7 +16,7 @@
 //! `bench` times rounds (one D update + one G update) and prints ms per round.
 //! `classifier-train` trains the digit classifier on the training split (best epoch by
 //! validation accuracy), scores it once on the test split and writes it (see `classifier`).
-//! `score` reads 784-byte images (0-255, e.g. from scripts/image-quality.mjs) and prints the
+//! `score` reads 784-byte images (0-255, e.g. from scripts/bench/image-quality.mjs) and prints the
 //! share the shipped classifier assigns to a class with confidence >= 0.9, and the classes.
 
 #[cfg(target_arch = "wasm32")]

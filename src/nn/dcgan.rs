@@ -1,6 +1,6 @@
 //! DCGAN's pair (Radford et al., 2016) at 28 x 28, behind flat `[batch, 784]` images in
-//! [-1, 1], sized for the CPU in a page (base width c, 16 by default: 76 ms per batch-64 round
-//! natively against 194 ms at c = 32, and digits after 2,000 rounds):
+//! [-1, 1], sized for the CPU in a page (base width c, 16 by default: under half the time a
+//! round of c = 32 takes, with digits as soon; figures in docs/decisions.md):
 //! - G: z -> linear -> 2c x 7 x 7 -> BN, ReLU -> transposed conv 4x4 stride 2 -> c x 14 x 14
 //!   -> BN, ReLU -> [conv 3x3 stride 1 -> c x 14 x 14 -> BN, ReLU: `refine`]
 //!   -> transposed conv 4x4 stride 2 -> 1 x 28 x 28 -> tanh.

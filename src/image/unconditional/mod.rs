@@ -165,8 +165,8 @@ impl ImageTrainer {
 
     /// One G update through the fixed (just updated) D, on `fake`: the last D update's fakes
     /// (of latents `z`), as PyTorch's DCGAN example does, which saves G a forward pass a round
-    /// (1.2-1.3x faster natively; the confident share after 3,000 rounds 65.7 % against 66.8 %,
-    /// seed 1). Q's cross-entropy joins G's cost when the run has a code. Returns G's GAN cost.
+    /// at no measurable cost in quality (docs/decisions.md). Q's cross-entropy joins G's cost
+    /// when the run has a code. Returns G's GAN cost.
     fn generator_update(&mut self, fake: Tensor<2>, z: Tensor<2>) -> Tensor<1> {
         let fixed_d = self.nets.d.clone().no_grad();
         let a = fixed_d.forward(fake); // [b, outputs]
