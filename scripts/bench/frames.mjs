@@ -110,7 +110,7 @@ await env.close();
 writeSection('frames', [
   '## The frame loop: one request and one answer per frame',
   '',
-  `Written by \`node scripts/bench/frames.mjs\` on ${new Date().toISOString().slice(0, 10)}. The worker owns the training loop: each frame of play is one request (train for the frame's budget, 24 ms, with the readouts and the view that are due) and one answer; the next request goes out as soon as the answer is in.`,
+  `Written by \`node scripts/bench/frames.mjs\` on ${new Date().toISOString().slice(0, 10)}. The worker owns the training loop: each frame of play is one request (train for the frame's budget, 24 ms, with the readouts and the view that are due) and one answer; the next request goes out at the display's next frame.`,
   '',
   '| what | figure | how |',
   '| --- | --- | --- |',

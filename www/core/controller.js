@@ -1,9 +1,12 @@
 // A lab's controller on the page, written once for every lab: it owns the lab's run in the
 // engine (a session, through the client it is given), queues the calls on it one at a time,
-// and plays by asking the engine for one frame after another: one request and one answer
-// each, holding the losses, the readouts that came due and the view. The engine keeps the
+// and plays by asking the engine for one frame of training per display frame: one request and
+// one answer each, holding the losses, the readouts that came due and the view. The engine keeps the
 // snapshots and the resume and device-loss policy (www/engine/session.js); the controller says
 // what happened. No DOM and no engine here: events tell the views what changed.
+
+/** Resolves at the display's next frame (at once where there is no display, as in a worker). */
+const nextFrame = () => new Promise((r) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(r) : setTimeout(r, 0)));
 
 /** Whether an error is the loss of the GPU device (the run then moves to the CPU by itself). */
 export const isDeviceLoss = (e) => /the GPU device was lost/.test(e instanceof Error ? e.message : String(e));
@@ -63,8 +66,10 @@ export class LabController extends EventTarget {
 
   /**
    * Starts playing: frame after frame of training, each one request to the engine and one
-   * answer. The next request goes out as soon as an answer is taken in (the views draw what it
-   * brought meanwhile), so the engine does not wait for the display's next frame.
+   * answer, the next request at the display's next frame. Asking again as soon as an answer is
+   * in trained ~30 % more steps a second, but a worker that never rests takes the CPU the page's
+   * thread draws with: on 2 cores the page's longest tasks grew from ~20 to ~40 ms
+   * (docs/reshape.md).
    */
   play() {
     if (!this.session) throw new Error(this.noRun());
@@ -78,6 +83,7 @@ export class LabController extends EventTarget {
       while (this.playing && this.loop === token) {
         try {
           await this.exclusive(() => this.playFrame());
+          await nextFrame();
         } catch (e) {
           this.fail(e);
           return;

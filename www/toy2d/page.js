@@ -59,29 +59,6 @@ export function mountToy2d(pg, app) {
   let bestModes = 0;
   let statusDrawn = 0;
 
-  /**
-   * Draws `views`: at once when stepping, paused or in slow motion; while playing, once in the
-   * display's next frame, however many engine answers came in before it (they come back to back,
-   * and a frame's answer may hold a view, a theory readout and a probe, each redrawing the plane).
-   */
-  const dirty = new Set();
-  let frameAsked = false;
-  function paint(...views) {
-    if (!pg.playing || (pg.page && pg.page.slowMotion)) {
-      for (const v of views) v.draw();
-      return;
-    }
-    for (const v of views) dirty.add(v);
-    if (frameAsked) return;
-    frameAsked = true;
-    requestAnimationFrame(flush);
-  }
-  function flush() {
-    frameAsked = false;
-    const views = [...dirty];
-    dirty.clear();
-    for (const v of views) v.draw();
-  }
 
   function renderModes(t) {
     const el = $('modes');
@@ -197,7 +174,7 @@ export function mountToy2d(pg, app) {
         manifoldRes: v.manifoldRes, zDim: v.zDim, banner: v.phase ? PHASE_BANNER[v.phase] : '',
       });
       p.setGrid(grid, TOY2D_VIEW.gridRes, scale);
-      paint(p);
+      p.draw();
     }
   });
   pg.addEventListener('losses', (e) => {
@@ -211,21 +188,23 @@ export function mountToy2d(pg, app) {
     if (t.modesTotal !== null) modeChart.push(t.step, { modes: t.modesCaptured / t.modesTotal, hq: t.highQualityPct / 100 });
     renderModes(t);
     bestModes = Math.max(bestModes, t.modesCaptured ?? 0);
+    for (const ch of [vChart, dChart, modeChart]) ch.draw();
     $('bandwidth').textContent = t.bandwidth.toFixed(3);
     plot.dStar = t.dStar;
-    paint(vChart, dChart, modeChart, plot);
+    plot.draw();
   });
   pg.addEventListener('probe', (e) => {
     probeChart.push(e.detail.main);
+    probeChart.draw();
     theory.batch = e.detail.main.dFake;
-    paint(probeChart, theory);
+    theory.draw();
   });
   pg.addEventListener('frame', (e) => {
     if (pg.playing && performance.now() - statusDrawn < STATUS_MS) return;
     drawStatus(e.detail);
   });
   pg.addEventListener('play', () => { $('play').textContent = 'Pause'; });
-  pg.addEventListener('pause', () => { $('play').textContent = 'Play'; flush(); drawStatus(pg.statsNow()); });
+  pg.addEventListener('pause', () => { $('play').textContent = 'Play'; drawStatus(pg.statsNow()); });
   pg.addEventListener('error', (e) => {
     $('play').textContent = 'Play';
     showError(e.detail);
