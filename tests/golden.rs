@@ -24,9 +24,14 @@ fn device() -> burn::tensor::Device {
 /// Equal to 1e-5 of the larger magnitude (a change of recipe moves them far more; the last
 /// bits may differ where a kernel sums in another order on another CPU).
 fn close(got: &[f32], want: &[f32], what: &str) {
+    close_within(got, want, 1e-5, what);
+}
+
+/// Equal to `rel` of the larger magnitude.
+fn close_within(got: &[f32], want: &[f32], rel: f32, what: &str) {
     assert_eq!(got.len(), want.len(), "{what}");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let tol = 1e-5 * g.abs().max(w.abs()).max(1e-3);
+        let tol = rel * g.abs().max(w.abs()).max(1e-3);
         assert!(
             (g - w).abs() <= tol,
             "{what}[{i}]: {g} against {w} recorded"
@@ -185,6 +190,12 @@ fn a_packed_r1_sgd_run_with_a_half_life_is_unchanged() {
 }
 
 /// Losses after each round, the sum of G's images of 2 grid latents and 4 of their pixels.
+///
+/// The images get a looser bound than the losses: after three rounds of Adam through
+/// convolutions and batch norm, another CPU's summation order moves a DCGAN pixel by up to
+/// ~1e-4 of its value (an AMD EPYC with AVX-512 against the recording machine: pixel sum
+/// 781.50757 against 781.54423; the engine from before the reshape gives 781.50757 there too,
+/// to the last digit). A change of recipe moves them by percents.
 fn check_image(config: ImageConfig, losses: &[(f32, f32)], pixel_sum: f64, pixels: &[f32]) {
     let mut t = ImageTrainer::new(config, digits(), &device()).unwrap();
     let mut got = Vec::new();
@@ -198,10 +209,10 @@ fn check_image(config: ImageConfig, losses: &[(f32, f32)], pixel_sum: f64, pixel
     let px = block_on(t.images(&z).unwrap()).unwrap();
     let sum: f64 = px.iter().map(|&p| p as f64).sum();
     assert!(
-        (sum - pixel_sum).abs() < 1e-3,
+        (sum - pixel_sum).abs() < 2e-4 * pixel_sum,
         "pixel sum {sum} against {pixel_sum}"
     );
-    close(&px[300..304], pixels, "pixels");
+    close_within(&px[300..304], pixels, 5e-4, "pixels");
 }
 
 #[test]
