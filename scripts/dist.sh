@@ -24,6 +24,12 @@ cp -r node_modules/katex/dist/fonts "$out/vendor/katex/"
 cp node_modules/katex/LICENSE "$out/vendor/katex/"
 # Static hosts often skip node_modules/ (GitHub Pages' Jekyll does): KaTeX goes to vendor/.
 sed -i 's#node_modules/katex/dist/#vendor/katex/#' "$out/index.html" "$out/www/toy2d/formulas.js"
+# <gan-playground> on another origin imports www/embed.js and its modules: they need CORS. Hosts
+# that read a _headers file (Netlify, Cloudflare Pages) take it from here; GitHub Pages sends
+# the header by itself; others: README, "Embedding from another origin".
+printf '/www/*
+  Access-Control-Allow-Origin: *
+' > "$out/_headers"
 if grep -rq 'node_modules' "$out/index.html" "$out/www"; then
   echo "dist: a path into node_modules is left" >&2
   exit 1

@@ -77,20 +77,9 @@ fn a_saved_image_run_continues_exactly() {
     }
 }
 
-/// A saved run `file` with its JSON header changed by `edit`.
-fn with_header(file: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
-    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
-    let mut header: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
-    edit(&mut header);
-    let json = serde_json::to_vec(&header).unwrap();
-    [
-        &file[..8],
-        &(json.len() as u32).to_le_bytes()[..],
-        &json,
-        &file[12 + n..],
-    ]
-    .concat()
-}
+#[path = "common/fuzz.rs"]
+mod fuzz;
+use fuzz::with_header;
 
 #[test]
 fn a_run_saved_before_the_infogan_code_loads_without_one() {
@@ -125,7 +114,20 @@ fn bad_image_run_files_are_refused_with_a_message() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty", Vec::new(), "not a GAN Playground run file"),
         ("a 2-D run", two_d, "this file is a 2-D playground run"),
-        ("truncated", file[..file.len() - 9].to_vec(), "truncated"),
+        (
+            "cut",
+            file[..file.len() - 9].to_vec(),
+            "checksum does not match",
+        ),
+        (
+            "truncated",
+            {
+                let mut b = file[..file.len() - 9].to_vec();
+                gan_playground::gan::runfile::reseal(&mut b);
+                b
+            },
+            "truncated",
+        ),
         (
             "another width",
             other_arch,
@@ -139,4 +141,22 @@ fn bad_image_run_files_are_refused_with_a_message() {
         };
         assert!(msg.contains(want), "{what}: {msg}");
     }
+}
+
+#[test]
+fn hostile_image_run_files_are_refused_or_load_what_was_saved() {
+    let device = Device::flex();
+    let config = ImageConfig {
+        ema_decay: 0.9,
+        ..small(ImageArch::Mlp)
+    };
+    let mut t = ImageTrainer::new(config, digits(), &device).unwrap();
+    t.train(2);
+    let file = block_on(t.save()).unwrap();
+    let load = |b: &[u8]| {
+        ImageTrainer::load(b, digits(), &device)
+            .map_err(|e| e.to_string())
+            .and_then(|r| block_on(r.save()).map_err(|e| e.to_string()))
+    };
+    fuzz::run("image run", &file, 200, 11, load);
 }

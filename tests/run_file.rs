@@ -7,7 +7,11 @@ use burn::tensor::Tensor;
 use futures_lite::future::block_on;
 use gan_playground::gan::optim::OptimizerKind;
 use gan_playground::gan::params::flat_floats;
+use gan_playground::gan::runfile::reseal;
 use gan_playground::{BackendKind, Toy2dConfig, Toy2dTrainer};
+
+#[path = "common/fuzz.rs"]
+mod fuzz;
 
 fn read(t: Tensor<1>) -> Vec<f32> {
     block_on(t.into_data_async()).unwrap().try_to_vec().unwrap()
@@ -51,17 +55,12 @@ fn a_saved_run_continues_exactly() {
     }
 }
 
-/// Replaces the JSON header of a run file with `edit(header)`.
-fn with_header(file: &[u8], edit: impl Fn(&mut serde_json::Value)) -> Vec<u8> {
-    let n = u32::from_le_bytes(file[8..12].try_into().unwrap()) as usize;
-    let mut h: serde_json::Value = serde_json::from_slice(&file[12..12 + n]).unwrap();
-    edit(&mut h);
-    let json = serde_json::to_vec(&h).unwrap();
-    let mut out = file[..8].to_vec();
-    out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-    out.extend_from_slice(&json);
-    out.extend_from_slice(&file[12 + n..]);
-    out
+use fuzz::with_header;
+
+/// `bytes` with the checksum recomputed.
+fn sealed(mut bytes: Vec<u8>) -> Vec<u8> {
+    reseal(&mut bytes);
+    bytes
 }
 
 #[test]
@@ -84,8 +83,8 @@ fn bad_run_files_are_refused_with_a_message() {
     t.train(3);
     let file = block_on(t.save()).unwrap();
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    let mut v3 = file.clone();
-    v3[7] = 3;
+    let mut v4 = file.clone();
+    v4[7] = 4;
     let mut image_run = file.clone();
     image_run[..6].copy_from_slice(b"GANIMG");
     let mut corrupt = file.clone();
@@ -101,16 +100,38 @@ fn bad_run_files_are_refused_with_a_message() {
             br#"{"dataset": "ring8"}"#.to_vec(),
             "not a GAN Playground run file",
         ),
-        ("a newer version", v3, "format version 3"),
+        ("a newer version", v4, "format version 4"),
         (
             "an image-GAN run",
             image_run,
             "this file is an image-GAN run",
         ),
-        ("truncated", file[..file.len() / 2].to_vec(), "truncated"),
-        ("cut in the header", file[..40].to_vec(), "truncated"),
-        ("a corrupt header", corrupt, "header is corrupt"),
-        ("NaN weights", nan, "NaN or infinite"),
+        (
+            "cut",
+            file[..file.len() / 2].to_vec(),
+            "checksum does not match",
+        ),
+        (
+            "a flipped bit",
+            {
+                let mut b = file.clone();
+                b[file.len() / 2] ^= 4;
+                b
+            },
+            "checksum does not match",
+        ),
+        (
+            "truncated",
+            sealed(file[..file.len() / 2].to_vec()),
+            "truncated",
+        ),
+        (
+            "cut in the header",
+            sealed(file[..40].to_vec()),
+            "truncated",
+        ),
+        ("a corrupt header", sealed(corrupt), "header is corrupt"),
+        ("NaN weights", sealed(nan), "NaN or infinite"),
         (
             "another architecture",
             with_header(&file, |h| h["config"]["genWidth"] = 32.into()),
@@ -128,7 +149,7 @@ fn bad_run_files_are_refused_with_a_message() {
         ),
         (
             "trailing bytes",
-            [file.clone(), vec![0; 5]].concat(),
+            sealed([&file[..file.len() - 4], &[0; 5], &file[file.len() - 4..]].concat()),
             "5 bytes follow",
         ),
     ];
@@ -139,4 +160,26 @@ fn bad_run_files_are_refused_with_a_message() {
         };
         assert!(msg.contains(want), "{what}: {msg}");
     }
+}
+
+#[test]
+fn hostile_run_files_are_refused_or_load_what_was_saved() {
+    let mut t = Toy2dTrainer::new(
+        Toy2dConfig {
+            batch_size: 32,
+            gen_width: 16,
+            disc_width: 16,
+            ..Toy2dConfig::default()
+        },
+        &device(),
+    )
+    .unwrap();
+    t.train(5);
+    let file = block_on(t.save()).unwrap();
+    let tally = fuzz::run("2-D run", &file, 400, 7, |b| {
+        Toy2dTrainer::load(b, &device())
+            .map_err(|e| e.to_string())
+            .and_then(|r| block_on(r.save()).map_err(|e| e.to_string()))
+    });
+    assert!(tally.refused > 1000, "{tally:?}");
 }

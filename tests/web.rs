@@ -155,3 +155,40 @@ async fn the_boundary_refuses_bad_input_with_a_message() {
         .unwrap();
     assert!(message(err.into()).contains("must be an object"));
 }
+
+#[allow(dead_code)] // fuzz::run is for the native tests (it blocks on the saves)
+#[path = "common/fuzz.rs"]
+mod fuzz;
+
+/// The fuzz of tests/run_file.rs on wasm32, where `usize` is 32 bits: optimiser entries of
+/// 2^29 to 2^31 values whose doubled sizes add up to 2^32 (0 here) are refused, not sliced.
+#[wasm_bindgen_test]
+async fn hostile_run_files_are_refused_on_wasm32() {
+    let device = BackendKind::Flex.cpu_device().unwrap();
+    let config = Toy2dConfig {
+        batch_size: 32,
+        gen_width: 16,
+        disc_width: 16,
+        ..Toy2dConfig::default()
+    };
+    let mut t = Toy2dTrainer::new(config, &device).unwrap();
+    t.train(5);
+    let file = t.save().await.unwrap();
+    let reference = Toy2dTrainer::load(&file, &device)
+        .unwrap()
+        .save()
+        .await
+        .unwrap();
+    let mut tally = fuzz::Tally::default();
+    let cases = fuzz::mutations(&file, 100, 3);
+    for (what, bytes) in &cases {
+        let loaded = match Toy2dTrainer::load(bytes, &device) {
+            Ok(run) => run.save().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        fuzz::count(&mut tally, what, loaded, &reference);
+    }
+    assert!(tally.other.is_empty(), "{:#?}", tally.other);
+    assert_eq!(tally.identical, 1, "only the file as saved loads");
+    assert!(tally.refused > 1000, "{tally:?}");
+}

@@ -33,10 +33,14 @@ export function serve({ port = 8080, root = '.' } = {}) {
       if (!file.startsWith(base)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',
         'cache-control': 'no-cache',
-      });
+      };
+      // Modules may be imported from pages on other origins (<gan-playground> on a blog loads
+      // www/embed.js and what it imports): they are sent with CORS.
+      if (['.js', '.mjs'].includes(extname(file))) headers['access-control-allow-origin'] = '*';
+      res.writeHead(200, headers);
       res.end(body);
     } catch (e) {
       res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'content-type': 'text/plain' });

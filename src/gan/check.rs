@@ -54,11 +54,11 @@ pub fn check_half_life(half_life: usize) -> Result<(), GanError> {
 
 /// Seeds travel through JavaScript numbers: above 2^53 they would silently change.
 pub fn check_seed(seed: u64) -> Result<(), GanError> {
-    if seed > (1u64 << 53) {
+    if seed >= (1u64 << 53) {
         return Err(GanError::OutOfRange {
             key: "seed",
             value: seed.to_string(),
-            allowed: "0 to 2^53",
+            allowed: "0 to 2^53 - 1 (9007199254740991)",
         });
     }
     Ok(())

@@ -7,6 +7,7 @@
 //! (checked by `tests/layers.rs`).
 
 pub mod check;
+pub mod cost;
 pub mod latent;
 pub mod loss;
 pub mod optim;

@@ -53,9 +53,13 @@ pub struct OptimizerState {
 }
 
 impl OptimizerState {
-    /// The number of floats the state's moments take in a saved run.
+    /// The number of floats the state's moments take in a saved run (`usize::MAX` for a state
+    /// no file can hold: sizes read from a file never wrap around, on wasm32 either).
     pub fn floats(&self) -> usize {
-        self.params.iter().map(|&(_, _, n)| 2 * n).sum()
+        self.params
+            .iter()
+            .try_fold(0usize, |a, &(_, _, n)| n.checked_mul(2)?.checked_add(a))
+            .unwrap_or(usize::MAX)
     }
 }
 
@@ -141,6 +145,11 @@ impl Optimizer {
             if known.get(&id) != Some(&n) {
                 return Err(format!(
                     "its optimiser state names parameter {id} of {n} values, which the network does not have"
+                ));
+            }
+            if moments.contains_key(&id) || floats.len() - at < 2 * n {
+                return Err(format!(
+                    "its optimiser state lists parameter {id} twice or past its values"
                 ));
             }
             let tensor =

@@ -290,6 +290,12 @@ pub fn restore_pair<C, G: Module, D: Module>(
     pair: &mut Pair<G, D>,
 ) -> Result<(), GanError> {
     let bad = GanError::RunFile;
+    if h.step >= 1 << 53 {
+        return Err(bad(format!(
+            "its step count {} is past 2^53 - 1, the largest the page counts exactly",
+            h.step
+        )));
+    }
     let (gen_sizes, disc_sizes) = (param_sizes(&pair.g), param_sizes(&pair.d));
     let ng: usize = gen_sizes.iter().map(|p| p.1).sum();
     let nd: usize = disc_sizes.iter().map(|p| p.1).sum();

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::GanError;
 use crate::gan::check::{check_f64, check_rates, check_seed, check_usize};
+use crate::gan::cost::{Cost, train_flops};
 use crate::gan::latent::Prior;
 use crate::gan::loss::GanLoss;
 use crate::gan::run::RunConfig;
-use crate::image::networks::ImageArch;
+use crate::image::networks::{ImageArch, ImageDiscriminatorConfig, ImageGeneratorConfig};
 use crate::nn::Heads;
 
 /// InfoGAN categories when `codes` is null and zDim is at least [`AUTO_CODES_MIN_Z`].
@@ -160,7 +161,49 @@ impl ImageConfig {
             self.beta2,
         )?;
         check_f64("emaDecay", self.ema_decay, 0.0, 0.9999, "0 (off) to 0.9999")?;
-        check_seed(self.seed)
+        check_seed(self.seed)?;
+        self.cost()
+            .check("batchSize, k, genWidth or discWidth (or pick the mlp arch)")
+    }
+
+    /// The estimated cost of one round (k D updates and one G update; `gan::cost`).
+    pub fn cost(&self) -> Cost {
+        let (g, ga) = ImageGeneratorConfig {
+            arch: self.arch,
+            z_dim: self.z_dim,
+            width: self.gen_width(),
+            refine: self.gen_refine,
+        }
+        .cost();
+        let (d, da) = ImageDiscriminatorConfig {
+            arch: self.arch,
+            width: self.disc_width(),
+            outputs: self.heads().outputs(),
+        }
+        .cost();
+        let b = self.batch_size as f64;
+        // Each D update: G makes a batch, D judges it and a real one; the G update: G and D.
+        let macs = b * (self.k as f64 * (g + 2.0 * d) + g + d);
+        // Autodiff keeps each pass's floats with their gradients; the parameters carry a
+        // gradient and Adam's two moments, and G's moving average a copy.
+        let params = self.parameter_estimate();
+        Cost {
+            flops: train_flops(macs),
+            bytes: 4.0 * (2.0 * b * (ga + 2.0 * da) + 5.0 * params),
+        }
+    }
+
+    /// Parameters of G and D, roughly (the weights of every layer).
+    fn parameter_estimate(&self) -> f64 {
+        let (cg, cd, z) = (
+            self.gen_width() as f64,
+            self.disc_width() as f64,
+            self.z_dim as f64,
+        );
+        match self.arch {
+            ImageArch::Mlp => (z + 784.0) * cg + cg * cg + (784.0 + 1.0) * cd + cd * cd,
+            ImageArch::Dcgan => z * 98.0 * cg + 41.0 * cg * cg + 104.0 * cd * cd + 64.0 * cd,
+        }
     }
 
     /// The heads of D's last layer: the realness logit, and Q's logits for a code.

@@ -68,27 +68,37 @@ pub struct ImageGeneratorConfig {
 }
 
 impl ImageGeneratorConfig {
+    fn mlp(&self) -> MlpConfig {
+        MlpConfig {
+            d_in: self.z_dim,
+            hidden: 2,
+            width: self.width,
+            d_out: PIXELS,
+            activation: Activation::LeakyRelu,
+        }
+    }
+
+    fn dcgan(&self) -> DcganGeneratorConfig {
+        DcganGeneratorConfig {
+            z_dim: self.z_dim,
+            width: self.width,
+            refine: self.refine,
+        }
+    }
+
+    /// (multiply-adds, floats kept) of one sample's forward pass, for the cost estimate.
+    pub fn cost(&self) -> (f64, f64) {
+        match self.arch {
+            ImageArch::Mlp => (self.mlp().macs(), self.mlp().activations() + PIXELS as f64),
+            ImageArch::Dcgan => (self.dcgan().macs(), self.dcgan().activations()),
+        }
+    }
+
     /// A fresh generator, weights drawn from `rng`.
     pub fn init(&self, rng: &mut Rng, device: &Device) -> ImageGenerator {
         match self.arch {
-            ImageArch::Mlp => ImageGenerator::Mlp(
-                MlpConfig {
-                    d_in: self.z_dim,
-                    hidden: 2,
-                    width: self.width,
-                    d_out: PIXELS,
-                    activation: Activation::LeakyRelu,
-                }
-                .init(rng, device),
-            ),
-            ImageArch::Dcgan => ImageGenerator::Dcgan(
-                DcganGeneratorConfig {
-                    z_dim: self.z_dim,
-                    width: self.width,
-                    refine: self.refine,
-                }
-                .init(rng, device),
-            ),
+            ImageArch::Mlp => ImageGenerator::Mlp(self.mlp().init(rng, device)),
+            ImageArch::Dcgan => ImageGenerator::Dcgan(self.dcgan().init(rng, device)),
         }
     }
 }
@@ -105,26 +115,36 @@ pub struct ImageDiscriminatorConfig {
 }
 
 impl ImageDiscriminatorConfig {
+    fn mlp(&self) -> MlpConfig {
+        MlpConfig {
+            d_in: PIXELS,
+            hidden: 2,
+            width: self.width,
+            d_out: self.outputs,
+            activation: Activation::LeakyRelu,
+        }
+    }
+
+    fn dcgan(&self) -> DcganDiscriminatorConfig {
+        DcganDiscriminatorConfig {
+            width: self.width,
+            outputs: self.outputs,
+        }
+    }
+
+    /// (multiply-adds, floats kept) of one sample's forward pass, for the cost estimate.
+    pub fn cost(&self) -> (f64, f64) {
+        match self.arch {
+            ImageArch::Mlp => (self.mlp().macs(), self.mlp().activations()),
+            ImageArch::Dcgan => (self.dcgan().macs(), self.dcgan().activations()),
+        }
+    }
+
     /// A fresh discriminator, weights drawn from `rng`.
     pub fn init(&self, rng: &mut Rng, device: &Device) -> ImageDiscriminator {
         match self.arch {
-            ImageArch::Mlp => ImageDiscriminator::Mlp(
-                MlpConfig {
-                    d_in: PIXELS,
-                    hidden: 2,
-                    width: self.width,
-                    d_out: self.outputs,
-                    activation: Activation::LeakyRelu,
-                }
-                .init(rng, device),
-            ),
-            ImageArch::Dcgan => ImageDiscriminator::Dcgan(
-                DcganDiscriminatorConfig {
-                    width: self.width,
-                    outputs: self.outputs,
-                }
-                .init(rng, device),
-            ),
+            ImageArch::Mlp => ImageDiscriminator::Mlp(self.mlp().init(rng, device)),
+            ImageArch::Dcgan => ImageDiscriminator::Dcgan(self.dcgan().init(rng, device)),
         }
     }
 }

@@ -43,6 +43,11 @@ pub fn seeded_latents(
 /// `generator`'s images of `latents` (flat, a multiple of `z_dim`), flat `[n * 784]` in
 /// [0, 1] (0 black), in inference mode (batch norm on its running statistics); one readback.
 /// Refuses, with a message, latents that are not a whole number of finite `z_dim` vectors.
+/// Most images one call makes: G's activations for 4,096 DCGAN samples of the widest G are
+/// ~1 GB (`gan::cost`'s memory budget).
+pub const MAX_IMAGES: usize = 4096;
+
+/// G's images of `latents` (flat, a multiple of `z_dim`, at most [`MAX_IMAGES`]).
 pub fn render(
     generator: &ImageGenerator,
     z_dim: usize,
@@ -61,6 +66,11 @@ pub fn render(
         ));
     }
     let n = latents.len() / z_dim;
+    if n > MAX_IMAGES {
+        return Err(GanError::Config(format!(
+            "latents: {n} images in one call, and one call makes at most {MAX_IMAGES}: ask in parts"
+        )));
+    }
     let z = Tensor::<2>::from_data(TensorData::new(latents.to_vec(), [n, z_dim]), device);
     let x = generator.forward(z).add_scalar(1.0).mul_scalar(0.5);
     Ok(read_vec(x))

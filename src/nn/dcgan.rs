@@ -42,6 +42,36 @@ pub struct DcganGeneratorConfig {
 }
 
 impl DcganGeneratorConfig {
+    /// Multiply-adds of one sample's forward pass (for the cost estimate, `gan::cost`).
+    pub fn macs(&self) -> f64 {
+        let (c, z) = (self.width as f64, self.z_dim as f64);
+        let refine = if self.refine {
+            196.0 * 9.0 * c * c
+        } else {
+            0.0
+        };
+        // project z -> 2c x 7 x 7; 4x4 transposed convolutions from 7x7 (2c -> c) and from
+        // 14x14 (c -> 1); the optional 3x3 at 14x14.
+        z * 98.0 * c + 49.0 * 16.0 * 2.0 * c * c + refine + 196.0 * 16.0 * c
+    }
+
+    /// Floats one sample's forward pass keeps, the convolutions' unfolded inputs included.
+    pub fn activations(&self) -> f64 {
+        let c = self.width as f64;
+        let refine = if self.refine {
+            196.0 * c * 3.0 + 196.0 * 9.0 * c
+        } else {
+            0.0
+        };
+        self.z_dim as f64
+            + 98.0 * c * 3.0
+            + 196.0 * c * 3.0
+            + 49.0 * 32.0 * c
+            + refine
+            + 2.0 * 784.0
+            + 196.0 * 16.0 * c
+    }
+
     /// A fresh generator, weights drawn from `rng` layer by layer.
     pub fn init(&self, rng: &mut Rng, device: &Device) -> DcganGenerator {
         let c = self.width;
@@ -98,6 +128,28 @@ pub struct DcganDiscriminatorConfig {
 }
 
 impl DcganDiscriminatorConfig {
+    /// Multiply-adds of one sample's forward pass (for the cost estimate, `gan::cost`).
+    pub fn macs(&self) -> f64 {
+        let c = self.width as f64;
+        // 4x4 to 14x14 (1 -> c), 4x4 to 7x7 (c -> 2c), 3x3 to 4x4 (2c -> 4c), the head.
+        196.0 * 16.0 * c
+            + 49.0 * 16.0 * 2.0 * c * c
+            + 16.0 * 9.0 * 8.0 * c * c
+            + 64.0 * c * self.outputs as f64
+    }
+
+    /// Floats one sample's forward pass keeps, the convolutions' unfolded inputs included.
+    pub fn activations(&self) -> f64 {
+        let c = self.width as f64;
+        784.0
+            + 196.0 * 16.0
+            + 196.0 * c * 2.0
+            + 49.0 * 16.0 * c
+            + 98.0 * c * 3.0
+            + 16.0 * 18.0 * c
+            + 64.0 * c * 3.0
+    }
+
     /// A fresh discriminator, weights drawn from `rng` layer by layer.
     pub fn init(&self, rng: &mut Rng, device: &Device) -> DcganDiscriminator {
         let c = self.width;

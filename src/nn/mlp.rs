@@ -71,6 +71,34 @@ pub struct MlpConfig {
 }
 
 impl MlpConfig {
+    /// The layers' (inputs, outputs), first layer first.
+    fn layers(&self) -> Vec<(f64, f64)> {
+        let (i, w, o) = (self.d_in as f64, self.width as f64, self.d_out as f64);
+        if self.hidden == 0 {
+            return vec![(i, o)];
+        }
+        let mut l = vec![(i, w)];
+        l.extend(std::iter::repeat_n((w, w), self.hidden - 1));
+        l.push((w, o));
+        l
+    }
+
+    /// Multiply-adds of one sample's forward pass (for the cost estimate, `gan::cost`).
+    pub fn macs(&self) -> f64 {
+        self.layers().iter().map(|(i, o)| i * o).sum()
+    }
+
+    /// Parameters (weights and biases).
+    pub fn params(&self) -> f64 {
+        self.layers().iter().map(|(i, o)| i * o + o).sum()
+    }
+
+    /// Floats one sample's forward pass keeps for the backward one (each layer's input, its
+    /// pre-activation and its output).
+    pub fn activations(&self) -> f64 {
+        self.d_in as f64 + self.layers().iter().map(|(_, o)| 2.0 * o).sum::<f64>()
+    }
+
     /// A fresh network, each layer's weights then biases drawn from `rng`, first layer first.
     pub fn init(&self, rng: &mut Rng, device: &Device) -> Mlp {
         let mut dims = vec![self.d_in];

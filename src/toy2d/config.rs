@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::data::Dataset;
 use crate::error::GanError;
 use crate::gan::check::{check_f64, check_rates, check_seed, check_usize};
+use crate::gan::cost::{Cost, train_flops};
 use crate::gan::latent::Prior;
 use crate::gan::loss::GanLoss;
 use crate::gan::optim::OptimizerKind;
 use crate::gan::run::RunConfig;
-use crate::nn::Activation;
+use crate::nn::{Activation, MlpConfig};
 
 /// One 2-D GAN run: data, networks, loss, optimisers, schedule and seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -166,7 +167,52 @@ impl Toy2dConfig {
             check_f64("dataStd", s, 0.0, 10.0, "0 to 10, or null")?;
         }
         self.validate_points()?;
-        check_seed(self.seed)
+        check_seed(self.seed)?;
+        self.cost()
+            .check("batchSize, k, gSteps, genWidth, discWidth or the layers")
+    }
+
+    /// G's shape: z in, a point of the plane out.
+    pub fn generator(&self) -> MlpConfig {
+        MlpConfig {
+            d_in: self.z_dim,
+            hidden: self.gen_layers,
+            width: self.gen_width,
+            d_out: 2,
+            activation: self.gen_activation,
+        }
+    }
+
+    /// D's shape: a pack of `pack` points in, one logit out.
+    pub fn discriminator(&self) -> MlpConfig {
+        MlpConfig {
+            d_in: 2 * self.pack,
+            hidden: self.disc_layers,
+            width: self.disc_width,
+            d_out: 1,
+            activation: self.disc_activation,
+        }
+    }
+
+    /// The estimated cost of one step (`k` D updates and `gSteps` G updates; `gan::cost`).
+    pub fn cost(&self) -> Cost {
+        let (g, d) = (self.generator(), self.discriminator());
+        let b = self.batch_size as f64;
+        let packs = b / self.pack as f64;
+        // A gradient penalty differentiates D's input gradient: about twice D's work again.
+        let penalty = if self.loss == GanLoss::WganGp || self.r1_weight > 0.0 {
+            3.0
+        } else {
+            1.0
+        };
+        let d_update = b * g.macs() + 2.0 * packs * d.macs() * penalty;
+        let g_update = b * g.macs() + packs * d.macs();
+        let macs = self.k as f64 * d_update + self.g_steps as f64 * g_update;
+        let floats = b * g.activations() + 2.0 * packs * d.activations();
+        Cost {
+            flops: train_flops(macs),
+            bytes: 4.0 * (2.0 * floats * penalty + 4.0 * (g.params() + d.params())),
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::gan::optim::Optimizer;
 use crate::gan::rng::Rng;
 use crate::gan::run::{Pair, RunConfig, RunCore, StepStats, read_header, restore_pair, save_pair};
 use crate::gan::runfile::FileKind;
-use crate::nn::{Mlp, MlpConfig};
+use crate::nn::Mlp;
 use crate::toy2d::config::Toy2dConfig;
 
 /// Which network a round trains.
@@ -57,22 +57,8 @@ impl Toy2dTrainer {
         config.validate()?;
         let (core, mut init_rng) = RunCore::new(config.seed, device);
         let device = device.clone().autodiff();
-        let generator = MlpConfig {
-            d_in: config.z_dim,
-            hidden: config.gen_layers,
-            width: config.gen_width,
-            d_out: 2,
-            activation: config.gen_activation,
-        }
-        .init(&mut init_rng, &device);
-        let discriminator = MlpConfig {
-            d_in: 2 * config.pack,
-            hidden: config.disc_layers,
-            width: config.disc_width,
-            d_out: 1,
-            activation: config.disc_activation,
-        }
-        .init(&mut init_rng, &device);
+        let generator = config.generator().init(&mut init_rng, &device);
+        let discriminator = config.discriminator().init(&mut init_rng, &device);
         let (b1, b2) = (config.beta1, config.beta2);
         Ok(Self {
             data: Distribution2d::new(config.dataset, config.data_scale, config.data_std)

@@ -13,8 +13,8 @@ use crate::gan::latent::{self, Interpolation};
 use crate::gan::run::RunConfig;
 use crate::image::{ImageConfig, ImageTrainer};
 use crate::wasm::{
-    device_of, js_err, json_object, parse_config, pool_object, promise_bytes, promise_f32,
-    promise_of,
+    check_rounds, device_of, js_err, json_object, parse_config, pool_object, promise_bytes,
+    promise_f32, promise_of,
 };
 
 fn parse(config: &JsValue) -> Result<ImageConfig, GanError> {
@@ -128,14 +128,17 @@ impl ImageGanTrainer {
     }
 
     /// Trains `rounds` rounds (k D updates + one G update each) without reading back.
-    pub fn train(&mut self, rounds: u32) {
+    pub fn train(&mut self, rounds: u32) -> Result<(), JsError> {
+        check_rounds("train", rounds, self.trainer.config().cost())?;
         self.trainer.train(rounds as usize);
+        Ok(())
     }
 
     /// Trains `rounds` rounds, then resolves to `{step, lossD, lossG}`; rejects on NaN.
-    pub fn step(&mut self, rounds: u32) -> Promise {
+    pub fn step(&mut self, rounds: u32) -> Result<Promise, JsError> {
+        check_rounds("step", rounds, self.trainer.config().cost())?;
         self.trainer.train(rounds as usize);
-        self.losses()
+        Ok(self.losses())
     }
 
     /// Resolves to the last round's `{step, lossD, lossG}`.
@@ -163,8 +166,8 @@ impl ImageGanTrainer {
         seed: f64,
         truncation: Option<f64>,
     ) -> Result<Float32Array, JsError> {
-        if !(0.0..=9_007_199_254_740_992.0).contains(&seed) || seed.fract() != 0.0 {
-            return Err(JsError::new("seed: a whole number from 0 to 2^53"));
+        if !(0.0..=9_007_199_254_740_991.0).contains(&seed) || seed.fract() != 0.0 {
+            return Err(JsError::new("seed: a whole number from 0 to 2^53 - 1"));
         }
         let z = self
             .trainer

@@ -22,6 +22,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::backend::BackendKind;
 use crate::error::GanError;
+use crate::gan::cost::Cost;
 
 thread_local! {
     /// The WebGPU device, made once per page: burn's wgpu runtime cannot be set up twice.
@@ -31,6 +32,12 @@ thread_local! {
 /// The engine's error as a JavaScript `Error` with its message.
 pub(crate) fn js_err(e: GanError) -> JsError {
     JsError::new(&e.to_string())
+}
+
+/// Refuses `rounds` rounds of `cost` each over one call's budget (`gan::cost::CALL_FLOPS`):
+/// `step(-1)` arrives as 4,294,967,295 rounds.
+pub(crate) fn check_rounds(call: &str, rounds: u32, cost: Cost) -> Result<(), JsError> {
+    Cost::check_call(&format!("{call}({rounds})"), rounds as f64, cost.flops).map_err(js_err)
 }
 
 fn js_value_err(e: GanError) -> JsValue {
@@ -171,4 +178,12 @@ pub(crate) fn pool_object(device: &Device) -> JsValue {
 #[wasm_bindgen(js_name = hasWebgpu)]
 pub fn has_webgpu() -> bool {
     cfg!(feature = "webgpu")
+}
+
+/// Panics, which traps this wasm instance (every later call into it fails): for the browser
+/// tests of the page's recovery (a fresh worker, the runs restored from their last snapshots)
+/// and for teachers who want to show what the page does then. Nothing else calls it.
+#[wasm_bindgen(js_name = trapForTests)]
+pub fn trap_for_tests() {
+    panic!("a trap on purpose (trapForTests)");
 }

@@ -11,8 +11,8 @@ use crate::gan::loss::{GanLoss, theory_curve};
 use crate::gan::run::RunConfig;
 use crate::toy2d::{Phase, Toy2dConfig, Toy2dTrainer};
 use crate::wasm::{
-    device_of, js_err, json_object, parse_config, pool_object, promise_bytes, promise_f32,
-    promise_of, to_js,
+    check_rounds, device_of, js_err, json_object, parse_config, pool_object, promise_bytes,
+    promise_f32, promise_of, to_js,
 };
 
 fn parse(config: &JsValue) -> Result<Toy2dConfig, GanError> {
@@ -111,8 +111,10 @@ impl GanTrainer {
     }
 
     /// Trains `rounds` rounds (k D updates + gSteps G updates each) without reading back.
-    pub fn train(&mut self, rounds: u32) {
+    pub fn train(&mut self, rounds: u32) -> Result<(), JsError> {
+        check_rounds("train", rounds, self.trainer.config().cost())?;
         self.trainer.train(rounds as usize);
+        Ok(())
     }
 
     /// Trains `rounds` rounds of one side only: `phase` is "d" (k D updates each, G frozen),
@@ -120,15 +122,17 @@ impl GanTrainer {
     #[wasm_bindgen(js_name = stepPhase)]
     pub fn step_phase(&mut self, rounds: u32, phase: &str) -> Result<Promise, JsError> {
         let phase = Phase::parse(phase).map_err(js_err)?;
+        check_rounds("stepPhase", rounds, self.trainer.config().cost())?;
         self.trainer.train_phase(rounds as usize, phase);
         Ok(self.losses())
     }
 
     /// Trains `rounds` rounds, then resolves to `{step, lossD, lossG}` (one async readback).
     /// Rejects with a message if the losses became NaN or infinite.
-    pub fn step(&mut self, rounds: u32) -> Promise {
+    pub fn step(&mut self, rounds: u32) -> Result<Promise, JsError> {
+        check_rounds("step", rounds, self.trainer.config().cost())?;
         self.trainer.train(rounds as usize);
-        self.losses()
+        Ok(self.losses())
     }
 
     /// Resolves to the last round's `{step, lossD, lossG}`.

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOf, openPage, start } from '../../scripts/lib/browser.mjs';
+import { reseal, withHeader } from '../../scripts/lib/runfile.mjs';
 
 let env;
 let dir;
@@ -51,18 +52,17 @@ test('bad run files are refused with a message naming the file, and the page tra
   const png = readFileSync(await saved(page, '#export-png'));
   assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the plane exports as PNG');
   // A run of another architecture: the header says genWidth 32, the weights are for 64.
-  const n = run.readUInt32LE(8);
-  const header = JSON.parse(run.subarray(12, 12 + n).toString());
-  header.config.genWidth = 32;
-  const json = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
+  const other = withHeader(run, (h) => { h.config.genWidth = 32; });
+  const flipped = Buffer.from(run);
+  flipped[run.length >> 1] ^= 0x10;
   const files = {
-    'truncated.ganrun': [run.subarray(0, run.length - 1000), /truncated/],
+    'cut.ganrun': [run.subarray(0, run.length - 1000), /checksum does not match/],
+    'flipped.ganrun': [flipped, /the file is damaged: its checksum does not match/],
+    'truncated.ganrun': [reseal(run.subarray(0, run.length - 1000)), /truncated/],
     'plane.png': [png, /not a GAN Playground run file/],
     'config.json': [Buffer.from('{"dataset": "ring8"}'), /not a GAN Playground run file/],
     'empty.ganrun': [Buffer.alloc(0), /not a GAN Playground run file/],
-    'other-architecture.ganrun': [Buffer.concat([run.subarray(0, 8), len, json, run.subarray(12 + n)]), /do not fit its config's architecture/],
+    'other-architecture.ganrun': [other, /do not fit its config's architecture/],
   };
   for (const [name, [bytes, want]] of Object.entries(files)) {
     const path = join(dir, name);

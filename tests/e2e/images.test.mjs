@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOf, openPage, start } from '../../scripts/lib/browser.mjs';
+import { reseal } from '../../scripts/lib/runfile.mjs';
 
 let env;
 before(async () => {
@@ -237,7 +238,8 @@ test('Save run, then Load run… in a fresh page: the DCGAN continues exactly; b
   // Bad files: each refused with a message naming it; the loaded run trains on.
   const twoD = await page.evaluate(async () => Array.from(await window.playground.saveRun()));
   const bad = {
-    'truncated.ganimg': [file.subarray(0, file.length - 100), /truncated/],
+    'truncated.ganimg': [reseal(file.subarray(0, file.length - 100)), /truncated/],
+    'cut.ganimg': [file.subarray(0, file.length - 100), /the file is damaged: its checksum does not match/],
     'playground.ganrun': [Buffer.from(twoD), /is a 2-D playground run, and this section loads an image-GAN run/],
     'notes.txt': [Buffer.from('hello'), /not a GAN Playground run file/],
   };
@@ -286,7 +288,7 @@ test('a diverging image run stops with a message and a Resume button; resume() g
   const at = 12 + n + 4 * h.genFloats;
   for (let i = 0; i < h.discFloats; i++) file.writeFloatLE(file.readFloatLE(at + 4 * i) * 1e8, at + 4 * i);
   const exploded = join(dir, 'exploded.ganimg');
-  writeFileSync(exploded, file);
+  writeFileSync(exploded, reseal(file));
   const before = await page.evaluate(() => window.playground.images.run.handle);
   await page.setInputFiles('#img-load', exploded);
   await page.waitForFunction((h) => window.playground.images.run.handle !== h, before);

@@ -13,6 +13,7 @@ import { splitHash } from '../core/link.js';
 import { HOME, LABS } from '../core/state.js';
 import { Toy2dLab } from '../toy2d/lab.js';
 import { mountToy2d } from '../toy2d/page.js';
+import { listen } from './remote.js';
 import { writeHash } from './share.js';
 
 const $ = (id) => document.getElementById(id);
@@ -97,9 +98,12 @@ pg.open = open;
 
 // configure({mode: 'images', ...}) starts an image run (and shows its lab); every other
 // configure is the 2-D labs'.
-const configure2d = pg.configure.bind(pg);
+const configure2d = pg.configure;
+/** Whether a script chose the image run (configure or loadRun) before the link's was made. */
+let imageChosen = false;
 pg.configure = async (config = {}) => {
   if (config && config.mode === 'images') {
+    if (!pg.ready) imageChosen = true;
     await open('images');
     return pg.images.configure(config);
   }
@@ -115,18 +119,27 @@ pg.loseDevice = () => client.request('loseDevice', {}).catch((e) => {
   throw e;
 });
 
-/** Hides the controls named by `<name>_hide=true` and, with hideText, the prose. */
+/**
+ * Hides the controls named by `<name>_hide=true` and, with hideText, the prose; returns a
+ * notice for each name that is not a control of the page (it is then not written back).
+ */
 function applyHides(view) {
-  for (const name of view.hide) {
+  const notices = [];
+  view.hide = view.hide.filter((name) => {
     const el = document.getElementById(name);
-    if (!el) continue;
+    if (!el) {
+      notices.push(`ignored ${name}_hide: the page has no control with that id`);
+      return false;
+    }
     const box = el.closest('label') || el;
     box.hidden = true;
-  }
+    return true;
+  });
   for (const el of document.querySelectorAll('.lede, .hint, figcaption, footer')) {
     if (view.hideText) el.dataset.hiddenText = '1';
     el.hidden = view.hideText && el.dataset.hiddenText === '1';
   }
+  return notices;
 }
 
 /**
@@ -136,19 +149,21 @@ function applyHides(view) {
  */
 async function fromHash() {
   const parts = splitHash(location.hash);
-  const notices = [];
+  const notices = [...parts.notices];
   let lab = parts.lab ?? HOME;
   if (!LABS[lab]) {
     notices.push(`ignored lab = ${JSON.stringify(String(lab).slice(0, 40))}: not one of ${Object.keys(LABS).join(', ')}`);
     lab = HOME;
   }
   Object.assign(state, { main: parts.main, image: parts.image, view: { hide: parts.hide, hideText: parts.hideText } });
-  applyHides(state.view);
+  notices.push(...applyHides(state.view));
   pg.pause();
   if (pg.images) pg.images.pause();
   // A 2-D run is (re)made from the link when a 2-D lab shows, or when one ran already.
   if (LABS[lab].section === 'toy2d' || pg.session) notices.push(...await startToy2d());
-  if (parts.image) {
+  if (parts.image && imageChosen) {
+    notices.push("the link's image-run settings were not used: a script chose the image run first");
+  } else if (parts.image) {
     const images = await loadImages();
     images.pause();
     try {
@@ -169,7 +184,8 @@ for (const a of document.querySelectorAll('nav.labs [data-lab]')) {
 }
 window.addEventListener('hashchange', () => { fromHash().catch((e) => toy2d.showError(e.message)); });
 client.request('defaults', {}).then((d) => { state.defaults = d; }, () => {});
-fromHash().then(
+const started = fromHash().then(
   () => { pg.ready = true; },
   (e) => { $('status').textContent = 'the engine could not start'; toy2d.showError(e.message); },
 );
+listen(pg, started);

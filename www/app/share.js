@@ -38,6 +38,8 @@ export function writeHash({ toy2d, image, lab, view, defaults }) {
     ? c.split('&').filter(Boolean).map((p) => `${prefix}${p}`).join('&')
     : encodeHash(c, {}, prefix).slice(1));
   const parts = [typeof toy2d === 'string' ? part(toy2d) : encodeHash(toy2d, view).slice(1)];
+  // Before the 2-D lab has a run, its part is the link's own text, and the hides follow it.
+  if (typeof toy2d === 'string') parts.push(encodeHash({}, view).slice(1));
   if (lab) parts.push(`lab=${lab}`);
   if (image) parts.push(part(image, IMAGE_PREFIX));
   history.replaceState(null, '', `${location.pathname}${location.search}#${parts.filter(Boolean).join('&')}`);

@@ -10,6 +10,26 @@ const nextFrame = () => new Promise((r) => (typeof requestAnimationFrame === 'fu
 
 /** Whether an error is the loss of the GPU device (the run then moves to the CPU by itself). */
 export const isDeviceLoss = (e) => /the GPU device was lost/.test(e instanceof Error ? e.message : String(e));
+/** Whether an error is the engine's restart after a trap (the run then continues by itself). */
+export const isRestart = (e) => /the engine was restarted/.test(e instanceof Error ? e.message : String(e));
+
+/**
+ * Wraps the methods `names` of `obj` so that each returns a promise and never throws: a bad
+ * argument rejects with its message, as a failed call does (the API's promise).
+ */
+export function promised(obj, names) {
+  for (const name of names) {
+    const f = obj[name];
+    if (typeof f !== 'function') continue;
+    obj[name] = function api(...args) {
+      try {
+        return Promise.resolve(f.apply(obj, args));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+  }
+}
 
 export class LabController extends EventTarget {
   /**
@@ -30,6 +50,7 @@ export class LabController extends EventTarget {
     /** Whether to play on once a run that lost its GPU device has moved to the CPU. */
     this.playAfterMove = false;
     client.addEventListener('moved', (e) => this.moved(e.detail));
+    client.addEventListener('revived', (e) => this.revived(e.detail));
     client.addEventListener('lost', (e) => {
       if (!this.owns(e.detail)) return;
       this.error = e.detail.message;
@@ -72,38 +93,52 @@ export class LabController extends EventTarget {
    * (docs/reshape.md).
    */
   play() {
-    if (!this.session) throw new Error(this.noRun());
-    if (this.playing) return;
+    // Before a run exists (the page still reading its link): after the calls queued before.
+    if (!this.session) {
+      return this.exclusive(() => {
+        if (!this.session) throw new Error(this.noRun());
+      }).then(() => this.play());
+    }
+    if (this.playing) return Promise.resolve();
     this.playing = true;
     this.playAfterMove = false;
     this.emit('play');
+    // One loop token: a loop whose token is not the current one stops, and a frame is only
+    // asked for while its loop is current, so play/pause in quick succession never leaves two
+    // loops, and pause() stops within the frame in progress.
     const token = {};
     this.loop = token;
+    const current = () => this.playing && this.loop === token;
     (async () => {
-      while (this.playing && this.loop === token) {
+      while (current()) {
         try {
-          await this.exclusive(() => this.playFrame());
+          await this.exclusive(() => (current() ? this.playFrame() : null));
           await nextFrame();
         } catch (e) {
-          this.fail(e);
+          // A newer loop reports its own failures.
+          if (this.loop === token || this.loop === null) this.fail(e);
           return;
         }
       }
     })();
+    return Promise.resolve();
   }
 
-  /** Stops the loop after the frame in progress. */
+  /** Stops the loop: no frame starts after this (the one in progress finishes). */
   pause() {
     const was = this.playing;
     this.playing = false;
+    this.loop = null;
     this.emit('pause', { was });
+    return Promise.resolve();
   }
 
   fail(e) {
     const was = this.playing;
     this.playing = false;
-    // A lost GPU device: the engine moves the run to the CPU and says so ('moved').
-    if (isDeviceLoss(e)) {
+    // A lost GPU device: the engine moves the run to the CPU and says so ('moved'); a trap:
+    // a fresh engine continues the run and says so ('revived').
+    if (isDeviceLoss(e) || isRestart(e)) {
       this.playAfterMove = this.playAfterMove || was;
       return;
     }
@@ -120,6 +155,28 @@ export class LabController extends EventTarget {
       this.emit('notice', this.movedNotice(detail));
       if (again) this.play();
     }, (e) => this.fail(e));
+  }
+
+  /**
+   * The engine trapped and a fresh one continues this lab's run from its last snapshot: the
+   * run is adopted as it is now, the page is told, and play goes on if it was playing.
+   */
+  revived(detail) {
+    if (!this.owns(detail)) return;
+    const again = this.playing || this.playAfterMove;
+    this.playing = false;
+    this.loop = null;
+    this.exclusive(() => this.adoptRevived(detail)).then(() => {
+      this.error = null;
+      this.emit('notice', this.revivedNotice(detail));
+      if (again) this.play();
+    }, (e) => this.fail(e));
+  }
+
+  /** The notice of a run continued after a trap. */
+  revivedNotice(detail) {
+    const text = `${detail.message}. The engine was restarted in a fresh worker: the run continues from step ${detail.step}, its last snapshot.`;
+    return this.kind === 'image' ? { message: text } : text;
   }
 
   /** The step of the last good state a diverged run can resume from, or null. */

@@ -14,27 +14,51 @@ import { SECTIONS } from './state.js';
 /** The prefix of the image run's keys in a hash. */
 export const IMAGE_PREFIX = SECTIONS.image.prefix;
 
+/** What a control's id may be, and so a hide name: a letter, then letters, digits, - and _. */
+export const HIDE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
+/** `text` URL-decoded, or null where it is not valid URL encoding. */
+function decoded(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A hash cut by section: the lab it shows (`lab=`, or null), the 2-D labs' part and the image
  * run's (its `img.` keys, prefix removed), each a hash string without '#'; and the embed's view
- * (`<name>_hide=true`, `hideText=true`), which need no engine to read.
+ * (`<name>_hide=true`, `hideText=true`), which need no engine to read. Hide names are decoded
+ * and must look like a control's id (HIDE_NAME); others are left out with a notice.
  */
 export function splitHash(hash) {
   const main = [];
   const image = [];
   let lab = null;
   const hide = [];
+  const notices = [];
   let hideText = false;
   for (const part of String(hash || '').replace(/^#/, '').split('&')) {
     if (!part) continue;
+    const eq = part.indexOf('=');
+    const k = decoded(eq < 0 ? part : part.slice(0, eq));
+    const v = decoded(eq < 0 ? '' : part.slice(eq + 1));
+    if (k !== null && k.endsWith('_hide')) {
+      const name = k.slice(0, -5);
+      if (!HIDE_NAME.test(name)) notices.push(`ignored the hide name ${shown(name)}: not a control's id`);
+      else if (v === 'true' && !hide.includes(name)) hide.push(name);
+      continue;
+    }
+    if (k === 'hideText') {
+      hideText = v === 'true';
+      continue;
+    }
     if (part.startsWith(IMAGE_PREFIX)) image.push(part.slice(IMAGE_PREFIX.length));
-    else if (part.startsWith('lab=')) lab = part.slice(4);
+    else if (part.startsWith('lab=')) lab = decoded(part.slice(4));
     else main.push(part);
-    const [k, v] = part.split('=');
-    if (k.endsWith('_hide') && v === 'true') hide.push(k.slice(0, -5));
-    if (k === 'hideText') hideText = v === 'true';
   }
-  return { lab, main: main.join('&'), image: image.join('&'), hide, hideText };
+  return { lab, main: main.join('&'), image: image.join('&'), hide, hideText, notices };
 }
 
 /** Longest hash read, in characters (a drawing of 2,000 points takes ~30,000). */
@@ -75,9 +99,11 @@ export function encodeHash(config, view = {}, prefix = '') {
   for (const [k, v] of Object.entries(config)) {
     if (v === undefined) continue;
     const text = k === 'points' ? encodePoints(v) : v === null ? 'null' : String(v);
-    parts.push(`${prefix}${k}=${encodeURIComponent(text)}`);
+    parts.push(`${prefix}${encodeURIComponent(k)}=${encodeURIComponent(text)}`);
   }
-  for (const name of view.hide || []) parts.push(`${name}_hide=true`);
+  for (const name of view.hide || []) {
+    if (HIDE_NAME.test(name)) parts.push(`${encodeURIComponent(name)}_hide=true`);
+  }
   if (view.hideText) parts.push('hideText=true');
   return `#${parts.join('&')}`;
 }
@@ -95,11 +121,29 @@ function typed(key, text, defaults) {
   }
   if (typeof d === 'number' || d === null) {
     if (d === null && text === 'null') return { ok: true, value: null };
-    const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n)) return { ok: false, why: `${key} must be a number` };
-    return { ok: true, value: n };
+    return readNumber(key, text);
   }
   return { ok: true, value: text };
+}
+
+/**
+ * Numbers in links and attributes: plain decimal (an optional minus, digits with an optional
+ * point, an optional exponent: `0.001`, `1e-7`, as JavaScript writes numbers), nothing else —
+ * no hexadecimal, binary or octal, no spaces, no `Infinity`. A whole number past 2^53 - 1
+ * cannot be held exactly and is refused rather than changed; `-0` is 0.
+ * @returns {{ok: true, value: number} | {ok: false, why: string}}
+ */
+export function readNumber(key, text) {
+  const s = String(text);
+  if (!/^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) {
+    return { ok: false, why: `${key} must be a plain decimal number` };
+  }
+  const n = Number(s);
+  if (!Number.isFinite(n)) return { ok: false, why: `${key} must be a finite number` };
+  if (Number.isInteger(n) && Math.abs(n) > Number.MAX_SAFE_INTEGER) {
+    return { ok: false, why: `${key} must be at most 2^53 - 1 (9007199254740991): larger whole numbers change on the way` };
+  }
+  return { ok: true, value: n === 0 ? 0 : n };
 }
 
 /**
@@ -123,6 +167,7 @@ export function decodeHash(hash, defaults, validate, page = SECTIONS.toy2d) {
   const known = new Set([...Object.keys(defaults), ...page.keys, 'points']);
   const raw = {};
   const texts = {};
+  const seen = new Set();
   for (const part of text.split('&')) {
     if (!part) continue;
     const eq = part.indexOf('=');
@@ -135,7 +180,8 @@ export function decodeHash(hash, defaults, validate, page = SECTIONS.toy2d) {
       continue;
     }
     if (key.endsWith('_hide')) {
-      if (value === 'true') out.hide.push(key.slice(0, -5));
+      const name = key.slice(0, -5);
+      if (HIDE_NAME.test(name) && value === 'true' && !out.hide.includes(name)) out.hide.push(name);
       continue;
     }
     if (key === 'hideText') {
@@ -146,6 +192,8 @@ export function decodeHash(hash, defaults, validate, page = SECTIONS.toy2d) {
       out.notices.push(`ignored unknown setting ${shown(key)}`);
       continue;
     }
+    if (seen.has(key)) out.notices.push(`${key} is given twice in the link: the last value, ${shown(value)}, is used`);
+    seen.add(key);
     const t = typed(key, value, defaults);
     if (!t.ok) {
       out.notices.push(`ignored ${key} = ${shown(value)}: ${t.why}`);

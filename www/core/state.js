@@ -104,7 +104,7 @@ export function checkInterpolation(mode) {
 export function checkTruncation(t) {
   if (t === null || t === undefined) return;
   if (typeof t !== 'number' || !Number.isFinite(t) || t < 0.05) {
-    throw new Error(`truncation: null (none) or a number of at least 0.05, not ${JSON.stringify(t)}`);
+    throw new Error(`truncation: null (none) or a number of at least 0.05, not ${typeof t === 'number' ? t : `a ${typeof t}`}`);
   }
 }
 

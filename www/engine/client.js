@@ -3,6 +3,11 @@
 // cannot start a module worker (or the worker fails to load), the same host code runs on the
 // page's own thread instead, and `where` says so. Events the engine sends unasked (a run that
 // moved to the CPU after its GPU device was lost) are dispatched as 'moved' and 'lost'.
+//
+// A worker whose engine traps (a panic, memory exhausted) is not a reason to move to this
+// thread: the call that trapped rejects with the reason, the calls waiting on that worker
+// reject too, a fresh worker starts and continues every run from the last snapshot the old
+// one rescued ('revived', one per run), and the calls made meanwhile wait for it.
 
 import { SESSION_OPS } from './ops.js';
 
@@ -14,12 +19,55 @@ export class EngineClient extends EventTarget {
     this.where = 'worker';
     /** Messages posted to the worker and received from it (for the benchmarks). */
     this.traffic = { sent: 0, received: 0 };
+    /** Workers started after a trap. */
+    this.restarts = 0;
+    /** While a fresh worker takes over after a trap: resolves once it has. */
+    this.restarting = null;
     try {
-      this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-      this.worker.onmessage = (e) => this.answer(e.data);
-      this.worker.onerror = (e) => this.workerFailed(e.message || 'the training worker failed to load');
+      this.startWorker();
     } catch (e) {
       this.useMainThread(e.message);
+    }
+  }
+
+  startWorker() {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = (e) => { if (worker === this.worker) this.answer(e.data); };
+    worker.onerror = (e) => {
+      if (worker !== this.worker) return;
+      // A worker that has answered is running: an error it did not catch is not a reason to
+      // leave it (a trap shows on the next call, and the worker is replaced then).
+      if (this.traffic.received > 0) {
+        e.preventDefault();
+        console.warn(`the training worker: ${e.message}`);
+        return;
+      }
+      this.workerFailed(e.message || 'the training worker failed to load');
+    };
+    this.worker = worker;
+  }
+
+  /**
+   * The worker's engine trapped: every call waiting on it rejects, a fresh worker starts, and
+   * the runs it rescued continue there from their last snapshots, each announced as 'revived'.
+   */
+  async restart(message, runs) {
+    const old = this.worker;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(new Error(`${message}; the engine was restarted`));
+    old.terminate();
+    this.restarts += 1;
+    this.startWorker();
+    let revived = [];
+    try {
+      revived = await this.send('revive', { runs: runs || [] });
+    } catch (e) {
+      revived = (runs || []).map((r) => ({ id: r.id, message: e.message }));
+    }
+    for (const r of revived) {
+      if (r.message && r.kind === undefined) this.event({ event: 'lost', id: r.id, message: `${message}, and the run could not be restored: ${r.message}` });
+      else this.event({ event: 'revived', ...r, message });
     }
   }
 
@@ -65,8 +113,15 @@ export class EngineClient extends EventTarget {
     }
     const { id, ok, value, message } = data;
     const p = this.pending.get(id);
+    if (p) this.pending.delete(id);
+    if (data.trapped) {
+      if (p) p.reject(new Error(`${message}; the engine was restarted in a fresh worker, and the runs continue from their last snapshots`));
+      if (!this.restarting) {
+        this.restarting = this.restart(message, data.rescue).finally(() => { this.restarting = null; });
+      }
+      return;
+    }
     if (!p) return;
-    this.pending.delete(id);
     if (ok) p.resolve(value);
     else p.reject(new Error(message));
   }
@@ -76,8 +131,16 @@ export class EngineClient extends EventTarget {
     return host.handle(op, args);
   }
 
-  /** Runs host operation `op` with `args` where the engine lives; resolves to its answer. */
-  request(op, args) {
+  /**
+   * Runs host operation `op` with `args` where the engine lives; resolves to its answer. While a
+   * fresh worker takes over after a trap, the call waits for it.
+   */
+  async request(op, args) {
+    if (this.restarting) await this.restarting;
+    return this.send(op, args);
+  }
+
+  send(op, args) {
     if (!this.worker) return this.local(op, args);
     return new Promise((resolve, reject) => {
       const id = this.nextId++;

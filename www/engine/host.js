@@ -236,7 +236,48 @@ export async function memory() {
   return { wasm: wasmMemory(), jsHeap: heap, gpuBuffers: buffers, gpuPool: pool };
 }
 
-const HOST = { open, free, call, defaults, loseDevice, theoryCurves, memory };
+/**
+ * The last snapshot of every run, for a fresh worker to continue them after this one's engine
+ * trapped: [{id, lab, bytes, page, wanted, step}] (runs without a snapshot are left out).
+ */
+export function rescue() {
+  const out = [];
+  for (const s of sessions.values()) {
+    if (!s.good) continue;
+    out.push({ id: s.id, lab: s.kind, bytes: s.good.bytes, page: s.page, wanted: s.wanted, step: s.good.step });
+  }
+  return out;
+}
+
+/**
+ * Continues runs rescued from a worker whose engine trapped, each under its old id, from its
+ * last snapshot. Resolves to [{id, ...what open answers}] for those that could be made, and
+ * [{id, message}] for those that could not.
+ */
+export async function revive({ runs }) {
+  const out = [];
+  for (const r of runs) {
+    const Lab = LABS[r.lab];
+    if (!Lab) continue;
+    nextId = Math.max(nextId, r.id + 1);
+    const s = new Lab(host, r.id);
+    try {
+      const extra = await s.exclusive(() => s.start({ bytes: r.bytes, page: { ...r.page, backend: r.wanted || r.page.backend } }));
+      sessions.set(r.id, s);
+      out.push({ id: r.id, ...s.describe(), ...extra });
+    } catch (e) {
+      out.push({ id: r.id, message: e.message });
+    }
+  }
+  return out;
+}
+
+/** Traps the engine on purpose (a panic in the CPU build): for the browser tests of recovery. */
+export async function trap() {
+  (await cpuBuild()).trapForTests();
+}
+
+const HOST = { open, free, call, defaults, loseDevice, theoryCurves, memory, revive, trap };
 
 /** Answers one request: a host operation (`call` is a session's). */
 export function handle(op, args) {

@@ -4,7 +4,7 @@
 // operations act on one lab's run in the engine (www/engine/session.js and its labs).
 
 /** Operations of the host: `client.request(op, args)` (`call` runs a session's operation). */
-export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevice', 'theoryCurves'];
+export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevice', 'theoryCurves', 'revive', 'trap'];
 
 /**
  * Operations of a lab's session: `client.session(kind, id).method(args)`. Every session has
@@ -27,4 +27,9 @@ export const EVENTS = {
   moved: 'moved',
   /** A session could not move after its GPU device was lost: {id, message}. */
   lost: 'lost',
+  /**
+   * The engine trapped; a fresh worker continues the session's run from its last snapshot:
+   * {id, step, message, ...what open answers} (sent by the page's client, not the worker).
+   */
+  revived: 'revived',
 };

@@ -4,7 +4,8 @@
 // verdicts. The grid's latents and the anchors stay in the engine; they come here only to be
 // shown. No drawing here: events tell the views what changed (www/image/page.js draws).
 
-import { LabController } from '../core/controller.js';
+import { LabController, promised } from '../core/controller.js';
+import { runBytes } from '../core/runfile.js';
 import { IMAGE_PAGE_DEFAULTS, IMAGE_VIEW, PAD_ANCHORS, checkInterpolation, checkTruncation } from '../core/state.js';
 
 /** Samples in the grid (8 x 8), frames of a filmstrip, pixels per side of a digit. */
@@ -40,6 +41,30 @@ export function resample(points, count) {
   return out;
 }
 
+/** Most rounds one step() call trains, images one images() call makes, points a path holds. */
+export const LIMITS = { rounds: 100000, images: 4096, pathPoints: 10000, frames: { min: 2, max: 256 } };
+
+/** `v` for a message, whatever it is (a value whose toString throws included). */
+function said(v) {
+  try {
+    return typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : String(v).slice(0, 40);
+  } catch {
+    return `a ${typeof v}`;
+  }
+}
+
+/** Throws unless `v` is a whole number from `lo` to `hi`. */
+function count(call, v, lo, hi) {
+  if (!Number.isInteger(v) || v < lo || v > hi) {
+    throw new Error(`${call}: a whole number from ${lo} to ${hi}, not ${said(v)}`);
+  }
+}
+
+/** The image lab's API: each returns a promise and rejects with a message, never throws. */
+const API = ['configure', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'score',
+  'setTruncation', 'setAnchorFromGrid', 'randomAnchors', 'images', 'anchorImages', 'drawPath',
+  'interpolateAnchors', 'redrawFilm', 'setInterpolation'];
+
 export class ImageLab extends LabController {
   constructor(client) {
     super(client, 'image');
@@ -48,6 +73,7 @@ export class ImageLab extends LabController {
     this.full = null;
     this.page = { ...IMAGE_PAGE_DEFAULTS };
     this.reset();
+    promised(this, API);
   }
 
   noRun() {
@@ -122,6 +148,10 @@ export class ImageLab extends LabController {
     this.takeGrid(made.gridPixels);
   }
 
+  async adoptRevived(detail) {
+    this.adopt(detail);
+  }
+
   async adoptMoved(detail) {
     this.adopt({ ...detail, page: { ...detail.page, backend: 'cpu' } });
   }
@@ -146,9 +176,8 @@ export class ImageLab extends LabController {
    * message for a file that is not an image run, is truncated or corrupt, or does not fit its
    * architecture; the current run is kept then.
    */
-  loadRun(bytes) {
-    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    return this.exclusive(() => this.replaceRun({ bytes: data, page: this.page }));
+  loadRun(file) {
+    return this.exclusive(async () => this.replaceRun({ bytes: await runBytes(file, 'image'), page: this.page }));
   }
 
   /**
@@ -219,6 +248,7 @@ export class ImageLab extends LabController {
   /** Trains `rounds` rounds, then resolves to {step, lossD, lossG} (the grid is read after). */
   step(rounds = 1) {
     if (!this.session) return Promise.reject(new Error(this.noRun()));
+    count('step(rounds)', rounds, 1, LIMITS.rounds);
     return this.exclusive(() => this.train({ steps: rounds, maxChunk: rounds, grid: 'always' }));
   }
 
@@ -228,13 +258,15 @@ export class ImageLab extends LabController {
   }
 
   play() {
-    if (this.playing || !this.session) return;
+    if (!this.session) return super.play();
+    if (this.playing) return Promise.resolve();
     super.play();
     this.emit('playing', { playing: true });
+    return Promise.resolve();
   }
 
   pause() {
-    if (!this.playing) return;
+    if (!this.playing) return Promise.resolve();
     super.pause();
     this.emit('playing', { playing: false });
     // On pause: a fresh grid and the classifier's verdict on the run as it stands.
@@ -243,6 +275,7 @@ export class ImageLab extends LabController {
       this.takeGrid((await this.session.images({ grid: true })).pixels);
       this.takeScore(await this.session.score());
     }).catch(() => {});
+    return Promise.resolve();
   }
 
   /**
@@ -275,7 +308,7 @@ export class ImageLab extends LabController {
    */
   setAnchorFromGrid(which, index) {
     if (![0, 1, 2].includes(which) || !Number.isInteger(index) || index < 0 || index >= GRID || !this.gridLatents) {
-      return Promise.reject(new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${GRID - 1}, not ${JSON.stringify([which, index])}`));
+      return Promise.reject(new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${GRID - 1}, not ${said(which)}, ${said(index)}`));
     }
     const d = this.full.zDim;
     this.anchors = this.anchors.slice();
@@ -286,6 +319,7 @@ export class ImageLab extends LabController {
 
   /** Three fresh anchors from the prior (seeded: the same seed gives the same anchors). */
   randomAnchors(seed) {
+    count('randomAnchors(seed)', seed, 0, Number.MAX_SAFE_INTEGER);
     return this.exclusive(async () => {
       this.anchors = await this.session.randomAnchors({ seed });
       this.emit('anchors', { anchors: this.anchors });
@@ -298,6 +332,18 @@ export class ImageLab extends LabController {
    * image, row-major, in [0, 1], 0 black).
    */
   images({ latents = null, seed = null, n = 1, truncation = this.page.truncation } = {}) {
+    if (!this.session) throw new Error(this.noRun());
+    if (latents !== null) {
+      const d = this.full.zDim;
+      const len = latents && typeof latents.length === 'number' ? latents.length : -1;
+      if (!(Array.isArray(latents) || ArrayBuffer.isView(latents)) || len < d || len % d !== 0 || len > LIMITS.images * d) {
+        throw new Error(`images(): latents is a flat array of 1 to ${LIMITS.images} latents of ${d} numbers`);
+      }
+    } else {
+      count('images(): n', n, 1, LIMITS.images);
+      if (seed !== null) count('images(): seed', seed, 0, Number.MAX_SAFE_INTEGER);
+    }
+    if (truncation !== null) checkTruncation(truncation);
     return this.exclusive(() => this.session.images({ latents, seed, n, truncation }));
   }
 
@@ -313,6 +359,10 @@ export class ImageLab extends LabController {
    */
   drawPath(points) {
     if (!Array.isArray(points) || points.length === 0) return Promise.reject(new Error('a path needs at least one point'));
+    if (points.length > LIMITS.pathPoints) throw new Error(`a path holds at most ${LIMITS.pathPoints} points, not ${points.length}`);
+    if (!points.every((p) => Array.isArray(p) && p.length === 2 && p.every(Number.isFinite))) {
+      throw new Error('a path is a list of [u, v] points, two finite numbers each');
+    }
     const along = resample(points, FILM_FRAMES);
     return this.exclusive(async () => {
       const { latents, pixels } = await this.session.drawPath({ points: along, mode: this.page.interpolation });
@@ -324,6 +374,8 @@ export class ImageLab extends LabController {
 
   /** The filmstrip from anchor A to anchor B by the page's interpolation (lerp or slerp). */
   interpolateAnchors(frames = FILM_FRAMES) {
+    if (!this.session) throw new Error(this.noRun());
+    count('interpolateAnchors(frames)', frames, LIMITS.frames.min, LIMITS.frames.max);
     return this.exclusive(async () => {
       const { latents, pixels } = await this.session.interpolate({ frames, mode: this.page.interpolation });
       const points = resample([PAD_ANCHORS[0], PAD_ANCHORS[1]], frames);

@@ -4,7 +4,7 @@
 
 import { download } from '../app/download.js';
 import { digitCanvas, drawDigits } from '../views/digits.js';
-import { FILM_FRAMES, PAD_ANCHORS, SIDE } from './lab.js';
+import { PAD_ANCHORS, SIDE } from './lab.js';
 
 export const ANCHOR_COLORS = ['#dc2626', '#2563eb', '#16a34a'];
 export const ANCHOR_NAMES = ['A', 'B', 'C'];
@@ -83,10 +83,10 @@ export function mountPad(lab, { showError, ensureRun }) {
 
   function showFrame(i) {
     if (!lab.film) return;
-    shownFrame = i;
+    shownFrame = Math.min(i, lab.film.frames - 1);
     const ctx = frame.getContext('2d');
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(digitCanvas(lab.film.pixels, i * SIDE * SIDE), 0, 0, frame.width, frame.height);
+    ctx.drawImage(digitCanvas(lab.film.pixels, shownFrame * SIDE * SIDE), 0, 0, frame.width, frame.height);
     drawPad();
   }
 
@@ -136,7 +136,7 @@ export function mountPad(lab, { showError, ensureRun }) {
     $('img-anim').textContent = 'Stop';
     let i = 0;
     animation = setInterval(() => {
-      showFrame(i % FILM_FRAMES);
+      showFrame(i % lab.film.frames);
       i += 1;
     }, 1000 / ANIMATION_FPS);
   });

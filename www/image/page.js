@@ -197,7 +197,7 @@ export function mountImageLab(lab) {
     e.target.value = '';
     if (!file) return;
     try {
-      await lab.loadRun(await file.arrayBuffer());
+      await lab.loadRun(file);
     } catch (err) {
       showError(`${file.name}: ${err.message}`);
     }

@@ -24,7 +24,7 @@ export function mountFiles(pg, { showError }) {
     const was = pg.playing;
     pg.pause();
     try {
-      await pg.loadRun(await file.arrayBuffer());
+      await pg.loadRun(file);
       showError('');
     } catch (err) {
       showError(`${file.name}: ${err.message}`);

@@ -3,7 +3,8 @@
 // run lives in the engine's worker (www/engine/toy2d.js); every frame of play is one request
 // and one answer. Nothing here draws: events tell the views what changed.
 
-import { LabController, isDeviceLoss } from '../core/controller.js';
+import { LabController, isDeviceLoss, promised } from '../core/controller.js';
+import { runBytes } from '../core/runfile.js';
 import { PAGE_DEFAULTS, TOY2D_SNAPSHOTS, TOY2D_VIEW } from '../core/state.js';
 
 /** How often (in animation frames) a frame of play also reads the plane's view. */
@@ -33,6 +34,10 @@ function keep(log, entry) {
 
 const slim = (p) => ({ step: p.step, gradNormMinimax: p.gradNormMinimax, gradNormNonSaturating: p.gradNormNonSaturating });
 
+/** The 2-D labs' API: each returns a promise and rejects with a message, never throws. */
+const API = ['configure', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'reset', 'step',
+  'stepPhase', 'stats', 'theory', 'probes', 'samples', 'curvesCsv'];
+
 export class Toy2dLab extends LabController {
   constructor(client) {
     super(client, 'toy2d');
@@ -43,6 +48,7 @@ export class Toy2dLab extends LabController {
     /** The theory panel's curves (cost and d cost / d logit over D), fetched once. */
     this.curves = null;
     this.clearRun(null, 3);
+    promised(this, API);
   }
 
   noRun() {
@@ -96,14 +102,14 @@ export class Toy2dLab extends LabController {
   }
 
   /**
-   * Continues a run saved by saveRun() (the file's bytes: an ArrayBuffer or Uint8Array) from its
+   * Continues a run saved by saveRun() (the file, or its bytes: an ArrayBuffer or Uint8Array) from its
    * step; its twin, if it had one, is not part of the file. Rejects with a message for a file
    * that is not a run, is truncated or corrupt, or does not fit its architecture; the current
    * run is kept then.
    */
-  loadRun(bytes) {
+  loadRun(file) {
     return this.exclusive(async () => {
-      const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      const data = await runBytes(file, 'toy2d');
       return this.adopt(await this.openRun({ bytes: data, page: this.page }));
     });
   }
@@ -137,6 +143,10 @@ export class Toy2dLab extends LabController {
     this.emit('reset', this.config());
     this.emit('frame', this.statsNow());
     return this.config();
+  }
+
+  async adoptRevived(detail) {
+    await this.adopt(detail);
   }
 
   async adoptMoved(detail) {

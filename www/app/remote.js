@@ -1,0 +1,48 @@
+// The page's JS API for an embedding page on another origin (www/embed.js): calls arrive by
+// postMessage from the parent window only, name a method of window.playground or of its image
+// lab from a fixed list, and are answered to the caller's origin only. The same calls as
+// window.playground, each answered once its promise settles.
+
+/** What may be called: the 2-D labs' API and the image lab's (`images.<name>`). */
+const CALLS = {
+  '': ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'reset', 'step', 'stepPhase', 'stats',
+    'theory', 'probes', 'samples', 'curvesCsv', 'config', 'open', 'memory'],
+  images: ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'score', 'setTruncation',
+    'setAnchorFromGrid', 'randomAnchors', 'images', 'anchorImages', 'drawPath', 'interpolateAnchors',
+    'setInterpolation', 'stats', 'linkConfig', 'curvesCsv'],
+};
+
+/** Data a message can carry (functions, class instances with methods are not). */
+const plain = (v) => (v === undefined ? null : v);
+
+/**
+ * Answers calls from the parent window on `pg` (window.playground); `ready` resolves once the
+ * page's runs have started.
+ */
+export function listen(pg, ready) {
+  if (window.parent === window) return;
+  window.addEventListener('message', async (e) => {
+    const d = e.data;
+    if (e.source !== window.parent || !d || d.ganPlayground !== 'call') return;
+    const reply = (msg) => e.source.postMessage({ ganPlayground: 'answer', id: d.id, ...msg }, e.origin);
+    try {
+      const path = Array.isArray(d.path) ? d.path : [];
+      let value;
+      if (path.length === 1 && path[0] === 'ready') {
+        await ready;
+        value = true;
+      } else {
+        const [where, method] = path.length === 2 ? path : ['', path[0]];
+        if (path.length < 1 || path.length > 2 || !Object.hasOwn(CALLS, where) || !CALLS[where].includes(method)) {
+          throw new Error(`unknown call ${JSON.stringify(path.join('.').slice(0, 60))}`);
+        }
+        const target = where ? pg[where] : pg;
+        if (!target) throw new Error(where === 'images' ? 'no image run yet: call configure({mode: "images"}) first' : 'not ready');
+        value = await target[method](...(Array.isArray(d.args) ? d.args : []));
+      }
+      reply({ ok: true, value: plain(value) });
+    } catch (err) {
+      reply({ ok: false, message: err instanceof Error ? err.message : String(err) });
+    }
+  });
+}
