@@ -347,13 +347,15 @@ test('an engine that traps is restarted in a fresh worker; both labs continue fr
   const good = await page.evaluate(() => window.playground.good.step);
   assert.ok(good >= 250, `snapshot at ${good}`);
   const trapped = await page.evaluate(() => window.playground.client.request('trap', {}).then(() => 'no trap', (e) => e.message));
-  assert.match(trapped, /the engine stopped \(.*unreachable.*\); the engine was restarted in a fresh worker/);
+  assert.match(trapped, /the training engine crashed \(a panic in its wasm code\); the engine was restarted in a fresh worker/);
   await page.waitForFunction(() => window.playground.client.restarts === 1 && !window.playground.client.restarting);
   await page.waitForSelector('#notice:not([hidden])');
   assert.match(await page.textContent('#notice'), new RegExp(`The engine was restarted in a fresh worker: the run continues from step ${good}, its last snapshot`));
   const s = await page.evaluate(() => window.playground.step(5));
   assert.equal(s.step, good + 5);
-  assert.equal((await page.evaluate(() => window.playground.stats())).engineThread, 'worker', 'not moved to the page\'s thread');
+  const st = await page.evaluate(() => window.playground.stats());
+  assert.equal(st.engineThread, 'worker', 'not moved to the page\'s thread');
+  assert.match(st.backendReason, /^continued from its last snapshot after the engine crashed/);
   const im = await page.evaluate(() => window.playground.images.step(1));
   assert.ok(im.step >= 1, 'the image run continues too');
   assert.match(await page.textContent('#img-notice'), /The engine was restarted/);

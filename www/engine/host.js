@@ -263,6 +263,7 @@ export async function revive({ runs }) {
     const s = new Lab(host, r.id);
     try {
       const extra = await s.exclusive(() => s.start({ bytes: r.bytes, page: { ...r.page, backend: r.wanted || r.page.backend } }));
+      s.info.reason = s.info.reason.replace(/^a loaded run: /, 'continued from its last snapshot after the engine crashed: ');
       sessions.set(r.id, s);
       out.push({ id: r.id, ...s.describe(), ...extra });
     } catch (e) {

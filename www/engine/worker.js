@@ -37,7 +37,7 @@ self.onmessage = async (e) => {
       self.postMessage({ id, ok: false, message, trapped: Boolean(dead) });
       return;
     }
-    dead = `the engine stopped (${message.slice(0, 200)})`;
+    dead = `the training engine crashed (${message === 'unreachable' ? 'a panic in its wasm code' : message.slice(0, 200)})`;
     self.postMessage({ id, ok: false, message: dead, trapped: true, rescue: rescue() });
   }
 };
