@@ -2,7 +2,7 @@
 // tests/run_file.rs and tests/image_files.rs, printed by them) and in the page (bit flips in
 // every header byte and at random payload positions, and the crafted files, each loaded through
 // window.playground.loadRun), and the engine's memory after a refused 1.5 GB and 3 GB file.
-// Writes the "hostile" section of BENCHMARKS.md. Needs a build (scripts/build.sh); ~5 minutes.
+// Writes the "hostile" section of BENCHMARKS.md. Needs a build (scripts/build.sh); ~2 minutes.
 //   node scripts/bench/hostile.mjs
 
 import { execFileSync } from 'node:child_process';
@@ -97,7 +97,7 @@ await env.close();
 
 say('## Unbreakable: hostile run files, big files');
 say('');
-say(`Measured ${new Date().toISOString().slice(0, 10)} with \`node scripts/bench/hostile.mjs\` (~5 minutes). Every case must be`);
+say(`Measured ${new Date().toISOString().slice(0, 10)} with \`node scripts/bench/hostile.mjs\` (~2 minutes). Every case must be`);
 say('refused with a message or load exactly the file that was saved: "other" must be 0.');
 say('');
 say('| Fuzz | cases | refused | identical | other |');

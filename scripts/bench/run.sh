@@ -21,5 +21,5 @@ node scripts/bench/images.mjs
 node scripts/bench/robust.mjs
 # The frame loop: page ready, step and round, longest task, messages per frame (~3 minutes).
 node scripts/bench/frames.mjs
-# Hostile run files (fuzz counts) and refused big files (~5 minutes).
+# Hostile run files (fuzz counts) and refused big files (~2 minutes).
 node scripts/bench/hostile.mjs
