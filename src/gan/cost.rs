@@ -7,7 +7,7 @@
 //!
 //! The budgets, and why: the page trains in frames and answers between them, so one step
 //! must stay short. [`STEP_FLOPS`] is 3·10^10 FLOPs: ~3 s on a laptop core in wasm (10 GFLOP/s;
-//! the development machine's core does ~20), 250 times the 2-D default step and ~20 times the
+//! the development machine's core does ~20), ~900 times the 2-D default step and ~17 times the
 //! DCGAN default round. [`STEP_BYTES`] is 1 GiB of tensors: wasm32 memory ends at 4 GiB, a
 //! phone's tab gets far less, and a snapshot of the run is kept besides. [`CALL_FLOPS`] bounds
 //! one call (`step(n)` and the like): 6·10^12 FLOPs, ~10 minutes on that laptop core.

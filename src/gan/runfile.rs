@@ -157,8 +157,9 @@ pub fn reseal(bytes: &mut [u8]) {
 }
 
 /// The part of a file of `kind` before its checksum (the whole file for an unsealed kind or
-/// version), once the magic, the version and the checksum are right.
-fn body(kind: FileKind, bytes: &[u8]) -> Result<&[u8], GanError> {
+/// version), once the version is right and, with `verify`, the checksum ([`header`] verifies
+/// it; [`floats`], which comes after, only strips it: one pass over the file, not two).
+fn body(kind: FileKind, bytes: &[u8], verify: bool) -> Result<&[u8], GanError> {
     let version = u16::from_be_bytes([bytes[6], bytes[7]]);
     if version == kind.version() && kind.sealed() {
         let n = bytes
@@ -167,7 +168,7 @@ fn body(kind: FileKind, bytes: &[u8]) -> Result<&[u8], GanError> {
             .ok_or_else(|| kind.truncated(bytes, true))?
             + 12;
         let saved = u32::from_le_bytes(bytes[n..].try_into().expect("4 bytes"));
-        if crc32(&bytes[..n]) != saved {
+        if verify && crc32(&bytes[..n]) != saved {
             return Err(kind.error(
                 "the file is damaged: its checksum does not match its contents (it was \
                  changed or cut after it was saved)"
@@ -203,7 +204,7 @@ pub fn header<H: DeserializeOwned>(kind: FileKind, bytes: &[u8]) -> Result<(H, u
             _ => kind.not_ours(bytes),
         });
     }
-    let bytes = body(kind, bytes)?;
+    let bytes = body(kind, bytes, true)?;
     let hlen = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes")) as usize;
     let json = 12usize
         .checked_add(hlen)
@@ -219,7 +220,8 @@ pub fn header<H: DeserializeOwned>(kind: FileKind, bytes: &[u8]) -> Result<(H, u
     Ok((h, 12 + hlen))
 }
 
-/// The `expected` floats from `at` on (as [`header`] returned it), which must end the file
+/// The `expected` floats from `at` on (as [`header`], which checks the checksum, returned it;
+/// call it first), which must end the file
 /// (before its checksum); all finite. The count is checked against the file's length before
 /// anything is allocated.
 pub fn floats(
@@ -231,7 +233,7 @@ pub fn floats(
     if bytes.len() < 12 || bytes[..6] != kind.magic()[..6] {
         return Err(kind.not_ours(bytes));
     }
-    let bytes = body(kind, bytes)?;
+    let bytes = body(kind, bytes, false)?;
     let end = expected
         .checked_mul(4)
         .and_then(|n| n.checked_add(at))
