@@ -6,7 +6,9 @@
 use burn::tensor::Device;
 use futures_lite::future::block_on;
 use gan_playground::data::{Mnist, Split};
-use gan_playground::eval::{CONFIDENT, DigitClassifier, NOT_A_DIGIT, accuracy, confident_share};
+use gan_playground::eval::{
+    CONFIDENT, DigitClassifier, NOT_A_DIGIT, accuracy, confident_share, recognised_counts,
+};
 
 fn root() -> String {
     env!("CARGO_MANIFEST_DIR").to_string()
@@ -91,4 +93,31 @@ fn corrupt_classifier_files_are_refused_with_a_message() {
     assert!(msg(b"hello world, not a net").contains("not a classifier"));
     assert!(msg(&good[..good.len() - 4]).contains("weight bytes"));
     assert!(msg(&good[..20]).contains("truncated header"));
+}
+
+/// The bars and the headline follow one rule: per digit, the samples whose top class is that
+/// digit with probability >= 0.9; every other sample (unsure, or "not a digit") in the last
+/// entry. Hand-made rows: a sure 3, an unsure 3 (0.6), a sure 7, a sure "not a digit".
+#[test]
+fn recognised_counts_follow_the_headline_rule() {
+    let row = |k: usize, p: f32| {
+        let mut r = vec![(1.0 - p) / 10.0; 11];
+        r[k] = p;
+        r
+    };
+    let probs: Vec<f32> = [
+        row(3, 0.95),
+        row(3, 0.6),
+        row(7, 0.9),
+        row(NOT_A_DIGIT, 0.99),
+    ]
+    .concat();
+    let counts = recognised_counts(&probs, CONFIDENT);
+    let mut want = [0; 11];
+    (want[3], want[7], want[NOT_A_DIGIT]) = (1, 1, 2);
+    assert_eq!(counts, want);
+    let (share, top) = confident_share(&probs, CONFIDENT);
+    assert_eq!(share, 0.5);
+    assert_eq!(counts[..10].iter().sum::<usize>() as f64 / 4.0, share);
+    assert_eq!(top[3], 2, "the top-guess count still has both 3s");
 }

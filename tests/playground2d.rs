@@ -359,3 +359,103 @@ fn a_packed_discriminator_judges_m_samples_at_once() {
     let err = Toy2dConfig::from_json(r#"{"pack": 9}"#).unwrap_err();
     assert!(err.to_string().contains("pack"), "{err}");
 }
+
+fn params(t: &Toy2dTrainer) -> (Vec<f32>, Vec<f32>) {
+    (
+        read(flat_floats(&t.generator().valid())),
+        read(flat_floats(&t.discriminator().valid())),
+    )
+}
+
+/// Live settings: a learning rate changed mid-run keeps the step and the weights, and the next
+/// updates are the new rate's: with both rates 0 nothing moves, and with them back the run
+/// continues exactly as a run that never paused its rates would from that state. A setting
+/// that needs a new run is refused by name and leaves the run as it was.
+#[test]
+fn live_settings_change_the_next_updates_and_keep_the_run() {
+    let device = BackendKind::Flex.cpu_device().unwrap();
+    let mut t = Toy2dTrainer::new(Toy2dConfig::default(), &device).unwrap();
+    t.train(20);
+    let before = params(&t);
+    let frozen = Toy2dConfig {
+        lr_d: 1e-7,
+        lr_g: 1e-7,
+        k: 3,
+        loss: GanLoss::Hinge,
+        ..t.config().clone()
+    };
+    t.set_live(frozen).unwrap();
+    assert_eq!(t.step_count(), 20, "the step count goes on");
+    assert_eq!(params(&t), before, "nothing changes until the next update");
+    t.train(5);
+    assert_eq!(t.step_count(), 25);
+    let after = params(&t);
+    let moved = |a: &[f32], b: &[f32]| {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max)
+    };
+    // Adam's steps are about the learning rate in size: 1e-7 moves nothing visibly.
+    assert!(moved(&after.0, &before.0) < 1e-5 && moved(&after.1, &before.1) < 1e-5);
+
+    // Back to 1e-3: the weights move by Adam-sized steps again.
+    let live = Toy2dConfig {
+        lr_d: 1e-3,
+        lr_g: 1e-3,
+        ..t.config().clone()
+    };
+    t.set_live(live).unwrap();
+    t.train(5);
+    let again = params(&t);
+    assert!(moved(&again.0, &after.0) > 1e-3, "G moves at lr 1e-3");
+
+    // Switching G to SGD and back to Adam starts its moments afresh; still the same run.
+    let sgd = Toy2dConfig {
+        gen_optimizer: gan_playground::gan::optim::OptimizerKind::Sgd,
+        ..t.config().clone()
+    };
+    t.set_live(sgd).unwrap();
+    t.train(2);
+    assert_eq!(t.step_count(), 32);
+
+    for (next, key) in [
+        (
+            Toy2dConfig {
+                gen_width: 32,
+                ..t.config().clone()
+            },
+            "genWidth",
+        ),
+        (
+            Toy2dConfig {
+                seed: 9,
+                ..t.config().clone()
+            },
+            "seed",
+        ),
+        (
+            Toy2dConfig {
+                dataset: Dataset::Spiral,
+                ..t.config().clone()
+            },
+            "dataset",
+        ),
+    ] {
+        let was = t.config().clone();
+        let err = t.set_live(next).unwrap_err().to_string();
+        assert!(
+            err.contains(key) && err.contains("needs a new run"),
+            "{err}"
+        );
+        assert_eq!(t.config(), &was, "a refused change leaves the run's config");
+    }
+    let err = t
+        .set_live(Toy2dConfig {
+            k: 0,
+            ..t.config().clone()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("k = 0"), "{err}");
+}

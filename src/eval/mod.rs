@@ -11,4 +11,4 @@ pub mod share;
 pub mod train;
 
 pub use classifier::{CLASSES, ClassifierInfo, DigitClassifier, NOT_A_DIGIT};
-pub use share::{CONFIDENT, accuracy, confident_share, top};
+pub use share::{CONFIDENT, accuracy, confident_share, recognised_counts, top};

@@ -33,6 +33,24 @@ pub fn confident_share(probs: &[f32], threshold: f64) -> (f64, [usize; CLASSES])
     (if n == 0 { 0.0 } else { sure as f64 / n as f64 }, classes)
 }
 
+/// Per class (0-9, then not a digit), the samples recognised as it: their top class, with a
+/// probability of at least `threshold`. The "not a digit" entry counts every sample not
+/// recognised as a digit (its top class is "not a digit", or no class reaches the threshold).
+/// The digits' entries add up to `confident_share`'s share of the samples: one rule for the
+/// headline and the bars.
+pub fn recognised_counts(probs: &[f32], threshold: f64) -> [usize; CLASSES] {
+    let mut counts = [0; CLASSES];
+    for row in probs.chunks_exact(CLASSES) {
+        let (k, p) = top(row);
+        if k != NOT_A_DIGIT && p >= threshold as f32 {
+            counts[k] += 1;
+        } else {
+            counts[NOT_A_DIGIT] += 1;
+        }
+    }
+    counts
+}
+
 /// The accuracy of `probs` (11 per sample) against `labels`.
 pub fn accuracy(probs: &[f32], labels: &[u8]) -> f64 {
     let right = probs

@@ -91,6 +91,19 @@ impl Optimizer {
         }
     }
 
+    /// Which optimiser this is.
+    pub fn kind(&self) -> OptimizerKind {
+        self.kind
+    }
+
+    /// Adam's decays from the next update on; the moments gathered so far are kept (they
+    /// stay valid estimates, only their memory changes). No effect on SGD.
+    pub fn set_betas(&mut self, beta1: f64, beta2: f64) {
+        if self.kind == OptimizerKind::Adam {
+            (self.beta1, self.beta2) = (beta1 as f32, beta2 as f32);
+        }
+    }
+
     /// One update of every parameter of `module` that has a gradient in `grads`.
     pub fn step<M: Module>(&mut self, lr: f64, module: M, mut grads: GradientsParams) -> M {
         module.map(&mut Update {

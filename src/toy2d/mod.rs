@@ -16,4 +16,4 @@ pub mod views;
 pub use config::Toy2dConfig;
 pub use probe::{ProbeStats, probe_generator};
 pub use theory::TheoryStats;
-pub use train::{Phase, Toy2dTrainer};
+pub use train::{LIVE_KEYS, Phase, Toy2dTrainer};

@@ -42,6 +42,24 @@ impl Phase {
     }
 }
 
+/// The config keys `Toy2dTrainer::set_live` changes during a run; every other key shapes the
+/// networks, the data or the random streams and needs a new run.
+pub const LIVE_KEYS: &[&str] = &[
+    "loss",
+    "lrD",
+    "lrG",
+    "lrHalfLife",
+    "beta1",
+    "beta2",
+    "k",
+    "gSteps",
+    "batchSize",
+    "gpWeight",
+    "r1Weight",
+    "genOptimizer",
+    "discOptimizer",
+];
+
 /// A 2-D GAN being trained: both networks, their optimisers, the data and the run core.
 pub struct Toy2dTrainer {
     pub(crate) config: Toy2dConfig,
@@ -79,6 +97,42 @@ impl Toy2dTrainer {
     /// with smaller steps); refused, with the key named, if out of range.
     pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
         self.config = self.config.with_learning_rates(lr_d, lr_g)?;
+        Ok(())
+    }
+
+    /// Applies the settings of `next` that change the game without a new run (`LIVE_KEYS`:
+    /// the loss, learning rates and their half-life, Adam's decays, k, G steps, the batch size
+    /// and the penalties' weights) from the next update on; the step count, the networks and
+    /// the random stream go on. An optimiser whose kind changes starts afresh (SGD has no
+    /// state; a new Adam has no moments yet); a change of Adam's decays keeps its moments.
+    /// Refused, naming the first key, if `next` differs in a setting that needs a new run, and
+    /// as `validate` refuses.
+    pub fn set_live(&mut self, next: Toy2dConfig) -> Result<(), GanError> {
+        next.validate()?;
+        let now = serde_json::to_value(&self.config).expect("a config serialises");
+        let then = serde_json::to_value(&next).expect("a config serialises");
+        if let (Some(a), Some(b)) = (now.as_object(), then.as_object()) {
+            let keys = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k)));
+            for key in keys {
+                if !LIVE_KEYS.contains(&key.as_str()) && a.get(key) != b.get(key) {
+                    return Err(GanError::Config(format!(
+                        "{key} cannot change while a run trains: it needs a new run"
+                    )));
+                }
+            }
+        }
+        let (b1, b2) = (next.beta1, next.beta2);
+        for (opt, kind) in [
+            (&mut self.nets.opt_g, next.gen_optimizer),
+            (&mut self.nets.opt_d, next.disc_optimizer),
+        ] {
+            if opt.kind() != kind {
+                *opt = Optimizer::new(kind, b1, b2);
+            } else {
+                opt.set_betas(b1, b2);
+            }
+        }
+        self.config = next;
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::data::PIXELS;
-use crate::eval::{CLASSES, CONFIDENT, DigitClassifier, confident_share};
+use crate::eval::{CLASSES, CONFIDENT, DigitClassifier, confident_share, recognised_counts};
 use crate::wasm::{js_err, promise_of};
 
 /// The classifier's verdict on a set of images.
@@ -18,6 +18,7 @@ struct Verdict {
     share: f64,
     threshold: f64,
     classes: [usize; CLASSES],
+    recognised: [usize; CLASSES],
     test_accuracy: f64,
 }
 
@@ -44,8 +45,9 @@ impl DigitJudge {
 
     /// Resolves to the verdict on images (784 pixels each in [0, 1], flat): `{samples, share
     /// (of samples whose top class is a digit with probability >= 0.9), threshold, classes
-    /// (top-class counts: 0-9, then "not a digit"), testAccuracy (the classifier's own, on
-    /// held-out digits)}`.
+    /// (top-class counts: 0-9, then "not a digit"), recognised (per digit, the samples it gives
+    /// that digit with probability >= 0.9, then every other sample: the same rule as share),
+    /// testAccuracy (the classifier's own, on held-out digits)}`.
     pub fn score(&self, pixels: Vec<f32>) -> Result<Promise, JsError> {
         if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
             return Err(JsError::new("pixels: a whole number of 784-pixel images"));
@@ -53,12 +55,14 @@ impl DigitJudge {
         let f = self.net.probabilities(&pixels, &self.device);
         let (samples, test_accuracy) = (pixels.len() / PIXELS, self.test_accuracy);
         Ok(promise_of(async move {
-            let (share, classes) = confident_share(&f.await?, CONFIDENT);
+            let probs = f.await?;
+            let (share, classes) = confident_share(&probs, CONFIDENT);
             Ok(Verdict {
                 samples,
                 share,
                 threshold: CONFIDENT,
                 classes,
+                recognised: recognised_counts(&probs, CONFIDENT),
                 test_accuracy,
             })
         }))

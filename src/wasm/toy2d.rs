@@ -104,6 +104,16 @@ impl GanTrainer {
         self.trainer.set_learning_rates(lr_d, lr_g).map_err(js_err)
     }
 
+    /// Applies a config's live settings (loss, learning rates, half-life, Adam's decays, k, G
+    /// steps, batch size, penalties, optimisers) from the next update on, keeping the step and
+    /// the networks; throws, naming the key, for a change that needs a new run or a value out
+    /// of range (the run is unchanged then).
+    #[wasm_bindgen(js_name = setLive)]
+    pub fn set_live(&mut self, config: JsValue) -> Result<(), JsError> {
+        let next = parse(&config).map_err(js_err)?;
+        self.trainer.set_live(next).map_err(js_err)
+    }
+
     /// Resolves to the run as one file (a Uint8Array: config, weights, optimiser state, step
     /// and RNG state), read back asynchronously on every backend.
     pub fn save(&self) -> Promise {

@@ -51,7 +51,7 @@ test('image mode: a DCGAN trains on the digits and the sample grid changes', asy
   const st = await page.evaluate(() => window.playground.images.stats());
   assert.equal(st.backend, 'cpu (flex)');
   assert.equal(st.engineThread, 'worker');
-  assert.match(await page.textContent('#img-status'), /step 20 · loss D/);
+  assert.match(await page.textContent('#img-status'), /round 20 · loss D/);
   assert.equal(await page.evaluate(() => window.playground.playing), false, 'the 2-D run was paused');
   // The API: images of a seed, as pixel arrays; the same seed gives the same images.
   const a = await page.evaluate(() => window.playground.images.images({ seed: 7, n: 2 }).then((r) => Array.from(r.pixels)));
@@ -67,7 +67,22 @@ test('image mode: a DCGAN trains on the digits and the sample grid changes', asy
   assert.ok(sc.share < 0.1, `grey fog recognised as digits: ${sc.share}`);
   assert.ok(sc.classes[10] > 200, `not-a-digit count ${sc.classes[10]}`);
   assert.ok(sc.testAccuracy >= 0.98, `classifier test accuracy ${sc.testAccuracy}`);
-  assert.match(await page.textContent('#img-score'), /recognised as digits: \d+\.\d % of 256 samples at step 20/);
+  assert.match(await page.textContent('#img-score'), /recognised as digits: \d+\.\d % of 256 samples at round 20/);
+  // The bars follow the headline's rule: the digits' bars add up to its share, grey the rest.
+  assert.equal(sc.recognised.reduce((a, b) => a + b, 0), 256);
+  assert.equal(sc.recognised.slice(0, 10).reduce((a, b) => a + b, 0) / 256, sc.share);
+  // A flat grey grid says it is warming up (and only then).
+  const warm = await page.evaluate(() => {
+    const px = window.playground.images.gridPixels;
+    const mean = px.reduce((a, b) => a + b, 0) / px.length;
+    const spread = Math.sqrt(px.reduce((a, b) => a + (b - mean) ** 2, 0) / px.length);
+    const el = document.getElementById('img-warm');
+    return { spread, shown: !el.hidden, text: el.textContent };
+  });
+  assert.equal(warm.shown, warm.spread < 0.05, JSON.stringify(warm));
+  // After 20 rounds the default DCGAN's images are still flat (spread ~0.01, natively too).
+  assert.ok(warm.shown, JSON.stringify(warm));
+  assert.match(warm.text, /warming up: G's images are still nearly flat grey/);
   await page.locator('#image-lab').screenshot({ path: 'test-results/images-grid.png' });
   assert.deepEqual(problems, []);
   await page.close();
@@ -181,7 +196,11 @@ test('truncation bounds the grid latents; bad settings are refused with a messag
   const r = await page.evaluate(async () => {
     const lab = window.playground.images;
     const g0 = Array.from(lab.gridPixels);
+    const verdicts = lab.scoreLog.length;
     await lab.setTruncation(0.5);
+    // Paused: the verdict follows the truncation at once (it judges truncated samples).
+    const judged = lab.scoreLog.length - verdicts;
+    const shown = document.getElementById('img-score').textContent;
     const z = Array.from(lab.gridLatents);
     const g1 = Array.from(lab.gridPixels);
     const errors = [];
@@ -191,10 +210,12 @@ test('truncation bounds the grid latents; bad settings are refused with a messag
     }
     // A 2-D latent space: the pad is the plane itself, corners at (-2.5, 2.5) and (2.5, -2.5).
     const film = await lab.drawPath([[0, 0], [1, 1]]);
-    return { g0, g1, z, errors, first: Array.from(film.latents.slice(0, 2)), last: Array.from(film.latents.slice(62, 64)), zDim: lab.full.zDim };
+    return { g0, g1, z, errors, judged, shown, first: Array.from(film.latents.slice(0, 2)), last: Array.from(film.latents.slice(62, 64)), zDim: lab.full.zDim };
   });
   assert.ok(r.z.every((x) => Math.abs(x) <= 0.5), 'every truncated component is within 0.5');
   assert.ok(meanDiff(r.g0, r.g1) > 0, 'the grid was redrawn from the truncated latents');
+  assert.equal(r.judged, 1, 'one fresh verdict after the truncation changed');
+  assert.match(r.shown, /recognised as digits: \d+\.\d % of 256 samples at round 0/);
   assert.match(r.errors[0], /truncation/);
   assert.match(r.errors[1], /unknown variant `resnet`/);
   assert.match(r.errors[2], /wganGp/);

@@ -25,10 +25,12 @@ test('a link reproduces the run: same settings, same seed, same losses at step N
   await page.waitForFunction(() => document.getElementById('dataset').value === 'grid25', null, { timeout: 5000 }).catch(() => {});
   assert.equal(await page.inputValue('#dataset'), 'grid25', 'the controls show the link');
   const a = await lossesAt(page, 300);
-  // The page rewrote the hash with every key; that link opens the same run elsewhere.
+  // The page rewrote the hash; that link opens the same run elsewhere.
   const hash = await page.evaluate(() => location.hash);
   assert.match(hash, /seed=7/);
-  assert.match(hash, /genWidth=64/);
+  // Only what differs from the defaults (and the seed): the default width is left out.
+  assert.doesNotMatch(hash, /genWidth/);
+  assert.match(hash, /lrD=0\.002/);
   const other = await openPage(env, hash);
   const b = await lossesAt(other.page, 300);
   assert.deepEqual(b, a);
@@ -56,7 +58,7 @@ test('bad links: each bad setting is ignored with a notice, nothing is injected,
     ['#lrD=1e9', /ignored lrD = "1e9": lrD = 1000000000 is out of range \(1e-7 to 1\)/],
     ['#zDim=0&genWidth=64', /ignored zDim = "0"/],
     ['#zDim=100000', /ignored zDim = "100000"/],
-    ['#loss=wasserstein', /ignored loss = "wasserstein": unknown variant `wasserstein`/],
+    ['#loss=wasserstein', /ignored loss = "wasserstein": "wasserstein" is not one of minimax, nonSaturating, maxLikelihood, leastSquares, wganGp, hinge/],
     ['#seed=abc', /ignored seed = "abc": seed must be a plain decimal number/],
     ['#lossy=1', /ignored unknown setting "lossy"/],
     ['#dataset=ring8&lrG=%E0%A4%A', /not valid URL encoding/],
@@ -98,7 +100,7 @@ test('embeds: <name>_hide=true hides that control, hideText=true the prose, and 
   const { page, problems } = await openPage(env, '#loss_hide=true&play_hide=true&hideText=true&seed=3');
   assert.equal(await page.isVisible('#loss'), false);
   assert.equal(await page.isVisible('#play'), false);
-  assert.equal(await page.isVisible('#dataset'), true);
+  assert.equal(await page.isVisible('#data-thumbs'), true);
   assert.equal(await page.isVisible('.lede'), false);
   assert.equal(await page.isVisible('footer'), false);
   assert.equal(await page.isVisible('#plane'), true);

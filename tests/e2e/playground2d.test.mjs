@@ -94,7 +94,7 @@ function meanDistance(fakes, points) {
 test('the brush: a distribution drawn with the pointer is trained on, and the fakes move to it', async () => {
   const { page, problems } = await openPage(env);
   await page.evaluate(() => window.playground.configure({ theoryEvery: 0, probeEvery: 0 }));
-  await page.click('#draw');
+  await page.click('#data-drawn'); // the data menu's drawing thumbnail starts the brush
   assert.equal(await page.getAttribute('#draw', 'aria-pressed'), 'true');
   assert.equal(await page.inputValue('#dataset'), 'drawn');
   // Two strokes with the mouse (real pointerdown / pointermove / pointerup events): an arc in

@@ -18,7 +18,7 @@ test('the engine trains in a worker: the status says so and the main thread only
   const { page, problems } = await openPage(env);
   const s0 = await page.evaluate(() => window.playground.stats());
   assert.equal(s0.engineThread, 'worker');
-  assert.match(await page.textContent('#status'), /in a worker/);
+  assert.match(await page.textContent('#backend-detail'), /in a worker/);
   // Play at full speed for 4 s while Chromium traces the main thread: every task's length is
   // recorded (long-task entries would only say which passed 50 ms).
   const { result: r, tasks } = await traceMainThread(page, () => new Promise((resolve) => {
@@ -48,7 +48,7 @@ test('without Worker the page trains on its own thread and says so', async () =>
   const s = await page.evaluate(() => window.playground.step(20));
   assert.equal(s.step, 20);
   assert.match(s.engineThread, /^main thread \(/);
-  assert.match(await page.textContent('#status'), /on the main thread/);
+  assert.match(await page.textContent('#backend-detail'), /on the main thread/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -124,7 +124,7 @@ test('WebGPU disabled: the page says so, and a run that asks for WebGPU trains o
     assert.equal(s.step, 10);
     assert.match(s.backend, /^cpu/);
     assert.match(s.backendReason, /no WebGPU|no adapter|WebGPU/);
-    assert.match(await page.textContent('#status'), /backend: cpu/);
+    assert.match(await page.textContent('#backend-chip'), /backend: cpu/);
     assert.deepEqual(problems, []);
     await page.close();
   } finally {

@@ -26,13 +26,23 @@ pg.ready = false;
 /** What the link said, kept for the labs not opened yet, and the embed's view. */
 const state = { lab: HOME, main: '', image: '', view: { hide: [], hideText: false }, defaults: null };
 
+/** Notices that stay while what they say holds (the backend in use is not the one chosen). */
+const sticky = new Map();
+let shown = [];
 function showNotices(list) {
+  shown = list;
   const box = $('notice');
-  box.replaceChildren(...list.map((n) => Object.assign(document.createElement('div'), { textContent: n })));
-  box.hidden = list.length === 0;
+  const all = [...list, ...sticky.values()];
+  box.replaceChildren(...all.map((n) => Object.assign(document.createElement('div'), { textContent: n })));
+  box.hidden = all.length === 0;
+}
+function setSticky(key, text) {
+  if (text) sticky.set(key, text);
+  else sticky.delete(key);
+  showNotices(shown);
 }
 
-const toy2d = mountToy2d(pg, { showNotices, beforePlay: () => pg.images && pg.images.pause() });
+const toy2d = mountToy2d(pg, { showNotices, setSticky, beforePlay: () => pg.images && pg.images.pause() });
 
 /** The image lab: its controller and page, loaded once, when first needed. */
 let imagesLoaded = null;
@@ -55,6 +65,11 @@ function loadImages() {
 
 /** The page's state to the link and the share panel. */
 function save() {
+  if (!state.defaults) {
+    // The first link waits for the defaults (it writes only what differs from them).
+    defaultsReady.then(save, () => {});
+    return;
+  }
   const image = pg.images && pg.images.linkConfig();
   writeHash({
     toy2d: pg.session ? pg.config() : state.main,
@@ -65,6 +80,7 @@ function save() {
   });
 }
 pg.addEventListener('reset', save);
+pg.addEventListener('live', save);
 
 /** Starts the 2-D run from the link's text for it (each bad setting left out, with a notice). */
 async function startToy2d() {
@@ -135,7 +151,7 @@ function applyHides(view) {
     box.hidden = true;
     return true;
   });
-  for (const el of document.querySelectorAll('.lede, .hint, figcaption, footer')) {
+  for (const el of document.querySelectorAll('.lede, .hint, .about, figcaption, footer')) {
     if (view.hideText) el.dataset.hiddenText = '1';
     el.hidden = view.hideText && el.dataset.hiddenText === '1';
   }
@@ -183,7 +199,10 @@ for (const a of document.querySelectorAll('nav.labs [data-lab]')) {
   });
 }
 window.addEventListener('hashchange', () => { fromHash().catch((e) => toy2d.showError(e.message)); });
-client.request('defaults', {}).then((d) => { state.defaults = d; }, () => {});
+const defaultsReady = client.request('defaults', {}).then(
+  (d) => { state.defaults = d; },
+  () => { state.defaults = { toy2d: null, image: null }; }, // then every key is written
+);
 const started = fromHash().then(
   () => { pg.ready = true; },
   (e) => { $('status').textContent = 'the engine could not start'; toy2d.showError(e.message); },

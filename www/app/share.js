@@ -34,10 +34,11 @@ function elementSnippet(config, base, imageConfig, defaults) {
  * @param {{toy2d: object|string, image: object|string|null, lab: string|null, view: object, defaults: object}} state
  */
 export function writeHash({ toy2d, image, lab, view, defaults }) {
+  const d = defaults || { toy2d: null, image: null };
   const part = (c, prefix = '') => (typeof c === 'string'
     ? c.split('&').filter(Boolean).map((p) => `${prefix}${p}`).join('&')
-    : encodeHash(c, {}, prefix).slice(1));
-  const parts = [typeof toy2d === 'string' ? part(toy2d) : encodeHash(toy2d, view).slice(1)];
+    : encodeHash(c, {}, prefix, d.image, ['seed', 'arch']).slice(1));
+  const parts = [typeof toy2d === 'string' ? part(toy2d) : encodeHash(toy2d, view, '', d.toy2d).slice(1)];
   // Before the 2-D lab has a run, its part is the link's own text, and the hides follow it.
   if (typeof toy2d === 'string') parts.push(encodeHash({}, view).slice(1));
   if (lab) parts.push(`lab=${lab}`);
@@ -46,6 +47,6 @@ export function writeHash({ toy2d, image, lab, view, defaults }) {
   const base = new URL('.', location.href).href;
   $('share-link').value = location.href;
   $('share-iframe').value = `<iframe src="${location.href.replace(/"/g, '%22')}" title="GAN Playground" style="width: 100%; height: 900px; border: 0"></iframe>`;
-  const known = defaults || { toy2d: PAGE_DEFAULTS, image: {} };
+  const known = { toy2d: (defaults && defaults.toy2d) || PAGE_DEFAULTS, image: (defaults && defaults.image) || {} };
   $('share-element').value = elementSnippet(typeof toy2d === 'string' ? null : toy2d, base, typeof image === 'string' ? null : image, known);
 }

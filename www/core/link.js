@@ -90,14 +90,20 @@ function decodePoints(text) {
 }
 
 /**
- * The hash for `config` (every key, so that the link does not depend on this version's defaults).
+ * The hash for `config`: with `defaults`, only the keys whose value differs from its default
+ * and the ones in `always` (the seed: a link names its run's randomness even where it is the
+ * default), so that a link stays short and readable; without, every key.
  * @param {object} config
  * @param {{hide?: Iterable<string>, hideText?: boolean}} [view]
+ * @param {string} [prefix] the section's prefix (`img.`)
+ * @param {object|null} [defaults] the section's defaults
+ * @param {string[]} [always] keys written even at their default
  */
-export function encodeHash(config, view = {}, prefix = '') {
+export function encodeHash(config, view = {}, prefix = '', defaults = null, always = ['seed']) {
   const parts = [];
   for (const [k, v] of Object.entries(config)) {
     if (v === undefined) continue;
+    if (defaults && k in defaults && !always.includes(k) && sameValue(defaults[k], v)) continue;
     const text = k === 'points' ? encodePoints(v) : v === null ? 'null' : String(v);
     parts.push(`${prefix}${encodeURIComponent(k)}=${encodeURIComponent(text)}`);
   }
@@ -106,6 +112,29 @@ export function encodeHash(config, view = {}, prefix = '') {
   }
   if (view.hideText) parts.push('hideText=true');
   return `#${parts.join('&')}`;
+}
+
+/** Whether a setting's value is its default ('flex' is what the backend 'cpu' means). */
+function sameValue(d, v) {
+  if (Array.isArray(d) || Array.isArray(v)) return JSON.stringify(d) === JSON.stringify(v);
+  return d === v;
+}
+
+/**
+ * An engine's refusal in the page's words: without "invalid config: " and the JSON parser's
+ * "at line 1 column 19", and a menu value that is not one of the menu's as
+ * `loss: "banana" is not one of minimax, nonSaturating, …` (`key`: the setting, where known).
+ */
+export function plainMessage(message, key = null) {
+  let m = String(message).replace(/^(invalid config: )+/, '').replace(/ at line \d+ column \d+$/, '');
+  const variant = /^unknown variant `([^`]*)`, expected (?:one of )?(.*)$/.exec(m);
+  if (variant) {
+    const names = variant[2].replace(/`/g, '');
+    m = `${key ? `${key}: ` : ''}${JSON.stringify(variant[1])} is not one of ${names}`;
+  }
+  const type = /^invalid type: (.*), expected (.*)$/.exec(m);
+  if (type) m = `${key ? `${key}: ` : ''}${type[1]} is not ${/^(a |an )/.test(type[2]) ? type[2] : `a ${type[2]}`}`;
+  return m;
 }
 
 /** A hash value as the type its default has. Returns {ok, value} or {ok: false, why}. */
@@ -212,14 +241,14 @@ export function decodeHash(hash, defaults, validate, page = SECTIONS.toy2d) {
       else validate(one);
       Object.assign(out.config, one);
     } catch (e) {
-      out.notices.push(`ignored ${key} = ${shown(texts[key])}: ${e.message.replace(/^invalid config: /, '')}`);
+      out.notices.push(`ignored ${key} = ${shown(texts[key])}: ${plainMessage(e.message)}`);
     }
   }
   // Settings that are fine alone but not together (a twin of a non-cross-entropy loss).
   try {
     validate(page.split(out.config));
   } catch (e) {
-    out.notices.push(`ignored the link's settings: ${e.message.replace(/^invalid config: /, '')}`);
+    out.notices.push(`ignored the link's settings: ${plainMessage(e.message)}`);
     out.config = {};
   }
   return out;

@@ -12,7 +12,7 @@ export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevi
  */
 export const SESSION_OPS = {
   base: ['frame', 'save', 'resume', 'describe'],
-  toy2d: ['samples', 'view'],
+  toy2d: ['samples', 'view', 'live'],
   image: ['images', 'setTruncation', 'setAnchor', 'randomAnchors', 'anchorImages', 'drawPath', 'interpolate', 'score'],
 };
 

@@ -167,6 +167,39 @@ export class Toy2dSession extends Session {
     });
   }
 
+  /**
+   * Changes the run's live settings (`config`: the whole config, engine and page keys) from
+   * the next update on: the engine's (the loss, learning rates, optimisers, k, G steps, batch,
+   * penalties) on the run and its twin (which keeps its own generator loss), and the page's
+   * (slow motion, speed, probe and readout intervals). The step, weights and logs go on.
+   * Rejects, naming the key, for a change that needs a new run or a value out of range; the
+   * run is then as it was. Resolves to the full config in force.
+   */
+  live({ config }) {
+    return this.exclusive(async () => {
+      const { engine, page } = splitConfig(config);
+      const next = { ...this.page, ...page };
+      for (const key of ['compare', 'backend']) {
+        if (next[key] !== this.page[key]) throw new Error(`${key} cannot change while a run trains: it needs a new run`);
+      }
+      const { main, twin } = this.run;
+      const was = main.config();
+      const full = { ...was, ...engine };
+      splitConfig({ ...full, ...next }); // a twin needs a cross-entropy loss on both sides
+      main.setLive(full);
+      if (twin) {
+        try {
+          twin.setLive({ ...full, loss: next.compare });
+        } catch (e) {
+          main.setLive(was);
+          throw e;
+        }
+      }
+      this.page = next;
+      return { full: main.config(), page: this.page };
+    });
+  }
+
   /** The plane's view now (see `readView`). */
   view() {
     return this.exclusive(() => this.readView());

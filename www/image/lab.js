@@ -219,7 +219,7 @@ export class ImageLab extends LabController {
     }
     this.last = { step: answer.stats.step, lossD: answer.stats.lossD, lossG: answer.stats.lossG };
     if (answer.stats.good !== null && answer.stats.good !== undefined) this.good = { step: answer.stats.good };
-    this.emit('step', this.last);
+    this.emit('step', { ...this.last, losses: answer.losses });
     if (answer.grid) this.takeGrid(answer.grid);
     if (answer.score) this.takeScore(answer.score);
   }
@@ -299,6 +299,9 @@ export class ImageLab extends LabController {
       this.takeGrid(r.gridPixels);
       this.emit('anchors', { anchors: this.anchors });
       this.emit('settings', this.linkConfig());
+      // The verdict is on truncated samples too: while paused it follows at once (while
+      // playing, the next one is due within JUDGE.everyMs).
+      if (!this.playing) this.takeScore(await this.session.score());
     });
   }
 

@@ -8,6 +8,23 @@ import { drawDigits } from '../views/digits.js';
 import { GRID } from './lab.js';
 import { ANCHOR_COLORS, ANCHOR_NAMES, mountPad } from './pad.js';
 
+/**
+ * Below this standard deviation of the grid's pixels, G's images are flat grey (an untrained
+ * G's output is near zero: spread 0.000 at round 0, 0.014 at round 25, 0.08 at round 50 and
+ * 0.2 at round 100 for the default DCGAN) and the grid says it is warming up.
+ */
+export const FLAT_SPREAD = 0.05;
+
+/** The standard deviation of pixels in [0, 1]. */
+export function pixelSpread(px) {
+  let sum = 0;
+  for (const v of px) sum += v;
+  const mean = sum / px.length;
+  let sq = 0;
+  for (const v of px) sq += (v - mean) * (v - mean);
+  return Math.sqrt(sq / px.length);
+}
+
 /** Grid cells: 2x digits with a 2-pixel gap. */
 const CELL = 58;
 
@@ -58,6 +75,10 @@ export function mountImageLab(lab) {
   function drawGrid() {
     if (!lab.gridPixels) return;
     drawDigits(grid, lab.gridPixels, { cols: 8, cell: CELL, n: GRID });
+    const spread = pixelSpread(lab.gridPixels);
+    $('img-warm').hidden = spread >= FLAT_SPREAD;
+    $('img-warm').textContent = `warming up: G's images are still nearly flat grey (pixel spread ${spread.toFixed(3)}); ` +
+      'its output starts at zero, and digits take shape over the first ~100 rounds';
     const ctx = grid.getContext('2d');
     lab.anchors.forEach((a, i) => {
       if (a.source !== 'grid') return;
@@ -80,17 +101,20 @@ export function mountImageLab(lab) {
       el.textContent = 'recognised as digits: — (measured while training, and on pause)';
       return;
     }
-    el.textContent = `recognised as digits: ${(100 * score.share).toFixed(1)} % of ${score.samples} samples at step ${score.step}` +
-      ` (classifier confidence ≥ ${score.threshold}; it recognises ${(100 * score.testAccuracy).toFixed(1)} % of held-out real digits)`;
-    const top = Math.max(1, ...score.classes);
-    const w = c.width / score.classes.length;
+    el.textContent = `recognised as digits: ${(100 * score.share).toFixed(1)} % of ${score.samples} samples at round ${score.step}` +
+      ` (the classifier gives them one digit with confidence ≥ ${score.threshold}; it recognises ${(100 * score.testAccuracy).toFixed(1)} % of held-out real digits)`;
+    // One rule for the headline and the bars: a bar counts the samples recognised as its digit,
+    // grey the rest (unsure, or no digit at all).
+    const counts = score.recognised || score.classes;
+    const top = Math.max(1, ...counts);
+    const w = c.width / counts.length;
     ctx.font = '12px system-ui, sans-serif';
-    score.classes.forEach((k, d) => {
+    counts.forEach((k, d) => {
       const h = ((c.height - 20) * k) / top;
       ctx.fillStyle = d === 10 ? '#9ca3af' : '#2563eb';
       ctx.fillRect(d * w + 6, c.height - 16 - h, w - 12, h);
       ctx.fillStyle = '#1f2328';
-      ctx.fillText(d === 10 ? 'none' : String(d), d * w + w / 2 - (d === 10 ? 12 : 3), c.height - 3);
+      ctx.fillText(d === 10 ? 'unsure' : String(d), d * w + w / 2 - (d === 10 ? 17 : 3), c.height - 3);
       ctx.fillStyle = '#59636e';
       ctx.fillText(String(k), d * w + w / 2 - 6, Math.max(11, c.height - 19 - h));
     });
@@ -101,7 +125,7 @@ export function mountImageLab(lab) {
     if (!lab.run) return;
     const fmt = (x) => (Number.isFinite(x) ? x.toFixed(3) : '—');
     const rate = Number.isFinite(s.stepsPerSec) ? s.stepsPerSec.toFixed(1) : '—';
-    status(`step ${s.step} · loss D ${fmt(s.lossD)} · G ${fmt(s.lossG)} · ${rate} steps/s · ${s.arch} on ${s.backend}` +
+    status(`round ${s.step} · loss D ${fmt(s.lossD)} · G ${fmt(s.lossG)} · ${rate} rounds/s · ${s.arch} on ${s.backend}` +
       ` (${s.params[0].toLocaleString('en')} + ${s.params[1].toLocaleString('en')} weights)`);
   }
 
@@ -133,7 +157,7 @@ export function mountImageLab(lab) {
     pad.refreshAnchors();
   });
   lab.addEventListener('step', (e) => {
-    chart.push(e.detail.step, e.detail.lossD, e.detail.lossG);
+    for (const l of e.detail.losses || [e.detail]) chart.push(l.step, l.lossD, l.lossG);
     chart.draw();
     renderStatus();
   });

@@ -25,6 +25,8 @@ export function mountBrush(pg, plot, { apply, readControls, showError }) {
     $('draw').setAttribute('aria-pressed', String(on));
     $('plane').classList.toggle('drawing', on);
     $('draw-hint').hidden = !on;
+    // The brush's buttons show while drawing or on a drawn dataset (the thumbnail starts one).
+    $('brush').hidden = !on && pg.engineConfig.dataset !== 'drawn';
   }
 
   /** An empty canvas to draw on: the run pauses; training resumes on the first stroke. */
@@ -92,7 +94,7 @@ export function mountBrush(pg, plot, { apply, readControls, showError }) {
     /** A new run: its drawing becomes the brush's, or the brush stops for another dataset. */
     follow(config) {
       if (config.dataset === 'drawn') brush.points = config.points.map((p) => [p[0], p[1]]);
-      else setBrush(false);
+      setBrush(config.dataset === 'drawn' && brush.on);
     },
     start,
   };

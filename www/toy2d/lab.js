@@ -7,6 +7,13 @@ import { LabController, isDeviceLoss, promised } from '../core/controller.js';
 import { runBytes } from '../core/runfile.js';
 import { PAGE_DEFAULTS, TOY2D_SNAPSHOTS, TOY2D_VIEW } from '../core/state.js';
 
+/**
+ * The settings a run changes while it trains (the engine's LIVE_KEYS, src/toy2d/train.rs, and
+ * the page's own); every other key needs a new run.
+ */
+export const LIVE_KEYS = ['loss', 'lrD', 'lrG', 'lrHalfLife', 'beta1', 'beta2', 'k', 'gSteps', 'batchSize', 'gpWeight',
+  'r1Weight', 'genOptimizer', 'discOptimizer', 'slowMotion', 'stepsPerFrame', 'probeEvery', 'theoryEvery'];
+
 /** How often (in animation frames) a frame of play also reads the plane's view. */
 const VIEW_EVERY_FRAMES = 3;
 /** How long slow motion holds each half of a round on screen (ms). */
@@ -35,7 +42,7 @@ function keep(log, entry) {
 const slim = (p) => ({ step: p.step, gradNormMinimax: p.gradNormMinimax, gradNormNonSaturating: p.gradNormNonSaturating });
 
 /** The 2-D labs' API: each returns a promise and rejects with a message, never throws. */
-const API = ['configure', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'reset', 'step',
+const API = ['configure', 'setLive', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'reset', 'step',
   'stepPhase', 'stats', 'theory', 'probes', 'samples', 'curvesCsv'];
 
 export class Toy2dLab extends LabController {
@@ -90,6 +97,34 @@ export class Toy2dLab extends LabController {
    */
   configure(config = {}) {
     return this.exclusive(async () => this.adopt(await this.openRun({ config })));
+  }
+
+  /**
+   * Changes the settings that apply without a new run (LIVE_KEYS: the loss, learning rates and
+   * their half-life, Adam's decays, optimisers, k, G steps, batch size, penalties; and the
+   * page's slow motion, speed and readout intervals) from the next update on: the step count,
+   * the weights and the curves go on, and play is not interrupted. Keys left out keep their
+   * values. Rejects, naming the key, for a value out of range or a key that needs a new run
+   * (configure() starts one); the run is unchanged then.
+   * @returns {Promise<object>} the full config in force
+   */
+  setLive(changes = {}) {
+    if (!this.session) return Promise.reject(new Error(this.noRun()));
+    if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
+      return Promise.reject(new Error('setLive(changes): changes must be an object'));
+    }
+    for (const key of Object.keys(changes)) {
+      if (!LIVE_KEYS.includes(key) && changes[key] !== this.config()[key]) {
+        return Promise.reject(new Error(`${key} cannot change while a run trains: it needs a new run (configure() or Reset)`));
+      }
+    }
+    return this.exclusive(async () => {
+      const { full, page } = await this.session.live({ config: { ...this.config(), ...changes } });
+      this.engineConfig = full;
+      this.page = page;
+      this.emit('live', this.config());
+      return this.config();
+    });
   }
 
   /** Starts the run a link's text describes (each bad setting left out); resolves to the notices. */

@@ -118,7 +118,10 @@ export class PlanePlot extends CanvasView {
     this.drawAxes();
     if (this.show.manifold && this.manifold) this.drawManifold();
     if (this.show.real && this.real) this.drawPoints(this.real, COLORS.real, 2.2);
-    if (this.show.fake && this.fake) this.drawPoints(this.fake, COLORS.fake, 2.2);
+    if (this.show.fake && this.fake) {
+      this.drawPoints(this.fake, COLORS.fake, 2.2);
+      this.drawOutside(this.fake);
+    }
     if (this.show.arrows && this.arrows && this.arrowScale > 0) this.drawArrows();
     if (this.stroke) this.drawPoints(this.stroke, COLORS.ink, 2.6);
     if (this.banner) this.drawBanner();
@@ -182,6 +185,31 @@ export class PlanePlot extends CanvasView {
     }
     ctx.stroke();
     ctx.globalAlpha = 1;
+  }
+
+  /**
+   * Fakes outside the view, each marked where it left: a tick on the border in its direction
+   * (G's points can fly far off; the page also says how many).
+   */
+  drawOutside(pts) {
+    const { ctx, canvas } = this;
+    const e = this.extent;
+    ctx.fillStyle = COLORS.fake;
+    ctx.beginPath();
+    for (let i = 0; i + 1 < pts.length; i += 2) {
+      const x = pts[i];
+      const y = pts[i + 1];
+      const r = Math.max(Math.abs(x), Math.abs(y));
+      if (r <= e) continue;
+      // Towards the point, onto the border (a point at infinity or NaN: the border's middle).
+      const s = Number.isFinite(r) ? e / r : 0;
+      const [px, py] = this.toPx(Number.isFinite(x * s) ? x * s : 0, Number.isFinite(y * s) ? y * s : 0);
+      const cx = Math.min(canvas.width - 4, Math.max(4, px));
+      const cy = Math.min(canvas.height - 4, Math.max(4, py));
+      ctx.moveTo(cx + 4, cy);
+      ctx.arc(cx, cy, 4, 0, 2 * Math.PI);
+    }
+    ctx.fill();
   }
 
   drawBanner() {

@@ -1,0 +1,34 @@
+// Screenshots of each lab at a laptop's size (1280 x 900) and a phone's (390 x 844), after a
+// short run, into docs/screens/ (the README shows them). Rerun: node scripts/screenshots.mjs
+import { mkdirSync } from 'node:fs';
+import { openPage, start } from './lib/browser.mjs';
+
+const OUT = process.argv[2] || 'docs/screens';
+mkdirSync(OUT, { recursive: true });
+const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
+const env = await start();
+try {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    for (const [lab, hash, prepare] of [
+      ['playground', '', (pg) => pg.step(600)],
+      ['losses', '#lab=losses', (pg) => pg.configure({ loss: 'minimax', compare: 'nonSaturating', dPretrain: 500, genOptimizer: 'sgd', lrG: 0.05 }).then(() => pg.step(700))],
+      ['images', '#lab=images', async (pg) => {
+        await pg.configure({ mode: 'images', arch: 'mlp', seed: 1 });
+        for (let i = 0; i < 40; i++) await pg.images.step(5); // a point on the loss chart each
+        await pg.images.score();
+      }],
+    ]) {
+      const { page, problems } = await openPage(env, hash);
+      await page.setViewportSize(viewport);
+      await page.evaluate(`(${prepare.toString()})(window.playground)`);
+      // The model's parts stay lit for 350 ms after the last update: let them go dark.
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `${OUT}/${lab}-${size}.png` });
+      if (problems.length) console.log(lab, size, problems);
+      await page.close();
+      console.log(`${OUT}/${lab}-${size}.png`);
+    }
+  }
+} finally {
+  await env.close();
+}
