@@ -12,7 +12,6 @@ import { EngineClient } from '../engine/client.js';
 import { splitHash } from '../core/link.js';
 import { HOME, LABS } from '../core/state.js';
 import { Toy2dLab } from '../toy2d/lab.js';
-import { mountToy2d } from '../toy2d/page.js';
 import { listen } from './remote.js';
 import { writeHash } from './share.js';
 
@@ -22,6 +21,9 @@ const pg = new Toy2dLab(client);
 window.playground = pg;
 pg.images = null;
 pg.ready = false;
+// The 2-D labs' page code (views, controls) loads while the worker starts the engine: the
+// worker is made above, before this module waits for it.
+const { mountToy2d } = await import('../toy2d/page.js');
 
 /** What the link said, kept for the labs not opened yet, and the embed's view. */
 const state = { lab: HOME, main: '', image: '', view: { hide: [], hideText: false }, defaults: null };
