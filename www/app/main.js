@@ -18,12 +18,20 @@ import { writeHash } from './share.js';
 const $ = (id) => document.getElementById(id);
 const client = new EngineClient();
 const pg = new Toy2dLab(client);
-window.playground = pg;
 pg.images = null;
 pg.ready = false;
 // The 2-D labs' page code (views, controls) loads while the worker starts the engine: the
-// worker is made above, before this module waits for it.
+// worker is made above, before this module waits for it. window.playground appears after the
+// wait, so that the rest of this module (the API's wrappers) runs before any script's first
+// call on it.
+// Calls from an embedding page on another origin are listened for from now on (none is lost
+// while the page code loads); they are answered once the page is wired and its runs started.
+let wire;
+const wired = new Promise((r) => { wire = r; });
+let started = null;
+listen(pg, wired, () => started);
 const { mountToy2d } = await import('../toy2d/page.js');
+window.playground = pg;
 
 /** What the link said, kept for the labs not opened yet, and the embed's view. */
 const state = { lab: HOME, main: '', image: '', view: { hide: [], hideText: false }, defaults: null };
@@ -205,8 +213,8 @@ const defaultsReady = client.request('defaults', {}).then(
   (d) => { state.defaults = d; },
   () => { state.defaults = { toy2d: null, image: null }; }, // then every key is written
 );
-const started = fromHash().then(
+started = fromHash().then(
   () => { pg.ready = true; },
   (e) => { $('status').textContent = 'the engine could not start'; toy2d.showError(e.message); },
 );
-listen(pg, started);
+wire();

@@ -16,20 +16,22 @@ const CALLS = {
 const plain = (v) => (v === undefined ? null : v);
 
 /**
- * Answers calls from the parent window on `pg` (window.playground); `ready` resolves once the
- * page's runs have started.
+ * Answers calls from the parent window on `pg` (window.playground). Listens from the start, so
+ * that no early message is lost: each call waits for `wired` (the page's code has set up the
+ * API); `ready()` gives the promise that resolves once the page's runs have started.
  */
-export function listen(pg, ready) {
+export function listen(pg, wired, ready) {
   if (window.parent === window) return;
   window.addEventListener('message', async (e) => {
     const d = e.data;
     if (e.source !== window.parent || !d || d.ganPlayground !== 'call') return;
     const reply = (msg) => e.source.postMessage({ ganPlayground: 'answer', id: d.id, ...msg }, e.origin);
     try {
+      await wired;
       const path = Array.isArray(d.path) ? d.path : [];
       let value;
       if (path.length === 1 && path[0] === 'ready') {
-        await ready;
+        await ready();
         value = true;
       } else {
         const [where, method] = path.length === 2 ? path : ['', path[0]];
