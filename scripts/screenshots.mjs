@@ -17,6 +17,14 @@ try {
         for (let i = 0; i < 40; i++) await pg.images.step(5); // a point on the loss chart each
         await pg.images.score();
       }],
+      ['eval', '#lab=eval', async () => {
+        document.getElementById('ev-source').value = 'train';
+        document.getElementById('ev-n').value = '500';
+        document.getElementById('ev-run').click();
+        while (document.getElementById('ev-table').hidden && !document.getElementById('ev-error').textContent) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }],
     ]) {
       const { page, problems } = await openPage(env, hash);
       await page.setViewportSize(viewport);

@@ -23,3 +23,6 @@ node scripts/bench/robust.mjs
 node scripts/bench/frames.mjs
 # Hostile run files (fuzz counts) and refused big files (~2 minutes).
 node scripts/bench/hostile.mjs
+# The evaluation lab: figures of the 5-minute DCGAN beside baselines, FID/KID bias, Parzen, the
+# time to evaluate 2,000 samples (its own section; ~8 minutes, 5 of them training).
+node scripts/bench/eval.mjs

@@ -32,6 +32,8 @@ use crate::nn::init::{Init, conv, linear};
 
 /// Outputs: the ten digits, then "not a digit".
 pub const CLASSES: usize = 11;
+/// Width of the evaluation features ([`DigitClassifier::features`]).
+pub const FEATURES: usize = 64;
 /// The index of the "not a digit" class.
 pub const NOT_A_DIGIT: usize = 10;
 /// Side of an image in pixels.
@@ -91,6 +93,53 @@ impl DigitClassifier {
         self.head.forward(h.reshape([b, 1024]))
     }
 
+    /// The evaluation features of `[batch, 784]` pixels: the spatial mean of the last
+    /// convolution's ReLU activations, `[batch, 64]` (as Inception's pool3 is the spatial mean of
+    /// its last block), and the class probabilities over the ten digits (a softmax of the digit
+    /// logits: "not a digit" left out), `[batch, 10]`.
+    pub fn features(&self, x: Tensor<2>) -> (Tensor<2>, Tensor<2>) {
+        let b = x.dims()[0];
+        let h = x.reshape([b, 1, SIDE, SIDE]);
+        let h = activation::relu(self.c1.forward(h));
+        let h = activation::relu(self.c2.forward(h));
+        let h = activation::relu(self.c3.forward(h));
+        let h = activation::relu(self.c4.forward(h)); // [b, 64, 4, 4]
+        let pooled = h
+            .clone()
+            .reshape([b, FEATURES, 16])
+            .mean_dim(2)
+            .reshape([b, FEATURES]);
+        let logits = self.head.forward(h.reshape([b, 1024]));
+        let digits = activation::softmax(logits.slice([0..b, 0..10]), 1);
+        (pooled, digits)
+    }
+
+    /// [`Self::features`] of `[n * 784]` pixels in [0, 1] in batches of 500, read back once,
+    /// asynchronously: `(features [n * 64], probabilities [n * 10])`.
+    pub fn feature_rows(
+        &self,
+        pixels: &[f32],
+        device: &Device,
+    ) -> impl Future<Output = Result<(Vec<f32>, Vec<f32>), GanError>> + 'static {
+        let flat = self.batched(pixels, device, |x| {
+            let (f, p) = self.features(x);
+            Tensor::cat(vec![f, p], 1)
+        });
+        async move {
+            let flat = flat.await?;
+            let w = FEATURES + 10;
+            let features = flat
+                .chunks_exact(w)
+                .flat_map(|r| r[..FEATURES].to_vec())
+                .collect();
+            let probs = flat
+                .chunks_exact(w)
+                .flat_map(|r| r[FEATURES..].to_vec())
+                .collect();
+            Ok((features, probs))
+        }
+    }
+
     /// Class probabilities of `[n * 784]` pixels in [0, 1], `[n * 11]`, in batches of 500,
     /// read back once, asynchronously.
     pub fn probabilities(
@@ -98,19 +147,29 @@ impl DigitClassifier {
         pixels: &[f32],
         device: &Device,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
+        self.batched(pixels, device, |x| activation::softmax(self.forward(x), 1))
+    }
+
+    /// `f` of `[n * 784]` pixels in batches of 500, concatenated and read back once,
+    /// asynchronously (flat; empty for no pixels).
+    fn batched(
+        &self,
+        pixels: &[f32],
+        device: &Device,
+        f: impl Fn(Tensor<2>) -> Tensor<2>,
+    ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let n = pixels.len() / PIXELS;
         let parts: Vec<Tensor<2>> = (0..n)
             .step_by(500)
             .map(|start| {
                 let m = (n - start).min(500);
-                let x = Tensor::<2>::from_data(
+                f(Tensor::<2>::from_data(
                     TensorData::new(
                         pixels[start * PIXELS..(start + m) * PIXELS].to_vec(),
                         [m, PIXELS],
                     ),
                     device,
-                );
-                activation::softmax(self.forward(x), 1)
+                ))
             })
             .collect();
         let all = (!parts.is_empty()).then(|| Tensor::cat(parts, 0));

@@ -1,14 +1,20 @@
-//! The shipped digit classifier's handle (`DigitJudge`), on the CPU: the judge of generated
-//! digits.
+//! The shipped digit classifier's handles, on the CPU: `DigitJudge`, the judge of generated
+//! digits, and `Evaluator`, the evaluation lab's metrics against the held-out digits.
+
+use std::rc::Rc;
+use std::sync::Arc;
 
 use burn::tensor::Device;
 use js_sys::Promise;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
-use crate::data::PIXELS;
-use crate::eval::{CLASSES, CONFIDENT, DigitClassifier, confident_share, recognised_counts};
-use crate::wasm::{js_err, promise_of};
+use crate::data::{Mnist, PIXELS, Split};
+use crate::eval::lab::{Baseline, Metric, Reference, baseline_samples, check_pixels, evaluate};
+use crate::eval::stats::RealStats;
+use crate::eval::{CLASSES, CONFIDENT, DigitClassifier, confident_share, recognised_counts, top};
+use crate::wasm::{js_err, promise_of, to_js};
 
 /// The classifier's verdict on a set of images.
 #[derive(Serialize)]
@@ -66,5 +72,114 @@ impl DigitJudge {
                 test_accuracy,
             })
         }))
+    }
+}
+
+/// The evaluation lab's engine: the classifier, the digits and the reference (the held-out
+/// digits: their features, computed once, and their shipped statistics).
+#[wasm_bindgen]
+pub struct Evaluator {
+    net: Rc<DigitClassifier>,
+    device: Device,
+    data: Arc<Mnist>,
+    reference: Rc<Reference>,
+}
+
+/// A sample set ready to measure: pixels, features and ten-digit probabilities.
+#[wasm_bindgen]
+pub struct EvalSamples {
+    pixels: Vec<f32>,
+    features: Vec<f32>,
+    probs: Vec<f32>,
+}
+
+#[wasm_bindgen]
+impl EvalSamples {
+    /// How many samples.
+    pub fn count(&self) -> usize {
+        self.pixels.len() / PIXELS
+    }
+
+    /// The samples' top digits (ten-digit probabilities' argmax), one per sample.
+    #[wasm_bindgen(js_name = topDigits)]
+    pub fn top_digits(&self) -> Vec<u8> {
+        self.probs
+            .chunks_exact(10)
+            .map(|r| top(r).0 as u8)
+            .collect()
+    }
+}
+
+#[wasm_bindgen]
+impl Evaluator {
+    /// Resolves to an evaluator from the classifier file, the real statistics' JSON
+    /// (assets/real-stats.json) and the digits (assets/mnist.bin); throws with a message for
+    /// a bad file.
+    pub fn create(classifier: Vec<u8>, stats: String, mnist: Vec<u8>) -> Result<Promise, JsError> {
+        let device = Device::flex();
+        let (net, _) = DigitClassifier::load(&classifier, &device).map_err(js_err)?;
+        let stats = RealStats::parse(&stats).map_err(js_err)?;
+        let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
+        let pixels = data.split_pixels(Split::Test).0;
+        let validation = data.split_pixels(Split::Validation).0;
+        let f = net.feature_rows(&pixels, &device);
+        Ok(future_to_promise(async move {
+            let (features, _) = f.await.map_err(|e| JsValue::from(js_err(e)))?;
+            Ok(JsValue::from(Evaluator {
+                net: Rc::new(net),
+                device,
+                data,
+                reference: Rc::new(Reference {
+                    features,
+                    stats: stats.test,
+                    pixels,
+                    validation,
+                }),
+            }))
+        }))
+    }
+
+    /// `n` samples made without a generator (`train`, `test`, `digit0`..`digit9`, `noise`),
+    /// drawn with `seed`; throws for an unknown set or more samples than it holds.
+    pub fn baseline(&self, set: &str, n: usize, seed: u32) -> Result<Vec<f32>, JsError> {
+        let b = Baseline::parse(set).map_err(js_err)?;
+        baseline_samples(&self.data, b, n, seed as u64).map_err(js_err)
+    }
+
+    /// Resolves to the samples ready to measure (pixels in [0, 1], 784 each); throws for an
+    /// empty set, a NaN or a pixel outside [0, 1], naming the sample.
+    pub fn prepare(&self, pixels: Vec<f32>) -> Result<Promise, JsError> {
+        check_pixels(&pixels, "samples").map_err(js_err)?;
+        let f = self.net.feature_rows(&pixels, &self.device);
+        Ok(future_to_promise(async move {
+            let (features, probs) = f.await.map_err(|e| JsValue::from(js_err(e)))?;
+            Ok(JsValue::from(EvalSamples {
+                pixels,
+                features,
+                probs,
+            }))
+        }))
+    }
+
+    /// One metric (`is`, `fid`, `kid`, `parzen`, `pr`, `dc`, `digits`) of `samples` against
+    /// the held-out digits: `{samples, <its figures>}` (see `images eval`); KID's subsets drawn
+    /// with `seed`.
+    pub fn metric(
+        &self,
+        samples: &EvalSamples,
+        metric: &str,
+        seed: u32,
+    ) -> Result<JsValue, JsError> {
+        let m = Metric::parse_list(metric).map_err(js_err)?;
+        let f = evaluate(
+            &samples.pixels,
+            &samples.features,
+            &samples.probs,
+            &self.reference,
+            &m,
+            seed as u64,
+        )
+        .map_err(js_err)?;
+        to_js(&f).map_err(js_err)
     }
 }

@@ -73,6 +73,33 @@ function loadImages() {
   return imagesLoaded;
 }
 
+/** The evaluation lab: its controller and page, on the image lab's session, loaded once. */
+let evalLoaded = null;
+function loadEval() {
+  if (!evalLoaded) {
+    evalLoaded = (async () => {
+      const images = await loadImages();
+      const [{ EvalLab }, { mountEvalLab }] = await Promise.all([import('../eval/lab.js'), import('../eval/page.js')]);
+      const lab = new EvalLab(images);
+      const ensureRun = async () => { if (!images.session) await images.configure({}); };
+      mountEvalLab(lab, ensureRun);
+      const evaluate = lab.evaluate.bind(lab);
+      lab.evaluate = async (args = {}) => {
+        if (!args.run || args.run === 'current' || args.run === 'file' || !images.session) await ensureRun();
+        return evaluate(args);
+      };
+      return lab;
+    })();
+    evalLoaded.catch(() => { evalLoaded = null; });
+  }
+  return evalLoaded;
+}
+/**
+ * The evaluation lab's figures (see www/eval/lab.js `evaluate`): {run: 'current' | 'file' |
+ * 'train' | 'test' | 'digitK' | 'noise', n, metrics, seed, truncation, bytes}.
+ */
+pg.evaluate = async (args) => (await loadEval()).evaluate(args);
+
 /** The page's state to the link and the share panel. */
 function save() {
   if (!state.defaults) {
@@ -117,6 +144,7 @@ async function open(name) {
   const notices = [];
   if (LABS[name].section === 'toy2d' && !pg.session) notices.push(...await startToy2d());
   if (LABS[name].section === 'image') await loadImages();
+  if (name === 'eval') await loadEval();
   save();
   return notices;
 }

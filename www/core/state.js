@@ -151,6 +151,7 @@ export const LABS = {
   playground: { section: 'toy2d', title: '2-D playground' },
   losses: { section: 'toy2d', title: 'Loss lab' },
   images: { section: 'image', title: 'Image GANs' },
+  eval: { section: 'image', title: 'Evaluation' },
 };
 /** The lab a link without `lab=` opens. */
 export const HOME = 'playground';

@@ -10,6 +10,7 @@ import {
   reachOf, splitImageConfig,
 } from '../core/state.js';
 import { Session } from './session.js';
+import { BASELINES, checkCount, generatorSamples, theEvaluator } from './evaluate.js';
 
 /** The shipped digit classifier on the CPU build, loaded once. */
 let judge = null;
@@ -228,5 +229,49 @@ export class ImageSession extends Session {
       const latents = mod.filmstripLatents(this.anchors[0].latent, this.anchors[1].latent, frames, mode);
       return { latents, pixels: await this.run.main.images(latents) };
     }));
+  }
+
+  /**
+   * Makes the evaluation lab's sample set: `n` samples of `source` ('run': this run's G, from
+   * latents drawn with `seed` and `truncation`; 'file': the saved image run `bytes`; or a set
+   * without a generator, see BASELINES). Resolves to {count, step}.
+   */
+  evalPrepare({ source, n, seed = 0, truncation = null, bytes = null }) {
+    return this.exclusive(async () => {
+      checkCount(n);
+      const ev = await theEvaluator(this.host);
+      let pixels;
+      let step = null;
+      if (source === 'run') {
+        const main = this.run.main;
+        pixels = await this.guard(() => generatorSamples(main, n, seed, truncation));
+        step = main.stepCount();
+      } else if (source === 'file') {
+        const mod = await this.host.cpuBuild();
+        const loaded = await mod.ImageGanTrainer.load(bytes, 'cpu', await this.digits());
+        try {
+          pixels = await generatorSamples(loaded, n, seed, truncation);
+          step = loaded.stepCount();
+        } finally {
+          loaded.free();
+        }
+      } else if (BASELINES.includes(source)) {
+        pixels = ev.baseline(source, n, seed);
+      } else {
+        throw new Error(`unknown sample set "${source}"; expected run, file, ${BASELINES.join(', ')}`);
+      }
+      const prepared = await ev.prepare(pixels);
+      if (this.evalSet) this.evalSet.free();
+      this.evalSet = prepared;
+      return { count: prepared.count(), step, source };
+    });
+  }
+
+  /** One metric of the prepared set (see Evaluator.metric): {samples, <figures>}. */
+  evalMetric({ metric, seed = 0 }) {
+    return this.exclusive(async () => {
+      if (!this.evalSet) throw new Error('no sample set prepared: evalPrepare first');
+      return (await theEvaluator(this.host)).metric(this.evalSet, metric, seed);
+    });
   }
 }

@@ -6,6 +6,7 @@
 //! images bench [--set JSON] [--steps N] [--backend ...]
 //! images classifier-train [--epochs N] [--seed N] [--out assets/classifier.bin]
 //! images score --samples FILE.u8 [--classifier assets/classifier.bin]
+//! images sample|real|features|eval|stats ...   (the evaluation commands: see eval.rs)
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
 //! `--every` rounds (and, with `--score-every`, the share of 1,000 samples the shipped classifier
@@ -31,6 +32,9 @@ fn main() {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod eval;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::sync::Arc;
     use std::time::Instant;
@@ -52,13 +56,18 @@ mod cli {
                          [--score-every N] [--backend flex|ndarray|webgpu] [--grid FILE.pgm] [--samples FILE.u8] \
                          [--truncation none,T,...]\n       \
                          images classifier-train [--epochs N] [--seed N] [--out FILE]\n       \
-                         images score --samples FILE.u8 [--classifier FILE]";
+                         images score --samples FILE.u8 [--classifier FILE]\n       \
+                         images sample --run FILE.ganimg --n N --out SAMPLES.npy [--seed S] [--truncation T]\n       \
+                         images real --split train|validation|test --out DIGITS.npy\n       \
+                         images features --samples SAMPLES.npy --out FEATURES.npy [--probs PROBS.npy]\n       \
+                         images eval --samples SAMPLES.npy [--against test|train|OTHER.npy] [--metrics is,fid,kid,parzen,pr,dc,digits] [--seed S]\n       \
+                         images stats --out assets/real-stats.json";
 
-    fn asset(name: &str) -> String {
+    pub(crate) fn asset(name: &str) -> String {
         format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
     }
 
-    fn digits() -> Result<Mnist, String> {
+    pub(crate) fn digits() -> Result<Mnist, String> {
         let path = asset("mnist.bin");
         let bytes = std::fs::read(&path)
             .map_err(|e| format!("{path}: {e}; run scripts/setup.sh to make it"))?;
@@ -134,7 +143,7 @@ mod cli {
     }
 
     /// The shipped classifier (or `file`), on the plain CPU device.
-    fn classifier(file: &str) -> Result<(DigitClassifier, ClassifierInfo), String> {
+    pub(crate) fn classifier(file: &str) -> Result<(DigitClassifier, ClassifierInfo), String> {
         let cls = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
         DigitClassifier::load(&cls, &Device::flex()).map_err(|e| e.to_string())
     }
@@ -232,8 +241,14 @@ mod cli {
         if command == "classifier-train" {
             return classifier_train(it);
         }
-        if command == "score" {
-            return score(it);
+        match command.as_str() {
+            "score" => return score(it),
+            "sample" => return crate::eval::sample(it),
+            "real" => return crate::eval::real(it),
+            "features" => return crate::eval::features(it),
+            "eval" => return crate::eval::eval(it),
+            "stats" => return crate::eval::stats(it),
+            _ => {}
         }
         if command != "train" && command != "bench" {
             return Err(format!("unknown command `{command}`\n{USAGE}"));
