@@ -64,13 +64,22 @@ async function measure() {
         result.bias.push({ run, n, fid: f.fid, kid: f.kid });
       }
     }
+    // Metrics over training: the tab opened, 90 s more of play; the interval and the share.
+    await page.evaluate(() => window.playground.open('eval'));
+    await page.evaluate(() => window.playground.images.play());
+    await page.waitForTimeout(90000);
+    await page.evaluate(() => window.playground.images.pause());
+    result.track = { note: await page.textContent('#ev-track-note'), records: await page.evaluate(() => window.playground.metricsOverTraining()) };
   } finally {
     await env.close();
   }
   // Natively, on the saved run: Goodfellow et al.'s Parzen protocol with 10,000 samples.
   const samples = join(out, 'eval-samples.npy');
   execFileSync(bin, ['sample', '--run', result.run, '--n', '10000', '--out', samples]);
-  result.parzen10000 = {
+  // The real-data references: IS of the held-out digits, FID(all training digits, held-out).
+result.heldOut = native('eval', '--baseline', 'test', '--n', '997', '--metrics', 'is,digits');
+result.allTraining = native('eval', '--baseline', 'train', '--n', '8006', '--metrics', 'fid,is');
+result.parzen10000 = {
     run: native('eval', '--samples', samples, '--metrics', 'parzen').parzen,
     trainingDigits: native('eval', '--baseline', 'train', '--n', '8006', '--metrics', 'parzen').parzen,
     kmeans1000: native('eval', '--baseline', 'kmeans', '--n', '1000', '--metrics', 'parzen').parzen,
@@ -94,10 +103,13 @@ const rows = [
   ['time to evaluate 2,000 of the run\'s samples in the page (wasm CPU, worker), every metric, Parzen included', `${(result.evaluate2000Ms.median / 1000).toFixed(2)} s (median of 3; ${result.evaluate2000Ms.all.map((m) => (m / 1000).toFixed(2)).join(', ')} s, the first making the evaluator: classifier, digits, the held-out digits\' features)`, 'window.playground.evaluate({run: \'current\', n: 2000})'],
   [`the default DCGAN after ${result.seconds} s in the page (round ${result.step}), 2,000 samples`, fig(result.run2000), 'the Train button, then evaluate'],
   ['the same 2,000 samples natively (images sample --seed 0, images eval)', fig(result.native2000), 'the same engine code: equal to the page\'s to 1e-7'],
-  ['training digits as samples (2,000): the real-data floor; IS of real digits, FID(training, held-out)', fig(b.train), 'evaluate({run: \'train\'})'],
+  ['IS of the 997 held-out digits (their own figure: FID 0 against themselves)', `${f2(result.heldOut.is.mean)} ± ${f2(result.heldOut.is.sd)}`, 'images eval --baseline test --n 997'],
+  ['FID(all 8,006 training digits, held-out digits); IS of the training digits', `FID ${result.allTraining.fid.toFixed(3)} · IS ${f2(result.allTraining.is.mean)} ± ${f2(result.allTraining.is.sd)}`, 'images eval --baseline train --n 8006'],
+  ['training digits as samples (2,000): the real-data floor at the page\'s count', fig(b.train), 'evaluate({run: \'train\'})'],
   ['one digit only (2,000 ones)', fig(b.digit1), 'evaluate({run: \'digit1\'})'],
   ['uniform noise (2,000)', fig(b.noise), 'evaluate({run: \'noise\'})'],
   ...result.bias.map((r) => [`FID and KID at ${r.n} samples: ${r.run === 'train' ? 'training digits' : 'the DCGAN'}`, `FID ${r.fid.toFixed(3)} · KID ${r.kid.mean.toFixed(4)} ± ${r.kid.sd.toFixed(4)}`, `evaluate({run: '${r.run}', n: ${r.n}, metrics: 'fid,kid'})`]),
+  ...(result.track ? [['metrics over training (the DCGAN, 90 s more of play with the Evaluation tab opened)', result.track.note, 'the charts\' note: N sized from the measured costs']] : []),
   ['Parzen, 10,000 samples of the DCGAN (Goodfellow et al.\'s protocol)', pz(result.parzen10000.run), 'images sample --n 10000; images eval --metrics parzen'],
   ['Parzen, the 8,006 training digits as "samples"', pz(result.parzen10000.trainingDigits), 'images eval --baseline train --n 8006'],
   ['Parzen, 1,000 k-means centroids of the training digits', pz(result.parzen10000.kmeans1000), 'images eval --baseline kmeans --n 1000'],

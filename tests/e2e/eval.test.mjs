@@ -102,3 +102,121 @@ test('bad input: a message each, nothing lost, the image run still trains', asyn
   writeFileSync('test-results/eval-bad-input.txt', JSON.stringify(ok));
   assert.deepEqual(problems, []);
 });
+
+test('metrics over training: recorded every N rounds while the run plays, charted; the truncation sweep', async () => {
+  const { page, problems } = await openPage(env, '#lab=eval');
+  await page.waitForFunction(() => window.playground && window.playground.ready);
+  await page.evaluate(() => window.playground.configure({ mode: 'images', arch: 'mlp', seed: 4 }));
+  await page.evaluate(() => window.playground.images.play());
+  await page.waitForFunction(() => /^([3-9]|\d{2,}) records/.test(document.getElementById('ev-track-note').textContent), null, { timeout: 120000 });
+  await page.evaluate(() => window.playground.images.pause());
+  const records = await page.evaluate(() => window.playground.metricsOverTraining());
+  assert.ok(records[1].step - records[0].step >= 20 && records[2].step - records[1].step >= 20, `records at rounds ${records.map((r) => r.step)}`);
+  for (const r of records) {
+    assert.ok(Number.isFinite(r.fid) && r.fid >= 0 && r.is >= 1 && r.precision >= 0 && r.recall <= 1, JSON.stringify(r));
+  }
+  assert.match(await page.textContent('#ev-track-note'), /^\d+ records, every \d+ rounds on 500 samples; measuring took [\d.]+ % of the time$/);
+  const inked = await page.evaluate(() => {
+    const c = document.getElementById('ev-chart-fid');
+    const d = c.getContext('2d').getImageData(0, 40, c.width, c.height - 60).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 150 && d[i + 1] < 120 && d[i + 2] < 80) n += 1;
+    return n;
+  });
+  assert.ok(inked > 20, `the FID line is drawn (${inked} orange pixels)`);
+  // The sweep: tighter thresholds, measured on the same run.
+  const rows = await page.evaluate(() => window.playground.truncationSweep({ n: 200, thresholds: [null, 1, 0.25] }));
+  assert.deepEqual(rows.map((r) => r.truncation), [null, 1, 0.25]);
+  for (const r of rows) assert.ok(r.precision >= 0 && r.precision <= 1 && r.recall >= 0 && r.recall <= 1 && r.fid > 0, JSON.stringify(r));
+  const bad = await page.evaluate(() => window.playground.truncationSweep({ thresholds: [0.01] }).then(() => 'resolved', (e) => e.message));
+  assert.match(bad, /thresholds: a list of null \(no truncation\) or numbers from 0.05 to 10/);
+  await page.evaluate(() => window.playground.open('eval'));
+  await page.screenshot({ path: 'test-results/eval-tracks.png', fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('real or fake? the quiz: a seeded deck, keys and buttons, error rates with intervals, CSVs combined', async () => {
+  const { page, problems } = await openPage(env, '#lab=eval');
+  await page.waitForFunction(() => window.playground && window.playground.ready);
+  const started = await page.evaluate(() => window.playground.quiz().then((q) => q.start({ seed: 3 })));
+  assert.equal(started.cards, 100);
+  const kinds = await page.evaluate(() => window.playground.quiz().then((q) => q.kinds()));
+  assert.equal(kinds.filter((k) => k === 'real').length, 50);
+  assert.notDeepEqual(kinds.slice(0, 10), Array(10).fill(kinds[0]), 'shuffled');
+  // The same seed and round, the same deck.
+  const again = await page.evaluate(() => window.playground.quiz().then((q) => q.start({ seed: 3 }).then((s) => [s.deck, q.kinds()])));
+  assert.equal(again[0], started.deck);
+  assert.deepEqual(again[1], kinds);
+  // Keys: R answers the shown card.
+  await page.keyboard.press('r');
+  assert.equal(await page.textContent('#quiz-progress'), '2 / 100');
+  await page.click('#quiz-fake');
+  assert.equal(await page.textContent('#quiz-progress'), '3 / 100');
+  // Calling everything real: no error on real digits, every generated one missed, 50 % overall.
+  const r = await page.evaluate(async () => {
+    const q = await window.playground.quiz();
+    while (!q.answer('real').done);
+    return q.results();
+  });
+  const given = kinds.map((_, i) => (i === 1 ? 'fake' : 'real'));
+  const wrong = (kind) => kinds.filter((k, i) => k === kind && given[i] !== k).length / 50;
+  assert.equal(r.n, 100);
+  assert.equal(r.real, wrong('real'));
+  assert.equal(r.fake, wrong('fake'));
+  assert.equal(r.overall, (wrong('real') + wrong('fake')) / 2);
+  assert.ok(r.real <= 0.02 && r.fake >= 0.98, JSON.stringify(r));
+  assert.ok(r.ci.overall[0] <= r.overall && r.overall <= r.ci.overall[1] && r.ci.overall[1] - r.ci.overall[0] > 0.1, JSON.stringify(r.ci));
+  assert.match(await page.textContent('#quiz-result'), /^Your error rate: \d+\.\d % \[\d+\.\d %, \d+\.\d %\] overall/);
+  // CSVs: two people combine; another deck's file and a stranger file are refused by name.
+  const out = await page.evaluate(async () => {
+    const q = await window.playground.quiz();
+    const mine = q.csv();
+    const lines = mine.trim().split('\n');
+    const flipped = [lines[0], ...lines.slice(1).map((l) => l.replace(/,(real|fake),(\d+)$/, (m, a, ms) => `,${a === 'real' ? 'fake' : 'real'},${ms}`))].join('\n');
+    const other = mine.replaceAll(/^s3-/gm, 's4-');
+    const msg = (files) => { try { q.combine(files); return 'combined'; } catch (e) { return e.message; } };
+    return {
+      rows: lines.length,
+      both: q.combine([{ name: 'ann.csv', text: mine }, { name: 'bob.csv', text: flipped }]),
+      other: msg([{ name: 'ann.csv', text: mine }, { name: 'cy.csv', text: other }]),
+      stranger: msg([{ name: 'x.csv', text: 'a,b\n1,2\n' }]),
+    };
+  });
+  assert.equal(out.rows, 101);
+  assert.equal(out.both.evaluators, 2);
+  assert.ok(Math.abs(out.both.overall - 0.5) < 1e-9, 'a person and their opposite average 50 %');
+  assert.match(out.other, /^cy\.csv: answers to deck s4-r0-[0-9a-f]{8}, not to this quiz's deck s3-r0-[0-9a-f]{8}$/);
+  assert.match(out.stranger, /^x\.csv: not a quiz CSV/);
+  // Timed: the digit is masked after its exposure; a bad exposure is refused.
+  await page.evaluate(() => window.playground.quiz().then((q) => q.start({ seed: 5, mode: 'timed', exposureMs: 100 })));
+  await page.waitForFunction(() => {
+    const d = document.getElementById('quiz-canvas').getContext('2d').getImageData(84, 84, 1, 1).data;
+    return d[0] === 107 && d[1] === 114 && d[2] === 128;
+  }, null, { timeout: 10000 });
+  const bad = await page.evaluate(() => window.playground.quiz().then((q) => q.start({ mode: 'timed', exposureMs: 42 })).then(() => 'started', (e) => e.message));
+  assert.equal(bad, 'exposureMs: one of 100, 250, 500, 1000 for a timed quiz, not 42');
+  assert.deepEqual(problems, []);
+});
+
+test('the link: the lab\'s settings come from ev. keys, bad ones are said, changes are written back', async () => {
+  const { page, problems } = await openPage(env, '#lab=eval&ev.source=train&ev.n=500&ev.metrics=fid,kid&ev.quiz=timed&ev.exposure=100&ev.seed=9&ev.bogus=1&ev.n=7');
+  await page.waitForFunction(() => window.playground && window.playground.ready);
+  assert.equal(await page.inputValue('#ev-source'), 'train');
+  assert.equal(await page.inputValue('#ev-n'), '500', 'the good n stands; the bad one after it is left out');
+  assert.equal(await page.isChecked('#ev-m-fid'), true);
+  assert.equal(await page.isChecked('#ev-m-is'), false);
+  assert.equal(await page.inputValue('#quiz-mode'), 'timed');
+  assert.equal(await page.inputValue('#quiz-exposure'), '100');
+  assert.equal(await page.inputValue('#quiz-seed'), '9');
+  const notice = await page.textContent('#notice');
+  assert.match(notice, /ignored ev\.bogus: the evaluation lab has no such setting/);
+  assert.match(notice, /ignored ev\.n = "7": expected one of 500, 1000, 2000, 5000/);
+  await page.selectOption('#ev-n', '1000');
+  await page.waitForFunction(() => location.hash.includes('ev.n=1000'));
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /lab=eval/);
+  assert.match(hash, /ev\.source=train/);
+  assert.match(hash, /ev\.metrics=fid,kid/);
+  assert.doesNotMatch(hash, /ev\.bogus/);
+  assert.deepEqual(problems, []);
+});

@@ -34,7 +34,7 @@ const { mountToy2d } = await import('../toy2d/page.js');
 window.playground = pg;
 
 /** What the link said, kept for the labs not opened yet, and the embed's view. */
-const state = { lab: HOME, main: '', image: '', view: { hide: [], hideText: false }, defaults: null };
+const state = { lab: HOME, main: '', image: '', evaluation: '', view: { hide: [], hideText: false }, defaults: null };
 
 /** Notices that stay while what they say holds (the backend in use is not the one chosen). */
 const sticky = new Map();
@@ -75,19 +75,29 @@ function loadImages() {
 
 /** The evaluation lab: its controller and page, on the image lab's session, loaded once. */
 let evalLoaded = null;
+let evalLab = null;
 function loadEval() {
   if (!evalLoaded) {
     evalLoaded = (async () => {
       const images = await loadImages();
-      const [{ EvalLab }, { mountEvalLab }] = await Promise.all([import('../eval/lab.js'), import('../eval/page.js')]);
+      const [{ EvalLab }, { mountEvalLab }, { readEvalLink, evalLinkText }] = await Promise.all([
+        import('../eval/lab.js'), import('../eval/page.js'), import('../eval/settings.js')]);
       const lab = new EvalLab(images);
       const ensureRun = async () => { if (!images.session) await images.configure({}); };
-      mountEvalLab(lab, ensureRun);
       const evaluate = lab.evaluate.bind(lab);
       lab.evaluate = async (args = {}) => {
         if (!args.run || args.run === 'current' || args.run === 'file' || !images.session) await ensureRun();
         return evaluate(args);
       };
+      const linked = readEvalLink(state.evaluation);
+      const ui = mountEvalLab(lab, ensureRun, linked.settings, save);
+      lab.linkText = () => evalLinkText(ui.settings());
+      /** What the link said that could not be used (said once, by `open`). */
+      lab.linkNotices = linked.notices;
+      lab.track = ui.track;
+      lab.sweep = ui.sweep.run;
+      lab.quiz = ui.quiz;
+      evalLab = lab;
       return lab;
     })();
     evalLoaded.catch(() => { evalLoaded = null; });
@@ -99,6 +109,12 @@ function loadEval() {
  * 'train' | 'test' | 'digitK' | 'noise', n, metrics, seed, truncation, bytes}.
  */
 pg.evaluate = async (args) => (await loadEval()).evaluate(args);
+/** The truncation sweep: {n, thresholds} → rows {truncation, step, precision, recall, fid}. */
+pg.truncationSweep = async (args) => (await loadEval()).sweep(args);
+/** The metrics recorded over the image run's training so far: [{step, is, fid, kid, precision, recall, ms}]. */
+pg.metricsOverTraining = async () => (await loadEval()).track.records.slice();
+/** The "real or fake?" quiz: start({seed, mode, exposureMs}), answer('real' | 'fake'), results(), csv(), combine(files). */
+pg.quiz = async () => (await loadEval()).quiz;
 
 /** The page's state to the link and the share panel. */
 function save() {
@@ -111,6 +127,7 @@ function save() {
   writeHash({
     toy2d: pg.session ? pg.config() : state.main,
     image: image || state.image || null,
+    evaluation: evalLab ? evalLab.linkText() : state.evaluation,
     lab: state.lab === HOME ? null : state.lab,
     view: state.view,
     defaults: state.defaults,
@@ -144,7 +161,7 @@ async function open(name) {
   const notices = [];
   if (LABS[name].section === 'toy2d' && !pg.session) notices.push(...await startToy2d());
   if (LABS[name].section === 'image') await loadImages();
-  if (name === 'eval') await loadEval();
+  if (name === 'eval') notices.push(...(await loadEval()).linkNotices.splice(0));
   save();
   return notices;
 }
@@ -209,7 +226,7 @@ async function fromHash() {
     notices.push(`ignored lab = ${JSON.stringify(String(lab).slice(0, 40))}: not one of ${Object.keys(LABS).join(', ')}`);
     lab = HOME;
   }
-  Object.assign(state, { main: parts.main, image: parts.image, view: { hide: parts.hide, hideText: parts.hideText } });
+  Object.assign(state, { main: parts.main, image: parts.image, evaluation: parts.evaluation, view: { hide: parts.hide, hideText: parts.hideText } });
   notices.push(...applyHides(state.view));
   pg.pause();
   if (pg.images) pg.images.pause();

@@ -33,7 +33,7 @@ function elementSnippet(config, base, imageConfig, defaults) {
  * left out for the home lab) and the embed's hides.
  * @param {{toy2d: object|string, image: object|string|null, lab: string|null, view: object, defaults: object}} state
  */
-export function writeHash({ toy2d, image, lab, view, defaults }) {
+export function writeHash({ toy2d, image, evaluation, lab, view, defaults }) {
   const d = defaults || { toy2d: null, image: null };
   const part = (c, prefix = '') => (typeof c === 'string'
     ? c.split('&').filter(Boolean).map((p) => `${prefix}${p}`).join('&')
@@ -43,6 +43,7 @@ export function writeHash({ toy2d, image, lab, view, defaults }) {
   if (typeof toy2d === 'string') parts.push(encodeHash({}, view).slice(1));
   if (lab) parts.push(`lab=${lab}`);
   if (image) parts.push(part(image, IMAGE_PREFIX));
+  if (evaluation) parts.push(part(evaluation, 'ev.'));
   history.replaceState(null, '', `${location.pathname}${location.search}#${parts.filter(Boolean).join('&')}`);
   const base = new URL('.', location.href).href;
   $('share-link').value = location.href;

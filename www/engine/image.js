@@ -267,6 +267,20 @@ export class ImageSession extends Session {
     });
   }
 
+  /**
+   * The "real or fake?" quiz's images: `n` held-out digits and `n` of this run's samples, both
+   * drawn with `seed` (the run's with latents of seed + 7919 and the lab's truncation).
+   */
+  quizDeck({ seed = 0, n = 50 }) {
+    return this.exclusive(async () => {
+      if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 31) throw new Error(`seed: a whole number from 0 to 2^31, not ${JSON.stringify(seed)}`);
+      const ev = await theEvaluator(this.host);
+      const main = this.run.main;
+      const fake = await this.guard(() => generatorSamples(main, n, seed + 7919, this.page.truncation));
+      return { real: ev.baseline('test', n, seed), fake, step: main.stepCount() };
+    });
+  }
+
   /** One metric of the prepared set (see Evaluator.metric): {samples, <figures>}. */
   evalMetric({ metric, seed = 0 }) {
     return this.exclusive(async () => {

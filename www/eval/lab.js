@@ -20,7 +20,7 @@ export class EvalLab extends EventTarget {
     super();
     this.images = images;
     this.baselines = new Map();
-    this.busy = false;
+    this.busy = 0;
   }
 
   /**
@@ -39,8 +39,9 @@ export class EvalLab extends EventTarget {
     if (!session) throw new Error('the image run has not started yet');
     const source = run === 'current' ? 'run' : run;
     const trunc = truncation === undefined ? this.images.page.truncation : truncation;
-    if (this.busy) throw new Error('an evaluation is already running');
-    this.busy = true;
+    // Evaluations queue behind each other (and behind the run's frames): `busy` counts them, so
+    // that the recorder over training never adds one while another waits.
+    this.busy += 1;
     try {
       return await this.images.exclusive(async () => {
         onProgress(0, list.length + 1, 'samples and their features');
@@ -54,7 +55,7 @@ export class EvalLab extends EventTarget {
         return figures;
       });
     } finally {
-      this.busy = false;
+      this.busy -= 1;
     }
   }
 

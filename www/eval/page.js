@@ -2,7 +2,12 @@
 // progress bar follows the engine's steps, then a table lists every figure beside the same
 // figures for training digits (the floor a generator can reach), one digit only and noise.
 
+import { download } from '../app/download.js';
+import { SeriesChart } from '../views/series.js';
 import { METRICS } from './lab.js';
+import { mountQuiz } from './quiz-page.js';
+import { EVAL_DEFAULTS } from './settings.js';
+import { SWEEP, TRACK, TrainingTrack, truncationSweep } from './tracks.js';
 
 /** The table's rows: label, which way is better, and how to read the figure from a result. */
 const ROWS = [
@@ -19,9 +24,10 @@ const ROWS = [
 
 /**
  * Wires the evaluation section to `lab` (an EvalLab); `ensureRun()` resolves once the image
- * lab has a run (the generator a 'current' evaluation samples).
+ * lab has a run (the generator a 'current' evaluation samples). `settings` (see settings.js)
+ * set the controls; `onSettings()` hears each change of them.
  */
-export function mountEvalLab(lab, ensureRun) {
+export function mountEvalLab(lab, ensureRun, settings = EVAL_DEFAULTS, onSettings = () => {}) {
   const $ = (id) => document.getElementById(id);
   const status = (t) => { $('ev-status').textContent = t; };
   const showError = (msg) => {
@@ -30,6 +36,24 @@ export function mountEvalLab(lab, ensureRun) {
   };
   let fileBytes = null;
 
+  $('ev-source').value = settings.source;
+  $('ev-n').value = String(settings.n);
+  for (const m of METRICS) $(`ev-m-${m}`).checked = settings.metrics.split(',').includes(m);
+  $('quiz-mode').value = settings.quiz;
+  $('quiz-exposure').value = String(settings.exposure);
+  $('quiz-seed').value = String(settings.seed);
+  /** The controls' settings, for the link (a file is not linkable: the current run stands in). */
+  const current = () => ({
+    source: $('ev-source').value === 'file' ? 'current' : $('ev-source').value,
+    n: Number($('ev-n').value),
+    metrics: METRICS.filter((m) => $(`ev-m-${m}`).checked).join(',') || EVAL_DEFAULTS.metrics,
+    quiz: $('quiz-mode').value,
+    exposure: Number($('quiz-exposure').value),
+    seed: Number($('quiz-seed').value) || 0,
+  });
+  for (const id of ['ev-source', 'ev-n', 'quiz-mode', 'quiz-exposure', 'quiz-seed', ...METRICS.map((m) => `ev-m-${m}`)]) {
+    $(id).addEventListener('change', () => onSettings());
+  }
   $('ev-source').addEventListener('change', () => {
     if ($('ev-source').value === 'file') $('ev-file').click();
   });
@@ -97,5 +121,69 @@ export function mountEvalLab(lab, ensureRun) {
       $('ev-run').disabled = false;
     }
   });
-  return { render };
+  const track = mountTrack(lab, $);
+  const sweep = mountSweep(lab, $, showError);
+  const quiz = mountQuiz(lab.images, ensureRun, showError);
+  return { render, track, sweep, quiz, settings: current };
+}
+
+/** The metrics-over-training charts, fed by a TrainingTrack. */
+function mountTrack(lab, $) {
+  const track = new TrainingTrack(lab);
+  const xLabel = (pts) => `round ${pts[pts.length - 1].step}`;
+  const charts = [
+    new SeriesChart($('ev-chart-fid'), { title: 'FID over rounds (↓)', series: [{ key: 'fid', color: '#c2410c', label: 'FID' }], refs: [{ value: 0, label: '0' }], xLabel }),
+    new SeriesChart($('ev-chart-kid'), { title: 'KID over rounds (↓)', series: [{ key: 'kid', color: '#b45309', label: 'KID' }], refs: [{ value: 0, label: '0' }], xLabel }),
+    new SeriesChart($('ev-chart-is'), { title: 'Inception Score over rounds (↑)', series: [{ key: 'is', color: '#7c3aed', label: 'IS' }], xLabel }),
+    new SeriesChart($('ev-chart-pr'), { title: 'fidelity and variety (↑)', series: [{ key: 'precision', color: '#0f8a6c', label: 'precision' }, { key: 'recall', color: '#2563eb', label: 'recall' }], fixed: [0, 1], xLabel }),
+  ];
+  track.addEventListener('records', (e) => {
+    const records = e.detail;
+    for (const c of charts) {
+      c.clear();
+      for (const r of records) c.push(r.step, r);
+      c.draw();
+    }
+    const share = track.costShare();
+    $('ev-track-note').textContent = records.length === 0 ? 'no records yet: train the image run'
+      : `${records.length} records, every ${track.every} rounds on ${TRACK.n} samples` +
+        (share === null ? '' : `; measuring took ${(100 * share).toFixed(1)} % of the time`);
+  });
+  $('ev-track').addEventListener('change', () => { track.on = $('ev-track').checked; });
+  $('ev-track-csv').addEventListener('click', () => download('metrics-over-training.csv', new Blob([track.csv()], { type: 'text/csv' })));
+  for (const c of charts) c.draw();
+  return track;
+}
+
+/** The truncation sweep's button and charts. */
+function mountSweep(lab, $, showError) {
+  const x = (t) => (t === null ? 2.5 : t);
+  const xLabel = () => 'threshold: 0.25 … 2, none (right)';
+  const prChart = new SeriesChart($('ev-sweep-pr'), { title: 'precision and recall by threshold', series: [{ key: 'precision', color: '#0f8a6c', label: 'precision' }, { key: 'recall', color: '#2563eb', label: 'recall' }], fixed: [0, 1], xLabel });
+  const fidChart = new SeriesChart($('ev-sweep-fid'), { title: 'FID by threshold (↓)', series: [{ key: 'fid', color: '#c2410c', label: 'FID' }], xLabel });
+  const show = (rows) => {
+    for (const c of [prChart, fidChart]) {
+      c.clear();
+      for (const r of [...rows].sort((a, b) => x(a.truncation) - x(b.truncation))) c.push(x(r.truncation), { precision: r.precision, recall: r.recall, fid: r.fid });
+      c.draw();
+    }
+  };
+  show([]);
+  const run = async (opts = {}) => {
+    const bar = $('ev-sweep-progress');
+    bar.hidden = false;
+    try {
+      const rows = await truncationSweep(lab, { ...opts, onProgress: (d, t) => { bar.value = d / t; } });
+      show(rows);
+      return rows;
+    } finally {
+      bar.hidden = true;
+    }
+  };
+  $('ev-sweep').addEventListener('click', () => {
+    showError(null);
+    $('ev-sweep').disabled = true;
+    run().catch((e) => showError(e.message)).finally(() => { $('ev-sweep').disabled = false; });
+  });
+  return { run, thresholds: SWEEP.thresholds };
 }

@@ -8,7 +8,9 @@ export class SeriesChart extends CanvasView {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {{title: string, series: {key: string, color: string, label: string}[],
-   *          refs?: {value: number, label: string}[], fixed?: [number, number]}} spec
+   *          refs?: {value: number, label: string}[], fixed?: [number, number],
+   *          xLabel?: (points: object[]) => string}} spec (xLabel: the text under the x axis;
+   *          default the last step)
    */
   constructor(canvas, spec) {
     super(canvas);
@@ -67,7 +69,8 @@ export class SeriesChart extends CanvasView {
       ctx.fillStyle = '#666';
       ctx.fillText(r.label, right - ctx.measureText(r.label).width - 2, py(r.value) - 3);
     }
-    if (points.length) ctx.fillText(`step ${points[points.length - 1].step}`, left + 4, H - 4);
+    const xLabel = spec.xLabel || ((pts) => `step ${pts[pts.length - 1].step}`);
+    if (points.length) ctx.fillText(xLabel(points), left + 4, H - 4);
     for (const s of spec.series) {
       ctx.strokeStyle = s.color;
       ctx.fillStyle = s.color;
