@@ -13,7 +13,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::data::{Mnist, PIXELS, Split};
 use crate::eval::lab::{Baseline, Metric, Reference, baseline_samples, check_pixels, evaluate};
 use crate::eval::stats::RealStats;
-use crate::eval::{CLASSES, CONFIDENT, DigitClassifier, confident_share, recognised_counts, top};
+use crate::eval::{CLASSES, CONFIDENT, DigitClassifier, confident_share, recognised_counts};
 use crate::wasm::{js_err, promise_of, to_js};
 
 /// The classifier's verdict on a set of images.
@@ -98,15 +98,6 @@ impl EvalSamples {
     /// How many samples.
     pub fn count(&self) -> usize {
         self.pixels.len() / PIXELS
-    }
-
-    /// The samples' top digits (ten-digit probabilities' argmax), one per sample.
-    #[wasm_bindgen(js_name = topDigits)]
-    pub fn top_digits(&self) -> Vec<u8> {
-        self.probs
-            .chunks_exact(10)
-            .map(|r| top(r).0 as u8)
-            .collect()
     }
 }
 

@@ -82,13 +82,8 @@ function loadEval() {
       const images = await loadImages();
       const [{ EvalLab }, { mountEvalLab }, { readEvalLink, evalLinkText }] = await Promise.all([
         import('../eval/lab.js'), import('../eval/page.js'), import('../eval/settings.js')]);
-      const lab = new EvalLab(images);
       const ensureRun = async () => { if (!images.session) await images.configure({}); };
-      const evaluate = lab.evaluate.bind(lab);
-      lab.evaluate = async (args = {}) => {
-        if (!args.run || args.run === 'current' || args.run === 'file' || !images.session) await ensureRun();
-        return evaluate(args);
-      };
+      const lab = new EvalLab(images, ensureRun);
       const linked = readEvalLink(state.evaluation);
       const ui = mountEvalLab(lab, ensureRun, linked.settings, save);
       lab.linkText = () => evalLinkText(ui.settings());

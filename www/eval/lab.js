@@ -15,10 +15,15 @@ export const BASELINE_SETS = [
 ];
 
 export class EvalLab extends EventTarget {
-  /** @param {import('../image/lab.js').ImageLab} images */
-  constructor(images) {
+  /**
+   * @param {import('../image/lab.js').ImageLab} images
+   * @param {() => Promise<void>} ensureRun starts the image lab's run if it has none (every
+   *   evaluation is an operation of its session)
+   */
+  constructor(images, ensureRun) {
     super();
     this.images = images;
+    this.ensureRun = ensureRun;
     this.baselines = new Map();
     this.busy = 0;
   }
@@ -35,8 +40,8 @@ export class EvalLab extends EventTarget {
     if (bad.length || list.length === 0) {
       throw new Error(`metrics: some of ${METRICS.join(', ')}, not ${JSON.stringify(bad.length ? bad : list)}`);
     }
+    await this.ensureRun();
     const session = this.images.session;
-    if (!session) throw new Error('the image run has not started yet');
     const source = run === 'current' ? 'run' : run;
     const trunc = truncation === undefined ? this.images.page.truncation : truncation;
     // Evaluations queue behind each other (and behind the run's frames): `busy` counts them, so

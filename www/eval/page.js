@@ -103,7 +103,6 @@ export function mountEvalLab(lab, ensureRun, settings = EVAL_DEFAULTS, onSetting
     bar.hidden = false;
     $('ev-run').disabled = true;
     try {
-      if (run === 'current') await ensureRun();
       const progress = (part) => (d, t, what) => {
         bar.value = part[0] + (part[1] - part[0]) * (d / t);
         if (what) status(`measuring: ${what}`);

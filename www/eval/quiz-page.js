@@ -43,7 +43,7 @@ export function mountQuiz(images, ensureRun, showError) {
 
   /** Starts a quiz: {seed, mode: 'infinity' | 'timed', exposureMs, evaluator}. */
   async function start({ seed = 1, mode = 'infinity', exposureMs = null, evaluator = 'me' } = {}) {
-    new Quiz({ cards: [] }, { mode, exposureMs }); // checks mode and exposure before any work
+    Quiz.check(mode, exposureMs); // before any work
     await ensureRun();
     const deck = makeDeck(await images.exclusive(() => images.session.quizDeck({ seed })), seed);
     quiz = new Quiz(deck, { mode, exposureMs, evaluator });

@@ -123,9 +123,14 @@ export function combine(files, deckId) {
 
 /** A quiz in progress: the deck, the answers so far, and when the current card was shown. */
 export class Quiz {
-  constructor(deck, { mode = 'infinity', exposureMs = null, evaluator = 'me' } = {}) {
+  /** Throws with a message for a mode other than 'infinity' or 'timed', or a timed quiz's exposure not offered. */
+  static check(mode, exposureMs) {
     if (!['infinity', 'timed'].includes(mode)) throw new Error(`mode: "infinity" or "timed", not ${JSON.stringify(mode)}`);
     if (mode === 'timed' && !QUIZ.exposures.includes(exposureMs)) throw new Error(`exposureMs: one of ${QUIZ.exposures.join(', ')} for a timed quiz, not ${JSON.stringify(exposureMs)}`);
+  }
+
+  constructor(deck, { mode = 'infinity', exposureMs = null, evaluator = 'me' } = {}) {
+    Quiz.check(mode, exposureMs);
     Object.assign(this, { deck, mode, exposureMs: mode === 'timed' ? exposureMs : null, evaluator, answers: [], shownAt: performance.now() });
   }
 
