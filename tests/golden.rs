@@ -4,18 +4,14 @@
 //! (commit 6804cc7, natively on flex), and the reshaped engine must give them again. The
 //! files under `tests/fixtures/` were saved by that engine, and must load and continue.
 
-use std::sync::Arc;
+#[path = "common/digits.rs"]
+mod common_digits;
+use common_digits::digits;
 
 use futures_lite::future::block_on;
-use gan_playground::data::Mnist;
 use gan_playground::gan::optim::OptimizerKind;
 use gan_playground::image::{ImageArch, ImageConfig, ImageTrainer};
 use gan_playground::{BackendKind, GanLoss, Toy2dConfig, Toy2dTrainer};
-
-fn digits() -> Arc<Mnist> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mnist.bin");
-    Arc::new(Mnist::parse(&std::fs::read(path).unwrap()).unwrap())
-}
 
 fn device() -> burn::tensor::Device {
     BackendKind::Flex.cpu_device().unwrap()

@@ -2,19 +2,13 @@
 //! Saved image runs (moved out of tests/images.rs unchanged): a saved run continues exactly,
 //! a run from before the InfoGAN code loads without one, bad files are refused with a message.
 
-use std::sync::Arc;
+#[path = "common/digits.rs"]
+mod common_digits;
+use common_digits::digits;
 
 use burn::tensor::Device;
 use futures_lite::future::block_on;
-use gan_playground::data::Mnist;
 use gan_playground::image::{ImageArch, ImageConfig, ImageTrainer};
-
-fn digits() -> Arc<Mnist> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mnist.bin");
-    let bytes = std::fs::read(path)
-        .unwrap_or_else(|e| panic!("{path}: {e}; run scripts/setup.sh to make it"));
-    Arc::new(Mnist::parse(&bytes).unwrap())
-}
 
 fn small(arch: ImageArch) -> ImageConfig {
     ImageConfig {

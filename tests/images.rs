@@ -3,21 +3,16 @@
 //! DCGAN's pooling-free layers, configs refused with their messages (the latent-space
 //! arithmetic is in tests/latent.rs, saved runs in tests/image_files.rs).
 
-use std::sync::Arc;
+#[path = "common/digits.rs"]
+mod common_digits;
+use common_digits::digits;
 
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
 use futures_lite::future::block_on;
 use gan_playground::RunConfig;
-use gan_playground::data::{Mnist, PIXELS};
+use gan_playground::data::PIXELS;
 use gan_playground::image::{ImageArch, ImageConfig, ImageTrainer};
-
-fn digits() -> Arc<Mnist> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mnist.bin");
-    let bytes = std::fs::read(path)
-        .unwrap_or_else(|e| panic!("{path}: {e}; run scripts/setup.sh to make it"));
-    Arc::new(Mnist::parse(&bytes).unwrap())
-}
 
 fn small(arch: ImageArch) -> ImageConfig {
     ImageConfig {

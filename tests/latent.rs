@@ -2,23 +2,17 @@
 //! The latent-space arithmetic of the image lab's drawing pad: lerp and slerp, the anchors'
 //! plane a drawn path lies on, and truncation (moved out of tests/images.rs unchanged).
 
-use std::sync::Arc;
+#[path = "common/digits.rs"]
+mod common_digits;
+use common_digits::digits;
 
 use burn::tensor::Device;
-use gan_playground::data::Mnist;
 use gan_playground::gan::Rng;
 use gan_playground::gan::latent::{
     Interpolation, PAD_ANCHORS, Prior, barycentric, filmstrip, lerp, path_latents, plane_point,
     slerp, truncate,
 };
 use gan_playground::image::{ImageArch, ImageConfig, ImageTrainer};
-
-fn digits() -> Arc<Mnist> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/mnist.bin");
-    let bytes = std::fs::read(path)
-        .unwrap_or_else(|e| panic!("{path}: {e}; run scripts/setup.sh to make it"));
-    Arc::new(Mnist::parse(&bytes).unwrap())
-}
 
 fn small(arch: ImageArch) -> ImageConfig {
     ImageConfig {

@@ -2,7 +2,8 @@
 // default image run (DCGAN) with the Train button for --seconds, saves it (the Save run button),
 // then in the page: the time to evaluate 2,000 samples with every metric (median of 3), the
 // run's figures beside training digits, one digit and noise at 2,000 samples, and FID and KID
-// at 500, 1,000 and 5,000 samples (FID's bias with few samples, KID's lack of it). Natively,
+// at 500, 1,000 and 5,000 samples (FID's bias with few samples, KID's lack of it), the quiz's
+// machine takers' error rates on decks of seeds 1-3. Natively,
 // on the saved run (`images eval`): Parzen windows with 10,000 samples as Goodfellow et al.,
 // beside the training digits and 1,000 k-means centroids of them.
 //   node scripts/bench/eval.mjs [--seconds 300] [--out bench-results] [--from bench-results/eval.json]
@@ -64,6 +65,16 @@ async function measure() {
         result.bias.push({ run, n, fid: f.fid, kid: f.kid });
       }
     }
+    // The quiz taken by machines (the run's D, the two-sample test), decks of seeds 1-3.
+    result.machines = [];
+    for (const seed of [1, 2, 3]) {
+      result.machines.push(await page.evaluate(async (seed) => {
+        const q = await window.playground.quiz();
+        await q.start({ seed });
+        const m = await q.machines();
+        return { seed, d: m.d.overall, c2st: m.c2st.overall, accuracy: m.c2st.accuracy, pValue: m.c2st.pValue };
+      }, seed));
+    }
     // Metrics over training: the tab opened, 90 s more of play; the interval and the share.
     await page.evaluate(() => window.playground.open('eval'));
     await page.evaluate(() => window.playground.images.play());
@@ -109,6 +120,7 @@ const rows = [
   ['one digit only (2,000 ones)', fig(b.digit1), 'evaluate({run: \'digit1\'})'],
   ['uniform noise (2,000)', fig(b.noise), 'evaluate({run: \'noise\'})'],
   ...result.bias.map((r) => [`FID and KID at ${r.n} samples: ${r.run === 'train' ? 'training digits' : 'the DCGAN'}`, `FID ${r.fid.toFixed(3)} · KID ${r.kid.mean.toFixed(4)} ± ${r.kid.sd.toFixed(4)}`, `evaluate({run: '${r.run}', n: ${r.n}, metrics: 'fid,kid'})`]),
+  ...(result.machines ? [['"real or fake?" taken by machines on the DCGAN (decks of seeds 1-3, 50 + 50 digits each): error overall', `the run's D ${result.machines.map((m) => `${(100 * m.d).toFixed(0)} %`).join(', ')} · two-sample test ${result.machines.map((m) => `${(100 * m.c2st).toFixed(0)} %`).join(', ')} (its held-back accuracy ${result.machines.map((m) => `${(100 * m.accuracy).toFixed(1)} %`).join(', ')}; p ${result.machines.map((m) => m.pValue.toExponential(0)).join(', ')})`, 'quiz().start({seed}), quiz().machines()']] : []),
   ...(result.track ? [['metrics over training (the DCGAN, 90 s more of play with the Evaluation tab opened)', result.track.note, 'the charts\' note: N sized from the measured costs']] : []),
   ['Parzen, 10,000 samples of the DCGAN (Goodfellow et al.\'s protocol)', pz(result.parzen10000.run), 'images sample --n 10000; images eval --metrics parzen'],
   ['Parzen, the 8,006 training digits as "samples"', pz(result.parzen10000.trainingDigits), 'images eval --baseline train --n 8006'],

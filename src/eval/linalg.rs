@@ -1,6 +1,6 @@
 //! The small dense linear algebra the metrics need, in f64 on plain slices (row-major): means
-//! and covariances of feature rows, and the symmetric eigendecomposition (cyclic Jacobi) behind
-//! FID's matrix square root. Feature widths are small (64), so O(d³) is cheap in the page.
+//! and covariances of feature rows, the symmetric eigendecomposition (cyclic Jacobi) behind
+//! FID's matrix square root, and a Cholesky solve for the two-sample test's Newton steps. Feature widths are small (64), so O(d³) is cheap in the page.
 
 /// Column means of `rows` (`n` rows of width `d`, f32) in f64.
 pub fn mean(rows: &[f32], d: usize) -> Vec<f64> {
@@ -158,4 +158,31 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// `|a − b|²` in f32 lanes.
 pub fn sq_dist(a: &[f32], b: &[f32]) -> f32 {
     lanes(a, b, |x, y| (x - y) * (x - y))
+}
+
+/// The solution x of `a x = b` for a symmetric positive definite `a` (`d * d`), by Cholesky;
+/// None when `a` is not positive definite.
+pub fn solve_spd(a: &[f64], b: &[f64], d: usize) -> Option<Vec<f64>> {
+    let mut l = vec![0.0; d * d];
+    for i in 0..d {
+        for j in 0..=i {
+            let s = a[i * d + j] - (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum::<f64>();
+            if i == j {
+                if s <= 0.0 || !s.is_finite() {
+                    return None;
+                }
+                l[i * d + i] = s.sqrt();
+            } else {
+                l[i * d + j] = s / l[j * d + j];
+            }
+        }
+    }
+    let mut y = b.to_vec();
+    for i in 0..d {
+        y[i] = (y[i] - (0..i).map(|k| l[i * d + k] * y[k]).sum::<f64>()) / l[i * d + i];
+    }
+    for i in (0..d).rev() {
+        y[i] = (y[i] - (i + 1..d).map(|k| l[k * d + i] * y[k]).sum::<f64>()) / l[i * d + i];
+    }
+    Some(y)
 }

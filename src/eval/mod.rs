@@ -3,10 +3,11 @@
 //! share of samples it is sure of ([`share`]), and the evaluation lab's metrics, each as its
 //! reference implementation computes it ([`metrics`]: IS, FID, KID; [`neighbours`]: precision,
 //! recall, density, coverage, digits covered; [`parzen`]: Parzen windows), run together by
-//! [`lab`]; [`npy`] reads and writes NumPy files for the command line.
+//! [`lab`]; the classifier two-sample test ([`c2st`]); [`npy`] reads and writes NumPy files for the command line.
 //!
 //! A family: it imports the shared kernel (`gan`, `nn`, `data`), never another family.
 
+pub mod c2st;
 pub mod classifier;
 pub mod lab;
 pub mod linalg;

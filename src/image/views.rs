@@ -1,6 +1,6 @@
 //! What the image lab shows of a run, the same for every image family: the sample grid's
 //! fixed latents (with truncation), latents from a seed, G's images of given latents (one
-//! readback), and real digits. Latents are host arithmetic ([`crate::gan::latent`]); they
+//! readback), D's scores of given images, and real digits. Latents are host arithmetic ([`crate::gan::latent`]); they
 //! stay in the engine unless the page draws them.
 
 use burn::tensor::{Device, Tensor, TensorData};
@@ -11,7 +11,8 @@ use crate::gan::latent::{draw_latents, truncate};
 use crate::gan::rng::Rng;
 use crate::gan::run::read_vec;
 use crate::image::config::ImageConfig;
-use crate::image::networks::ImageGenerator;
+use crate::image::networks::{ImageDiscriminator, ImageGenerator};
+use crate::nn::Heads;
 
 /// Seed offset of the fixed latents the sample grid shows (never the training stream's).
 pub const VIEW_LATENT_STREAM: u64 = 0x0000_1A7E_0F1E_u64;
@@ -74,6 +75,41 @@ pub fn render(
     let z = Tensor::<2>::from_data(TensorData::new(latents.to_vec(), [n, z_dim]), device);
     let x = generator.forward(z).add_scalar(1.0).mul_scalar(0.5);
     Ok(read_vec(x))
+}
+
+/// D's realness score of every image in `pixels` (784 per image in [0, 1], flat, at most
+/// [`MAX_IMAGES`]): column 0 of its outputs, in inference mode (batch norm on its running
+/// statistics); one readback. Refuses, with a message naming the image, what is not whole
+/// images of finite pixels in [0, 1].
+pub fn judge(
+    discriminator: &ImageDiscriminator,
+    heads: Heads,
+    pixels: &[f32],
+    device: &Device,
+) -> Result<impl Future<Output = Result<Vec<f32>, GanError>> + use<>, GanError> {
+    if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
+        return Err(GanError::Data(format!(
+            "pixels: {} numbers is not a whole number of {PIXELS}-pixel images",
+            pixels.len()
+        )));
+    }
+    let n = pixels.len() / PIXELS;
+    if n > MAX_IMAGES {
+        return Err(GanError::Data(format!(
+            "pixels: {n} images in one call, and one call judges at most {MAX_IMAGES}: ask in parts"
+        )));
+    }
+    if let Some(i) = pixels.iter().position(|p| !(0.0..=1.0).contains(p)) {
+        return Err(GanError::Data(format!(
+            "pixels: image {} has a pixel that is not a number in [0, 1] ({})",
+            i / PIXELS,
+            pixels[i]
+        )));
+    }
+    let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [n, PIXELS]), device)
+        .mul_scalar(2.0)
+        .sub_scalar(1.0);
+    Ok(read_vec(heads.realness(&discriminator.forward(x))))
 }
 
 /// `n` digits of `indices` (of `data`) for display, flat `[n * 784]` in [0, 1], drawn with

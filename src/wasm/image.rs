@@ -182,6 +182,15 @@ impl ImageGanTrainer {
         Ok(promise_f32(self.trainer.images(&latents).map_err(js_err)?))
     }
 
+    /// Resolves to D's realness score of each image in `pixels` (784 per image in [0, 1],
+    /// flat), a Float32Array, in inference mode; throws, naming the image, for a pixel outside
+    /// [0, 1] or not a whole number of images.
+    pub fn discriminate(&self, pixels: Vec<f32>) -> Result<Promise, JsError> {
+        Ok(promise_f32(
+            self.trainer.discriminate(&pixels).map_err(js_err)?,
+        ))
+    }
+
     /// `n` training digits, 784 pixels each in [0, 1] (the same ones on every call).
     #[wasm_bindgen(js_name = realImages)]
     pub fn real_images(&self, n: u32) -> Float32Array {

@@ -135,7 +135,7 @@ test('metrics over training: recorded every N rounds while the run plays, charte
   assert.deepEqual(problems, []);
 });
 
-test('real or fake? the quiz: a seeded deck, keys and buttons, error rates with intervals, CSVs combined', async () => {
+test('real or fake? the quiz: a seeded deck, keys and buttons, error rates with intervals, the machines beside the person, CSVs combined', async () => {
   const { page, problems } = await openPage(env, '#lab=eval');
   await page.waitForFunction(() => window.playground && window.playground.ready);
   const started = await page.evaluate(() => window.playground.quiz().then((q) => q.start({ seed: 3 })));
@@ -167,6 +167,21 @@ test('real or fake? the quiz: a seeded deck, keys and buttons, error rates with 
   assert.ok(r.real <= 0.02 && r.fake >= 0.98, JSON.stringify(r));
   assert.ok(r.ci.overall[0] <= r.overall && r.overall <= r.ci.overall[1] && r.ci.overall[1] - r.ci.overall[0] > 0.1, JSON.stringify(r.ci));
   assert.match(await page.textContent('#quiz-result'), /^Your error rate: \d+\.\d % \[\d+\.\d %, \d+\.\d %\] overall/);
+  // The machines took the same deck: the untrained run's fog is no contest for the two-sample
+  // test; D calls the higher-scoring half real.
+  const m = await page.evaluate(() => window.playground.quiz().then((q) => q.machines()));
+  assert.equal(m.d.n, 100);
+  assert.equal(m.d.real, m.d.fake, 'half called real: as many real ones missed as fakes taken');
+  assert.equal(m.c2st.n, 100);
+  assert.equal(m.c2st.train + m.c2st.test, 1000);
+  assert.ok(m.c2st.accuracy >= 0.95 && m.c2st.pValue < 1e-6, JSON.stringify(m.c2st));
+  assert.ok(m.c2st.overall <= 0.05, JSON.stringify(m.c2st));
+  assert.ok(m.d.overall >= 0 && m.d.overall <= 1 && Math.abs(m.d.overall - (m.d.real + m.d.fake) / 2) < 1e-12);
+  await page.waitForSelector('#quiz-machines:not([hidden])');
+  const table = await page.$$eval('#quiz-machines tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(table.map((r) => r[0].replace(/ \(.*/, '')), ['you', 'the run\'s D', 'two-sample test']);
+  assert.equal(table[0][1].split(' ')[0], `${(100 * r.overall).toFixed(1)}`);
+  assert.equal(table[2][1].split(' ')[0], `${(100 * m.c2st.overall).toFixed(1)}`);
   // CSVs: two people combine; another deck's file and a stranger file are refused by name.
   const out = await page.evaluate(async () => {
     const q = await window.playground.quiz();

@@ -44,3 +44,32 @@ export function checkCount(n) {
     throw new Error(`the sample count must be a whole number from 10 to 10000, not ${JSON.stringify(n)}`);
   }
 }
+
+/** Training digits and run samples the two-sample test's classifier learns from (each). */
+export const C2ST_SAMPLES = 1000;
+
+/**
+ * The "real or fake?" quiz taken by machines on the deck's images `deck` (784 pixels each,
+ * half real, half the run's): the run's D, which ranks the deck by its score and calls the
+ * higher-scoring half real (people are told half are real; D's scores have no reliable origin:
+ * batch normalisation's running statistics shift them, and the WGAN critic has none), and the
+ * classifier two-sample test, logistic regression on the classifier's features of C2ST_SAMPLES
+ * training digits and as many of the run's samples (latents of seed + 104729, never the
+ * deck's), which calls an image real when P(real) > 1/2. Answers are in the deck's order.
+ */
+export async function machineAnswers(ev, trainer, deck, { seed, truncation }) {
+  const scores = await trainer.discriminate(deck);
+  const sorted = Float64Array.from(scores).sort();
+  const threshold = (sorted[(sorted.length >> 1) - 1] + sorted[sorted.length >> 1]) / 2;
+  const d = { answers: Array.from(scores, (s) => (s > threshold ? 'real' : 'fake')), threshold, scores: Array.from(scores) };
+  const sets = [];
+  try {
+    sets.push(await ev.prepare(ev.baseline('train', C2ST_SAMPLES, seed)));
+    sets.push(await ev.prepare(await generatorSamples(trainer, C2ST_SAMPLES, seed + 104729, truncation)));
+    sets.push(await ev.prepare(deck));
+    const { probabilities, ...test } = ev.twoSampleTest(sets[0], sets[1], sets[2], seed);
+    return { d, c2st: { ...test, answers: probabilities.map((p) => (p > 0.5 ? 'real' : 'fake')) } };
+  } finally {
+    sets.forEach((s) => s.free());
+  }
+}

@@ -10,7 +10,9 @@ import {
   reachOf, splitImageConfig,
 } from '../core/state.js';
 import { Session } from './session.js';
-import { BASELINES, checkCount, generatorSamples, theEvaluator } from './evaluate.js';
+import {
+  BASELINES, checkCount, generatorSamples, machineAnswers, theEvaluator,
+} from './evaluate.js';
 
 /** The shipped digit classifier on the CPU build, loaded once. */
 let judge = null;
@@ -278,6 +280,22 @@ export class ImageSession extends Session {
       const main = this.run.main;
       const fake = await this.guard(() => generatorSamples(main, n, seed + 7919, this.page.truncation));
       return { real: ev.baseline('test', n, seed), fake, step: main.stepCount() };
+    });
+  }
+
+  /**
+   * The quiz taken by machines (see machineAnswers) on a deck's images `real` and `fake` (784
+   * pixels each, as quizDeck gave them), with the deck's `seed`: {d: {answers, threshold,
+   * scores}, c2st: {answers, accuracy, pValue, train, test}}, answers for `real`'s
+   * images, then `fake`'s.
+   */
+  quizMachines({ real, fake, seed = 0 }) {
+    return this.exclusive(async () => {
+      const ev = await theEvaluator(this.host);
+      const deck = new Float32Array(real.length + fake.length);
+      deck.set(real);
+      deck.set(fake, real.length);
+      return this.guard(() => machineAnswers(ev, this.run.main, deck, { seed, truncation: this.page.truncation }));
     });
   }
 

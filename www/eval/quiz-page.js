@@ -1,10 +1,11 @@
 // The quiz's page: start a deck, show one digit at a time (masked after the exposure in the
-// timed mode), take R / F keys or the buttons, then the error rates with their intervals, the
-// answers as CSV, and several people's CSVs combined.
+// timed mode), take R / F keys or the buttons, then the error rates with their intervals beside
+// the machines' (the run's D and the classifier two-sample test, which take the same deck while
+// the person does), the answers as CSV, and several people's CSVs combined.
 
 import { download } from '../app/download.js';
 import { digitCanvas } from '../views/digits.js';
-import { Quiz, combine, makeDeck } from './quiz.js';
+import { Quiz, combine, makeDeck, results } from './quiz.js';
 
 const pct = (v) => `${(100 * v).toFixed(1)} %`;
 const interval = (ci) => `[${pct(ci[0])}, ${pct(ci[1])}]`;
@@ -14,6 +15,8 @@ export function mountQuiz(images, ensureRun, showError) {
   const $ = (id) => document.getElementById(id);
   let quiz = null;
   let maskTimer = null;
+  /** The machines' results on the current deck (a promise). */
+  let machines = null;
 
   function show() {
     const canvas = $('quiz-canvas');
@@ -32,8 +35,36 @@ export function mountQuiz(images, ensureRun, showError) {
     }
   }
 
+  /** The machines' answers ({d, c2st}: real images first) as results, each with its error rates and intervals. */
+  function machineResults(nReal, m) {
+    const as = (answers) => answers.map((answer, i) => ({ kind: i < nReal ? 'real' : 'fake', answer }));
+    return {
+      d: { ...results(as(m.d.answers)), threshold: m.d.threshold },
+      c2st: { ...results(as(m.c2st.answers)), accuracy: m.c2st.accuracy, pValue: m.c2st.pValue, train: m.c2st.train, test: m.c2st.test },
+    };
+  }
+
+  function showMachines(r, m) {
+    const row = (who, x) => {
+      const tr = document.createElement('tr');
+      const cells = [who, `${pct(x.overall)} ${interval(x.ci.overall)}`, pct(x.real), pct(x.fake)];
+      tr.replaceChildren(...cells.map((c, i) => Object.assign(document.createElement(i ? 'td' : 'th'), { textContent: c })));
+      return tr;
+    };
+    const p = m.c2st.pValue < 1e-4 ? m.c2st.pValue.toExponential(1) : m.c2st.pValue.toFixed(4);
+    $('quiz-machines').tBodies[0].replaceChildren(
+      row('you', r),
+      row('the run\'s D', m.d),
+      row(`two-sample test (accuracy ${pct(m.c2st.accuracy)}, p = ${p})`, m.c2st),
+    );
+    $('quiz-machines').hidden = false;
+    $('quiz-machines-note').hidden = false;
+  }
+
   function finish() {
     const r = quiz.results();
+    const deck = quiz.deck.id;
+    machines.then((m) => { if (quiz && quiz.deck.id === deck) showMachines(r, m); }, () => {});
     $('quiz-card').hidden = true;
     $('quiz-csv').hidden = false;
     $('quiz-result').textContent = `Your error rate: ${pct(r.overall)} ${interval(r.ci.overall)} overall (50 % = you cannot tell them apart); `
@@ -45,8 +76,15 @@ export function mountQuiz(images, ensureRun, showError) {
   async function start({ seed = 1, mode = 'infinity', exposureMs = null, evaluator = 'me' } = {}) {
     Quiz.check(mode, exposureMs); // before any work
     await ensureRun();
-    const deck = makeDeck(await images.exclusive(() => images.session.quizDeck({ seed })), seed);
+    const pictures = await images.exclusive(() => images.session.quizDeck({ seed }));
+    const deck = makeDeck(pictures, seed);
     quiz = new Quiz(deck, { mode, exposureMs, evaluator });
+    // The machines take the same deck while the person does.
+    machines = images.exclusive(() => images.session.quizMachines({ real: pictures.real, fake: pictures.fake, seed }))
+      .then((m) => machineResults(pictures.real.length / 784, m));
+    machines.catch((e) => showError(`the machines could not take the quiz: ${e.message}`));
+    $('quiz-machines').hidden = true;
+    $('quiz-machines-note').hidden = true;
     $('quiz-card').hidden = false;
     $('quiz-csv').hidden = true;
     // An untrained generator's fog is easy to spot: say so, and let the quiz run.
@@ -107,6 +145,8 @@ export function mountQuiz(images, ensureRun, showError) {
     start,
     answer,
     results: () => (quiz ? quiz.results() : null),
+    /** The machines' results on the deck: {d, c2st}, each {real, fake, overall, n, ci, ...}. */
+    machines: () => (machines || Promise.reject(new Error('no quiz started: start() first'))),
     csv: () => (quiz ? quiz.csv() : null),
     combine: (files) => combineFiles(files),
     get current() { return quiz && quiz.current ? { position: quiz.answers.length } : null; },

@@ -22,7 +22,7 @@ use crate::image::config::ImageConfig;
 use crate::image::networks::{
     ImageDiscriminator, ImageDiscriminatorConfig, ImageGenerator, ImageGeneratorConfig,
 };
-use crate::image::views::{VIEW_LATENT_STREAM, real_images, render, seeded_latents};
+use crate::image::views::{VIEW_LATENT_STREAM, judge, real_images, render, seeded_latents};
 use info::with_code_term;
 
 /// An image GAN being trained on the training split of the shipped digits.
@@ -272,6 +272,16 @@ impl ImageTrainer {
             latents,
             &self.core.plain,
         )
+    }
+
+    /// D's realness score of each image in `pixels` (784 per image in [0, 1], flat; see
+    /// [`judge`]); higher is realer.
+    pub fn discriminate(
+        &self,
+        pixels: &[f32],
+    ) -> Result<impl Future<Output = Result<Vec<f32>, GanError>> + 'static, GanError> {
+        let d = self.nets.d.valid();
+        judge(&d, self.config.heads(), pixels, &self.core.plain)
     }
 
     /// `n` training digits for display, flat `[n * 784]` in [0, 1]; the same on every call.
