@@ -26,3 +26,6 @@ node scripts/bench/hostile.mjs
 # The evaluation lab: figures of the 5-minute DCGAN beside baselines, FID/KID bias, Parzen, the
 # time to evaluate 2,000 samples (its own section; ~8 minutes, 5 of them training).
 node scripts/bench/eval.mjs
+# The conditional GANs: ACGAN, cGAN and the unconditional DCGAN, 5 minutes each in the page, the
+# digit asked for, FID and Parzen (its own section; ~20 minutes).
+node scripts/bench/conditional.mjs

@@ -21,4 +21,4 @@ pub mod stats;
 pub mod train;
 
 pub use classifier::{CLASSES, ClassifierInfo, DigitClassifier, FEATURES, NOT_A_DIGIT};
-pub use share::{CONFIDENT, accuracy, confident_share, recognised_counts, top};
+pub use share::{CONFIDENT, accuracy, confident_share, intended_shares, recognised_counts, top};

@@ -1,6 +1,7 @@
 //! The image lab's judge today: of G's samples, the share the shipped classifier gives one
 //! digit with confidence >= 0.9, and how many samples it gives each class (a generator that
-//! lost digits shows holes there); and the classifier's accuracy on labelled digits.
+//! lost digits shows holes there); for a conditional run, the share it names as the digit G
+//! was asked for, per digit; and the classifier's accuracy on labelled digits.
 
 use crate::eval::classifier::{CLASSES, NOT_A_DIGIT};
 
@@ -59,4 +60,18 @@ pub fn accuracy(probs: &[f32], labels: &[u8]) -> f64 {
         .filter(|(row, l)| top(row).0 == **l as usize)
         .count();
     right as f64 / labels.len().max(1) as f64
+}
+
+/// Per digit (0-9), the share of the samples asked for that digit (`labels`, one per row of
+/// `probs`) whose top class is it; NaN for a digit nobody asked for.
+pub fn intended_shares(probs: &[f32], labels: &[u8]) -> [f64; 10] {
+    let (mut hits, mut asked) = ([0usize; 10], [0usize; 10]);
+    for (row, &l) in probs.chunks_exact(CLASSES).zip(labels) {
+        let l = l as usize;
+        asked[l] += 1;
+        if top(row).0 == l {
+            hits[l] += 1;
+        }
+    }
+    std::array::from_fn(|d| hits[d] as f64 / asked[d] as f64)
 }

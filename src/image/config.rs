@@ -1,6 +1,7 @@
-//! The config of an image GAN run: the networks, the loss, the latent (with an optional
-//! InfoGAN code), the optimisers' settings and the seed, validated with a message naming the
-//! key. Every image family's run reads it.
+//! The config of an image GAN run: the family (unconditional, cGAN, ACGAN), the networks, the
+//! loss, the latent (with an optional InfoGAN code, or a conditional run's label), the
+//! optimisers' settings and the seed, validated with a message naming the key. Every image
+//! family's run reads it.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,16 +19,45 @@ pub const AUTO_CODES: usize = 64;
 /// The smallest zDim that gets [`AUTO_CODES`] categories by default.
 pub const AUTO_CODES_MIN_Z: usize = 96;
 
+/// The data's classes a conditional run's label picks from (the ten digits).
+pub const LABELS: usize = 10;
+
+/// Which GAN an image run trains.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ImageFamily {
+    /// G(z) and D(x): the digit G draws is whatever its latent falls on.
+    #[default]
+    Unconditional,
+    /// The conditional GAN (Mirza and Osindero, 2014): the one-hot label joins z at G's input
+    /// and D judges the pair (x, y) by projection ([`Heads::projected`]).
+    Cgan,
+    /// ACGAN (Odena et al., 2017): the label joins z; D judges x alone and its auxiliary
+    /// head names the class; D minimises the GAN cost plus the class cross-entropy on real
+    /// digits, G its GAN cost plus the class cross-entropy on its fakes.
+    Acgan,
+}
+
+impl ImageFamily {
+    /// Whether G is given a label.
+    pub fn is_conditional(self) -> bool {
+        self != ImageFamily::Unconditional
+    }
+}
+
 /// One image GAN run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct ImageConfig {
+    /// The GAN: "unconditional", "cgan" or "acgan".
+    pub family: ImageFamily,
     /// The networks: "mlp" or "dcgan".
     pub arch: ImageArch,
     /// The loss pair (every loss of the 2-D playground but WGAN-GP, whose gradient penalty the
     /// image networks do not compute).
     pub loss: GanLoss,
-    /// Dimension of the latent z (100 in the notes; 2 makes the latent space a drawable plane).
+    /// Dimension of the latent z (100 in the notes; 2 makes the latent space a drawable plane);
+    /// a conditional run's last 10 components are its one-hot label.
     pub z_dim: usize,
     /// Distribution of z.
     pub prior: Prior,
@@ -83,6 +113,7 @@ impl Default for ImageConfig {
     /// than the seed noise (docs/decisions.md, docs/image-sweep.md).
     fn default() -> Self {
         Self {
+            family: ImageFamily::Unconditional,
             arch: ImageArch::Dcgan,
             loss: GanLoss::NonSaturating,
             z_dim: 100,
@@ -116,8 +147,12 @@ impl ImageConfig {
         self.disc_width.unwrap_or(self.arch.default_width())
     }
 
-    /// Categories of the InfoGAN code, [`AUTO_CODES`] or 0 if unset (see `codes`).
+    /// The one-hot part at the end of every latent: a conditional run's label ([`LABELS`]),
+    /// else the InfoGAN code's categories, [`AUTO_CODES`] or 0 if unset (see `codes`).
     pub fn codes(&self) -> usize {
+        if self.family.is_conditional() {
+            return LABELS;
+        }
         self.codes.unwrap_or(if self.z_dim >= AUTO_CODES_MIN_Z {
             AUTO_CODES
         } else {
@@ -135,6 +170,21 @@ impl ImageConfig {
             ));
         }
         check_usize("zDim", self.z_dim, 2, 256, "2 to 256")?;
+        if self.family.is_conditional() {
+            if self.codes.is_some_and(|c| c != LABELS) {
+                return Err(GanError::Config(format!(
+                    "codes: a conditional run's one-hot part is its label ({LABELS} digits): \
+                     leave codes null, or pick family \"unconditional\" for an InfoGAN code"
+                )));
+            }
+            check_usize(
+                "zDim",
+                self.z_dim,
+                LABELS + 2,
+                256,
+                "12 to 256 for a conditional run: its last 10 components are the label",
+            )?;
+        }
         let codes = self.codes();
         if codes == 1 || codes + 2 > self.z_dim {
             return Err(GanError::OutOfRange {
@@ -206,9 +256,20 @@ impl ImageConfig {
         }
     }
 
-    /// The heads of D's last layer: the realness logit, and Q's logits for a code.
+    /// The heads of D's last layer: the realness logit, Q's logits for a code, the class
+    /// logits for a conditional run.
     pub fn heads(&self) -> Heads {
-        Heads { q: self.codes() }
+        if self.family.is_conditional() {
+            Heads {
+                q: 0,
+                classes: LABELS,
+            }
+        } else {
+            Heads {
+                q: self.codes(),
+                classes: 0,
+            }
+        }
     }
 }
 

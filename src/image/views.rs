@@ -10,7 +10,7 @@ use crate::error::GanError;
 use crate::gan::latent::{draw_latents, truncate};
 use crate::gan::rng::Rng;
 use crate::gan::run::read_vec;
-use crate::image::config::ImageConfig;
+use crate::image::config::{ImageConfig, LABELS};
 use crate::image::networks::{ImageDiscriminator, ImageGenerator};
 use crate::nn::Heads;
 
@@ -39,6 +39,33 @@ pub fn seeded_latents(
         }
     }
     Ok(z)
+}
+
+/// A conditional run's grid by digit: `columns` latents drawn with `seed` (truncated as
+/// [`seeded_latents`]), each given every label in turn: row r is digit r, and a column keeps
+/// its noise (the style) while the label changes. Flat `[LABELS * columns * z_dim]`, row by
+/// row. Refused for a run without a label.
+pub fn label_rows(
+    config: &ImageConfig,
+    columns: usize,
+    seed: u64,
+    truncation: Option<f64>,
+) -> Result<Vec<f32>, GanError> {
+    if !config.family.is_conditional() {
+        return Err(GanError::Config(
+            "a grid by digit needs a conditional run (family \"cgan\" or \"acgan\")".into(),
+        ));
+    }
+    let d = config.z_dim;
+    let z = seeded_latents(config, columns, seed, truncation)?;
+    let mut out = Vec::with_capacity(LABELS * columns * d);
+    for digit in 0..LABELS {
+        for latent in z.chunks_exact(d) {
+            out.extend_from_slice(&latent[..d - LABELS]);
+            out.extend((0..LABELS).map(|j| if j == digit { 1.0 } else { 0.0 }));
+        }
+    }
+    Ok(out)
 }
 
 /// `generator`'s images of `latents` (flat, a multiple of `z_dim`), flat `[n * 784]` in

@@ -1,8 +1,9 @@
 //! How a discriminator's outputs are read: one linear layer ends every D, and its columns are
 //! the heads. Column 0 is the realness logit (a score for the least-squares and hinge
 //! losses); after it come Q's logits over an InfoGAN code's categories (Chen et al., 2016:
-//! Q shares all of D but its last layer). Every family reads D's outputs through [`Heads`],
-//! so a new head (ACGAN's classes, SGAN's K logits) is one more field here.
+//! Q shares all of D but its last layer), then the logits of the data's classes (a conditional
+//! GAN's projection, ACGAN's auxiliary classifier). Every family reads D's outputs through
+//! [`Heads`], so a new head is one more field here.
 
 use burn::tensor::Tensor;
 
@@ -11,12 +12,14 @@ use burn::tensor::Tensor;
 pub struct Heads {
     /// Q's logits: the categories of an InfoGAN code (0: no Q head).
     pub q: usize,
+    /// Logits of the data's classes (0: none).
+    pub classes: usize,
 }
 
 impl Heads {
     /// Outputs of D's last layer.
     pub fn outputs(self) -> usize {
-        1 + self.q
+        1 + self.q + self.classes
     }
 
     /// The realness logit of every sample, `[batch, 1]`, from D's outputs `[batch, outputs]`.
@@ -29,5 +32,20 @@ impl Heads {
     pub fn q_logits(self, a: Tensor<2>) -> Tensor<2> {
         let b = a.dims()[0];
         a.slice([0..b, 1..1 + self.q])
+    }
+
+    /// The class logits of every sample, `[batch, classes]`.
+    pub fn class_logits(self, a: Tensor<2>) -> Tensor<2> {
+        let b = a.dims()[0];
+        let from = 1 + self.q;
+        a.slice([0..b, from..from + self.classes])
+    }
+
+    /// The projection discriminator's logit (Miyato and Koyama, 2018) given one-hot labels
+    /// `y` (`[batch, classes]`): the realness column plus the label's class column, i.e.
+    /// ψ(φ(x)) + ⟨embed(y), φ(x)⟩ with the class head's weights as the label embedding.
+    /// `[batch, 1]`.
+    pub fn projected(self, a: &Tensor<2>, y: Tensor<2>) -> Tensor<2> {
+        self.realness(a) + (self.class_logits(a.clone()) * y).sum_dim(1)
     }
 }

@@ -15,7 +15,8 @@ use crate::eval::c2st::two_sample_test;
 use crate::eval::lab::{Baseline, Metric, Reference, baseline_samples, check_pixels, evaluate};
 use crate::eval::stats::RealStats;
 use crate::eval::{
-    CLASSES, CONFIDENT, DigitClassifier, FEATURES, confident_share, recognised_counts,
+    CLASSES, CONFIDENT, DigitClassifier, FEATURES, accuracy, confident_share, intended_shares,
+    recognised_counts,
 };
 use crate::wasm::{js_err, promise_of, to_js};
 
@@ -29,6 +30,16 @@ struct Verdict {
     classes: [usize; CLASSES],
     recognised: [usize; CLASSES],
     test_accuracy: f64,
+    /// With labels: per digit, the share of the samples asked for it that the classifier names it.
+    intended: Option<Intended>,
+}
+
+/// How often the classifier names the digit a conditional G was asked for.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Intended {
+    share: f64,
+    per_digit: [f64; 10],
 }
 
 /// The shipped digit classifier (assets/classifier.bin), on the CPU.
@@ -56,10 +67,17 @@ impl DigitJudge {
     /// (of samples whose top class is a digit with probability >= 0.9), threshold, classes
     /// (top-class counts: 0-9, then "not a digit"), recognised (per digit, the samples it gives
     /// that digit with probability >= 0.9, then every other sample: the same rule as share),
-    /// testAccuracy (the classifier's own, on held-out digits)}`.
-    pub fn score(&self, pixels: Vec<f32>) -> Result<Promise, JsError> {
+    /// testAccuracy (the classifier's own, on held-out digits), intended}`; with `labels` (the
+    /// digit each sample was asked for, 0-9), `intended` is `{share, perDigit}`: the share of
+    /// the samples, overall and per digit, whose top class is the digit asked for.
+    pub fn score(&self, pixels: Vec<f32>, labels: Option<Vec<u8>>) -> Result<Promise, JsError> {
         if pixels.is_empty() || !pixels.len().is_multiple_of(PIXELS) {
             return Err(JsError::new("pixels: a whole number of 784-pixel images"));
+        }
+        if let Some(l) = &labels
+            && (l.len() != pixels.len() / PIXELS || l.iter().any(|&d| d > 9))
+        {
+            return Err(JsError::new("labels: one digit from 0 to 9 for each image"));
         }
         let f = self.net.probabilities(&pixels, &self.device);
         let (samples, test_accuracy) = (pixels.len() / PIXELS, self.test_accuracy);
@@ -73,6 +91,10 @@ impl DigitJudge {
                 classes,
                 recognised: recognised_counts(&probs, CONFIDENT),
                 test_accuracy,
+                intended: labels.map(|l| Intended {
+                    share: accuracy(&probs, &l),
+                    per_digit: intended_shares(&probs, &l),
+                }),
             })
         }))
     }

@@ -176,6 +176,22 @@ impl ImageGanTrainer {
         Ok(Float32Array::from(z.as_slice()))
     }
 
+    /// A conditional run's grid by digit: `columns` of the grid's fixed latents, each given
+    /// every label in turn (row r is digit r, a column keeps its noise), components beyond
+    /// `truncation` redrawn; flat `[10 * columns * zDim]`. Throws for a run without a label.
+    #[wasm_bindgen(js_name = labelRows)]
+    pub fn label_rows(
+        &self,
+        columns: u32,
+        truncation: Option<f64>,
+    ) -> Result<Float32Array, JsError> {
+        let z = self
+            .trainer
+            .label_rows(columns.clamp(1, 100) as usize, truncation)
+            .map_err(js_err)?;
+        Ok(Float32Array::from(z.as_slice()))
+    }
+
     /// Resolves to G's images of `latents` (flat, a multiple of zDim): a Float32Array of
     /// 784 pixels per latent, row-major 28 x 28, in [0, 1] (0 black).
     pub fn images(&self, latents: Vec<f32>) -> Result<Promise, JsError> {

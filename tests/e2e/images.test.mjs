@@ -320,3 +320,56 @@ test('a diverging image run stops with a message and a Resume button; resume() g
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('conditional GANs: ACGAN draws a row per digit, scored by the digit asked for; the family survives the link and a saved run; bad settings are said', async () => {
+  const { page, problems } = await openPage(env, '#lab=images&img.family=acgan&img.arch=mlp&img.seed=3');
+  await page.waitForFunction(() => window.playground.images.full && window.playground.images.gridPixels);
+  const r = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    await lab.step(40);
+    const score = await lab.score();
+    return { full: lab.full, z: Array.from(lab.gridLatents), n: lab.gridPixels.length / 784, score, anchors: lab.anchors.map((a) => a.index) };
+  });
+  assert.equal(r.full.family, 'acgan');
+  assert.equal(r.full.codes, 10, 'the label is the one-hot tail');
+  assert.equal(r.n, 100, 'ten rows of ten');
+  const d = r.full.zDim;
+  for (let i = 0; i < 100; i += 1) {
+    const latent = r.z.slice(i * d, (i + 1) * d);
+    const hot = latent.slice(d - 10).flatMap((v, k) => (v === 1 ? [k] : []));
+    assert.deepEqual(hot, [Math.floor(i / 10)], `row ${Math.floor(i / 10)} asks for its digit`);
+    assert.deepEqual(latent.slice(0, d - 10), r.z.slice((i % 10) * d, (i % 10) * d + d - 10), 'a column keeps its noise');
+  }
+  assert.deepEqual(r.anchors, [0, 31, 72], 'anchors on three digits');
+  assert.equal(r.score.intended.perDigit.length, 10);
+  assert.ok(r.score.intended.perDigit.every((v) => v >= 0 && v <= 1));
+  const mean = r.score.intended.perDigit.reduce((a, b) => a + b, 0) / 10;
+  assert.ok(Math.abs(mean - r.score.intended.share) < 1e-9, 'as many samples per digit: the share is the mean');
+  assert.match(await page.textContent('#img-score'), /^the digit asked for: the classifier names it for \d+\.\d % of 260 samples/);
+  assert.equal(await page.inputValue('#img-family'), 'acgan');
+  assert.equal(await page.isDisabled('#img-codes'), true);
+  assert.match(await page.evaluate(() => location.hash), /img\.family=acgan/);
+  // A saved run keeps its family; bad settings are refused and the run kept.
+  const out = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    await lab.loadRun(await lab.saveRun());
+    const msg = (c) => lab.configure(c).then(() => 'configured', (e) => e.message);
+    return {
+      loaded: lab.full.family,
+      step: lab.stats().step,
+      zDim2: await msg({ family: 'cgan', zDim: 2 }),
+      sgan: await msg({ family: 'sgn' }),
+      kept: lab.full.family,
+    };
+  });
+  assert.equal(out.loaded, 'acgan');
+  assert.equal(out.step, 40);
+  assert.match(out.zDim2, /zDim = 2 is out of range \(12 to 256 for a conditional run: its last 10 components are the label\)/);
+  assert.match(out.sgan, /unknown variant `sgn`/);
+  assert.equal(out.kept, 'acgan');
+  // Back to unconditional from the menu: the 8 x 8 grid.
+  await page.selectOption('#img-family', 'unconditional');
+  await page.waitForFunction(() => window.playground.images.full.family === 'unconditional' && window.playground.images.gridPixels.length === 64 * 784);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -86,6 +86,11 @@ export const IMAGE_PAGE_DEFAULTS = { backend: 'auto', truncation: null, interpol
 
 /** What the image lab shows: the grid (8 x 8, fixed latents), filmstrip frames, a digit's side. */
 export const IMAGE_VIEW = { grid: 64, filmFrames: 32, side: 28 };
+/**
+ * The sample grid of a run's `config`: 8 x 8 fixed latents, or for a conditional run (cGAN,
+ * ACGAN) one row per digit, 10 x 10, a column keeping its noise while the label changes.
+ */
+export const gridShape = (config) => (config && ['cgan', 'acgan'].includes(config.family) ? { n: 100, cols: 10 } : { n: IMAGE_VIEW.grid, cols: 8 });
 /** Where the pad draws anchors A, B, C ([0, 1]^2, y down): the engine's PAD_ANCHORS. */
 export const PAD_ANCHORS = [[0.15, 0.75], [0.85, 0.75], [0.5, 0.15]];
 /** Half-width of a 2-D latent plane on the pad (the Gaussian's 99 % per axis; 1 for uniform). */

@@ -6,7 +6,7 @@
 
 import { decodeHash } from '../core/link.js';
 import {
-  GRID_EVERY_MS, IMAGE_PAGE_DEFAULTS, IMAGE_SNAPSHOTS, IMAGE_VIEW, JUDGE, SECTIONS, checkTruncation,
+  GRID_EVERY_MS, IMAGE_PAGE_DEFAULTS, IMAGE_SNAPSHOTS, JUDGE, SECTIONS, checkTruncation, gridShape,
   reachOf, splitImageConfig,
 } from '../core/state.js';
 import { Session } from './session.js';
@@ -98,11 +98,23 @@ export class ImageSession extends Session {
   /** What the lab shows of a run that (re)started here: real digits, the grid, the anchors. */
   async after() {
     const main = this.run.main;
-    this.gridLatents = main.viewLatents(IMAGE_VIEW.grid, this.page.truncation ?? undefined);
-    this.anchors = [0, 1, 2].map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
+    this.gridLatents = this.viewLatents(this.page.truncation);
+    // A conditional run's anchors: three digits (0, 3 and 7) in three styles.
+    const cells = gridShape(main.config()).cols === 10 ? [0, 31, 72] : [0, 1, 2];
+    this.anchors = cells.map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
     this.last = null;
     this.lastScoreAt = 0;
     return { real: main.realImages(64), gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors };
+  }
+
+  /**
+   * The sample grid's fixed latents with truncation `t` (null: none): 64 of them, or a
+   * conditional run's 10 columns, each given every digit (a row per digit).
+   */
+  viewLatents(t) {
+    const main = this.run.main;
+    const shape = gridShape(main.config());
+    return shape.cols === 10 ? main.labelRows(shape.cols, t ?? undefined) : main.viewLatents(shape.n, t ?? undefined);
   }
 
   /** Latent `i` of the sample grid. */
@@ -145,15 +157,22 @@ export class ImageSession extends Session {
     return answer;
   }
 
-  /** The digit classifier's verdict on JUDGE.samples fixed samples (see DigitJudge.score). */
+  /**
+   * The digit classifier's verdict on JUDGE.samples fixed samples (see DigitJudge.score); for
+   * a conditional run, on 26 columns of latents each given every digit, with the share named
+   * as the digit asked for (`intended`).
+   */
   async judge() {
     this.lastScoreAt = performance.now();
     const main = this.run.main;
-    const [j, pixels] = await Promise.all([
-      digitJudge(this.host),
-      this.guard(() => main.images(main.seededLatents(JUDGE.samples, JUDGE.seed, this.page.truncation ?? undefined))),
-    ]);
-    return { step: main.stepCount(), ...(await j.score(pixels)) };
+    const t = this.page.truncation ?? undefined;
+    // A conditional run: the grid's columns and more, each asked for every digit.
+    const columns = Math.ceil(JUDGE.samples / 10);
+    const labelled = gridShape(main.config()).cols === 10;
+    const latents = labelled ? main.labelRows(columns, t) : main.seededLatents(JUDGE.samples, JUDGE.seed, t);
+    const [j, pixels] = await Promise.all([digitJudge(this.host), this.guard(() => main.images(latents))]);
+    const labels = labelled ? Uint8Array.from({ length: 10 * columns }, (_, k) => Math.floor(k / columns)) : undefined;
+    return { step: main.stepCount(), ...(await j.score(pixels, labels)) };
   }
 
   /** The classifier's verdict now. */
@@ -178,7 +197,7 @@ export class ImageSession extends Session {
   setTruncation({ t }) {
     checkTruncation(t);
     return this.exclusive(async () => {
-      this.gridLatents = this.run.main.viewLatents(IMAGE_VIEW.grid, t ?? undefined);
+      this.gridLatents = this.viewLatents(t);
       this.page = { ...this.page, truncation: t };
       for (const a of this.anchors) if (a.source === 'grid') a.latent = this.gridLatent(a.index);
       return { gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors };
@@ -188,8 +207,9 @@ export class ImageSession extends Session {
   /** Makes grid sample `index` anchor `which` (0 = A, 1 = B, 2 = C). */
   setAnchor({ which, index }) {
     return this.exclusive(() => {
-      if (![0, 1, 2].includes(which) || !Number.isInteger(index) || index < 0 || index >= IMAGE_VIEW.grid) {
-        throw new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${IMAGE_VIEW.grid - 1}, not ${JSON.stringify([which, index])}`);
+      const { n } = gridShape(this.run.main.config());
+      if (![0, 1, 2].includes(which) || !Number.isInteger(index) || index < 0 || index >= n) {
+        throw new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${n - 1}, not ${JSON.stringify([which, index])}`);
       }
       this.anchors[which] = { latent: this.gridLatent(index), source: 'grid', index };
       return this.anchors;

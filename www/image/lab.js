@@ -6,9 +6,11 @@
 
 import { LabController, promised } from '../core/controller.js';
 import { runBytes } from '../core/runfile.js';
-import { IMAGE_PAGE_DEFAULTS, IMAGE_VIEW, PAD_ANCHORS, checkInterpolation, checkTruncation } from '../core/state.js';
+import {
+  IMAGE_PAGE_DEFAULTS, IMAGE_VIEW, PAD_ANCHORS, checkInterpolation, checkTruncation, gridShape,
+} from '../core/state.js';
 
-/** Samples in the grid (8 x 8), frames of a filmstrip, pixels per side of a digit. */
+/** Samples in the grid (8 x 8; a conditional run's is 10 x 10, see gridShape), frames of a filmstrip, pixels per side of a digit. */
 export const GRID = IMAGE_VIEW.grid;
 export const FILM_FRAMES = IMAGE_VIEW.filmFrames;
 export const SIDE = IMAGE_VIEW.side;
@@ -310,8 +312,9 @@ export class ImageLab extends LabController {
    * grid's latents as shown), and in the engine, which holds the anchors the pad's paths use.
    */
   setAnchorFromGrid(which, index) {
-    if (![0, 1, 2].includes(which) || !Number.isInteger(index) || index < 0 || index >= GRID || !this.gridLatents) {
-      return Promise.reject(new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${GRID - 1}, not ${said(which)}, ${said(index)}`));
+    const { n } = gridShape(this.full);
+    if (![0, 1, 2].includes(which) || !Number.isInteger(index) || index < 0 || index >= n || !this.gridLatents) {
+      return Promise.reject(new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${n - 1}, not ${said(which)}, ${said(index)}`));
     }
     const d = this.full.zDim;
     this.anchors = this.anchors.slice();

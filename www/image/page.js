@@ -6,6 +6,7 @@ import { download } from '../app/download.js';
 import { LossChart } from '../views/chart.js';
 import { drawDigits } from '../views/digits.js';
 import { GRID } from './lab.js';
+import { gridShape } from '../core/state.js';
 import { ANCHOR_COLORS, ANCHOR_NAMES, mountPad } from './pad.js';
 
 /**
@@ -45,25 +46,44 @@ export function mountImageLab(lab) {
   };
 
   function readControls() {
+    const family = $('img-family').value;
+    const conditional = family !== 'unconditional';
+    // A 2-d latent is the pad's plane itself: no room for a code, nor for a label.
+    if (conditional && $('img-zdim').value === '2') $('img-zdim').value = '100';
     const zDim = Number($('img-zdim').value);
-    // A 2-d latent is the pad's plane itself: no room for a code.
-    $('img-codes').disabled = zDim === 2;
+    syncFamily(family, zDim);
     return {
+      family,
       arch: $('img-arch').value,
       loss: $('img-loss').value,
       zDim,
-      codes: zDim === 2 ? 0 : Number($('img-codes').value),
+      codes: conditional ? null : (zDim === 2 ? 0 : Number($('img-codes').value)),
       interpolation: $('img-interp').value,
       truncation: $('img-trunc-on').checked ? Number($('img-trunc').value) : null,
     };
   }
 
+  /** A conditional run's label takes the code's place, and needs more than a 2-d latent. */
+  function syncFamily(family, zDim) {
+    const conditional = family !== 'unconditional';
+    $('img-codes').disabled = zDim === 2 || conditional;
+    if (conditional) $('img-codes').value = '10';
+    else if ($('img-codes').value === '10') $('img-codes').value = '64';
+    $('img-zdim').querySelector('option[value="2"]').disabled = conditional;
+  }
+
   function fillControls(full) {
+    $('img-family').value = full.family;
     $('img-arch').value = full.arch;
     $('img-loss').value = full.loss;
     if ([...$('img-zdim').options].some((o) => Number(o.value) === full.zDim)) $('img-zdim').value = String(full.zDim);
     if ([...$('img-codes').options].some((o) => Number(o.value) === full.codes)) $('img-codes').value = String(full.codes);
-    $('img-codes').disabled = full.zDim === 2;
+    syncFamily(full.family, full.zDim);
+    $('img-score-what').hidden = full.family !== 'unconditional';
+    $('img-score-what-labelled').hidden = full.family === 'unconditional';
+    $('img-grid-what').textContent = full.family === 'unconditional'
+      ? 'Generated: G(z) for 64 fixed z.'
+      : 'Generated: one row per digit, 0 to 9, G(z, digit); a column keeps its z (the style) while the label changes.';
     $('img-interp').value = lab.page.interpolation;
     const t = lab.page.truncation;
     $('img-trunc-on').checked = t !== null;
@@ -74,7 +94,9 @@ export function mountImageLab(lab) {
 
   function drawGrid() {
     if (!lab.gridPixels) return;
-    drawDigits(grid, lab.gridPixels, { cols: 8, cell: CELL, n: GRID });
+    const { n, cols } = gridShape(lab.full);
+    const cell = Math.floor(grid.width / cols);
+    drawDigits(grid, lab.gridPixels, { cols, cell, n });
     const spread = pixelSpread(lab.gridPixels);
     $('img-warm').hidden = spread >= FLAT_SPREAD;
     $('img-warm').textContent = `warming up: G's images are still nearly flat grey (pixel spread ${spread.toFixed(3)}); ` +
@@ -84,10 +106,10 @@ export function mountImageLab(lab) {
       if (a.source !== 'grid') return;
       ctx.strokeStyle = ANCHOR_COLORS[i];
       ctx.lineWidth = 3;
-      ctx.strokeRect((a.index % 8) * CELL + 1.5, Math.floor(a.index / 8) * CELL + 1.5, CELL - 3, CELL - 3);
+      ctx.strokeRect((a.index % cols) * cell + 1.5, Math.floor(a.index / cols) * cell + 1.5, cell - 3, cell - 3);
       ctx.fillStyle = ANCHOR_COLORS[i];
       ctx.font = 'bold 12px system-ui, sans-serif';
-      ctx.fillText(ANCHOR_NAMES[i], (a.index % 8) * CELL + 5, Math.floor(a.index / 8) * CELL + 15);
+      ctx.fillText(ANCHOR_NAMES[i], (a.index % cols) * cell + 5, Math.floor(a.index / cols) * cell + 15);
     });
   }
 
@@ -103,6 +125,10 @@ export function mountImageLab(lab) {
     }
     el.textContent = `recognised as digits: ${(100 * score.share).toFixed(1)} % of ${score.samples} samples at round ${score.step}` +
       ` (the classifier gives them one digit with confidence ≥ ${score.threshold}; it recognises ${(100 * score.testAccuracy).toFixed(1)} % of held-out real digits)`;
+    if (score.intended) {
+      drawIntended(score, el, c, ctx);
+      return;
+    }
     // One rule for the headline and the bars: a bar counts the samples recognised as its digit,
     // grey the rest (unsure, or no digit at all).
     const counts = score.recognised || score.classes;
@@ -117,6 +143,25 @@ export function mountImageLab(lab) {
       ctx.fillText(d === 10 ? 'unsure' : String(d), d * w + w / 2 - (d === 10 ? 17 : 3), c.height - 3);
       ctx.fillStyle = '#59636e';
       ctx.fillText(String(k), d * w + w / 2 - 6, Math.max(11, c.height - 19 - h));
+    });
+  }
+
+  /** A conditional run's verdict: per digit, the share the classifier names as the digit asked for. */
+  function drawIntended(score, el, c, ctx) {
+    const per = score.intended.perDigit;
+    const worst = per.reduce((m, v, d) => (v < per[m] ? d : m), 0);
+    el.textContent = `the digit asked for: the classifier names it for ${(100 * score.intended.share).toFixed(1)} % of ${score.samples} samples at round ${score.step}` +
+      ` (worst: ${worst}, ${(100 * per[worst]).toFixed(0)} %); recognised as some digit: ${(100 * score.share).toFixed(1)} %`;
+    const w = c.width / 10;
+    ctx.font = '12px system-ui, sans-serif';
+    per.forEach((v, d) => {
+      const h = (c.height - 20) * v;
+      ctx.fillStyle = '#16a34a';
+      ctx.fillRect(d * w + 6, c.height - 16 - h, w - 12, h);
+      ctx.fillStyle = '#1f2328';
+      ctx.fillText(String(d), d * w + w / 2 - 3, c.height - 3);
+      ctx.fillStyle = '#59636e';
+      ctx.fillText(`${(100 * v).toFixed(0)}%`, d * w + w / 2 - 12, Math.max(11, c.height - 19 - h));
     });
   }
 
@@ -226,7 +271,7 @@ export function mountImageLab(lab) {
       showError(`${file.name}: ${err.message}`);
     }
   });
-  for (const id of ['img-arch', 'img-loss', 'img-zdim', 'img-codes']) {
+  for (const id of ['img-family', 'img-arch', 'img-loss', 'img-zdim', 'img-codes']) {
     $(id).addEventListener('change', () => {
       if (lab.run) lab.configure(readControls()).catch((e) => showError(e.message));
     });
@@ -246,10 +291,12 @@ export function mountImageLab(lab) {
   grid.addEventListener('click', (e) => {
     if (!lab.run) return;
     const r = grid.getBoundingClientRect();
-    const col = Math.floor(((e.clientX - r.left) / r.width) * 8);
-    const row = Math.floor(((e.clientY - r.top) / r.height) * 8);
-    if (col < 0 || col > 7 || row < 0 || row > 7) return;
-    lab.setAnchorFromGrid(nextAnchor, row * 8 + col);
+    const { cols } = gridShape(lab.full);
+    const cell = (Math.floor(grid.width / cols) / grid.width) * r.width;
+    const col = Math.floor((e.clientX - r.left) / cell);
+    const row = Math.floor((e.clientY - r.top) / cell);
+    if (col < 0 || col >= cols || row < 0 || row >= cols) return;
+    lab.setAnchorFromGrid(nextAnchor, row * cols + col);
     nextAnchor = (nextAnchor + 1) % 3;
   });
   $('img-random').addEventListener('click', async () => {
