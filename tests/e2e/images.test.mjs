@@ -349,6 +349,30 @@ test('conditional GANs: ACGAN draws a row per digit, scored by the digit asked f
   assert.equal(await page.inputValue('#img-family'), 'acgan');
   assert.equal(await page.isDisabled('#img-codes'), true);
   assert.match(await page.evaluate(() => location.hash), /img\.family=acgan/);
+  // The anchors asked for one digit: A -> B stays inside the class, the noise kept.
+  const film = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    const before = lab.anchors.map((a) => Array.from(a.latent));
+    await lab.setAnchorDigit(5);
+    const f = await lab.interpolateAnchors(4);
+    const after = lab.anchors.map((a) => Array.from(a.latent));
+    const bad = await lab.setAnchorDigit(12).then(() => 'set', (e) => e.message);
+    await lab.setAnchorDigit(null);
+    return { before, after, latents: Array.from(f.latents), bad, back: lab.anchors.map((a) => Array.from(a.latent)) };
+  });
+  for (let i = 0; i < 3; i += 1) {
+    assert.deepEqual(film.after[i].slice(0, d - 10), film.before[i].slice(0, d - 10), 'the style kept');
+    assert.deepEqual(film.after[i].slice(d - 10), [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+  }
+  for (let k = 0; k < film.latents.length; k += d) {
+    // slerp scales the tail with the norm it interpolates: a 5, and nothing else, in every frame.
+    const tail = film.latents.slice(k + d - 10, k + d);
+    assert.deepEqual(tail.map((v, j) => (j === 5 ? 'five' : v)), [0, 0, 0, 0, 0, 'five', 0, 0, 0, 0], 'every frame asks for a 5');
+    assert.ok(tail[5] > 0.5 && tail[5] < 1.5, `the label's weight ${tail[5]}`);
+  }
+  assert.equal(film.bad, 'digit: 0 to 9, or null for each anchor\'s own, not 12');
+  assert.deepEqual(film.back, film.before, 'null gives each anchor its own digit back');
+  assert.equal(await page.isVisible('#img-anchor-digit'), true);
   // A saved run keeps its family; bad settings are refused and the run kept.
   const out = await page.evaluate(async () => {
     const lab = window.playground.images;

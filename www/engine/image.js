@@ -199,7 +199,12 @@ export class ImageSession extends Session {
     return this.exclusive(async () => {
       this.gridLatents = this.viewLatents(t);
       this.page = { ...this.page, truncation: t };
-      for (const a of this.anchors) if (a.source === 'grid') a.latent = this.gridLatent(a.index);
+      for (const a of this.anchors) {
+        if (a.source !== 'grid') continue;
+        a.latent = this.gridLatent(a.index);
+        delete a.own;
+        delete a.digit;
+      }
       return { gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors };
     });
   }
@@ -212,6 +217,31 @@ export class ImageSession extends Session {
         throw new Error(`an anchor is 0, 1 or 2 and a grid sample 0 to ${n - 1}, not ${JSON.stringify([which, index])}`);
       }
       this.anchors[which] = { latent: this.gridLatent(index), source: 'grid', index };
+      return this.anchors;
+    });
+  }
+
+  /**
+   * A conditional run's anchors all asked for `digit` (0-9): the pad's plane and the filmstrip
+   * then stay inside one class, the style alone changing; null gives each anchor its own digit
+   * back (paths cross between digits through the label).
+   */
+  setAnchorDigit({ digit }) {
+    return this.exclusive(() => {
+      const main = this.run.main;
+      if (gridShape(main.config()).cols !== 10) throw new Error('the anchors have a digit only in a conditional run (GAN: cGAN or ACGAN)');
+      if (digit !== null && !(Number.isInteger(digit) && digit >= 0 && digit <= 9)) {
+        throw new Error(`digit: 0 to 9, or null for each anchor's own, not ${JSON.stringify(digit)}`);
+      }
+      const d = main.config().zDim;
+      this.anchors = this.anchors.map((a) => {
+        const own = a.own || a.latent;
+        if (digit === null) return { latent: own, source: a.source, index: a.index };
+        const latent = Float32Array.from(own);
+        latent.fill(0, d - 10);
+        latent[d - 10 + digit] = 1;
+        return { latent, own, digit, source: a.source, index: a.index };
+      });
       return this.anchors;
     });
   }

@@ -64,7 +64,7 @@ function count(call, v, lo, hi) {
 
 /** The image lab's API: each returns a promise and rejects with a message, never throws. */
 const API = ['configure', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'score',
-  'setTruncation', 'setAnchorFromGrid', 'randomAnchors', 'images', 'anchorImages', 'drawPath',
+  'setTruncation', 'setAnchorFromGrid', 'setAnchorDigit', 'randomAnchors', 'images', 'anchorImages', 'drawPath',
   'interpolateAnchors', 'redrawFilm', 'setInterpolation'];
 
 export class ImageLab extends LabController {
@@ -321,6 +321,17 @@ export class ImageLab extends LabController {
     this.anchors[which] = { latent: this.gridLatents.slice(index * d, (index + 1) * d), source: 'grid', index };
     this.emit('anchors', { anchors: this.anchors });
     return this.exclusive(async () => { await this.session.setAnchor({ which, index }); });
+  }
+
+  /**
+   * A conditional run's anchors all asked for `digit` (0-9; null: each its own again): paths on
+   * the pad stay inside one class, only the style changing.
+   */
+  setAnchorDigit(digit) {
+    return this.exclusive(async () => {
+      this.anchors = await this.session.setAnchorDigit({ digit });
+      this.emit('anchors', { anchors: this.anchors });
+    });
   }
 
   /** Three fresh anchors from the prior (seeded: the same seed gives the same anchors). */

@@ -79,6 +79,8 @@ export function mountImageLab(lab) {
     if ([...$('img-zdim').options].some((o) => Number(o.value) === full.zDim)) $('img-zdim').value = String(full.zDim);
     if ([...$('img-codes').options].some((o) => Number(o.value) === full.codes)) $('img-codes').value = String(full.codes);
     syncFamily(full.family, full.zDim);
+    $('img-anchor-digit').hidden = full.family === 'unconditional';
+    $('img-anchor-digit').value = '';
     $('img-score-what').hidden = full.family !== 'unconditional';
     $('img-score-what-labelled').hidden = full.family === 'unconditional';
     $('img-grid-what').textContent = full.family === 'unconditional'
@@ -208,7 +210,16 @@ export function mountImageLab(lab) {
   });
   lab.addEventListener('grid', () => drawGrid());
   lab.addEventListener('score', (e) => drawScore(e.detail));
-  lab.addEventListener('anchors', () => { drawGrid(); pad.refreshAnchors(); });
+  lab.addEventListener('anchors', () => {
+    // Anchors made since (grid, random) have their own digits: the menu says so.
+    if (!lab.anchors.some((a) => a.digit !== undefined)) $('img-anchor-digit').value = '';
+    drawGrid();
+    pad.refreshAnchors();
+  });
+  $('img-anchor-digit').addEventListener('change', () => {
+    const v = $('img-anchor-digit').value;
+    lab.setAnchorDigit(v === '' ? null : Number(v)).catch((e) => showError(e.message));
+  });
   lab.addEventListener('error', (e) => {
     const diverged = /diverged/.test(e.detail) && lab.good;
     showError(diverged ? e.detail : `${e.detail}. Press New run to start again.`);
