@@ -221,6 +221,38 @@ fn a_short_acgan_run_draws_the_digit_asked_for_above_chance() {
 }
 
 #[test]
+fn a_cgans_d_judges_an_image_under_its_most_favourable_label() {
+    let device = Device::flex();
+    let t = ImageTrainer::new(
+        conditional(ImageFamily::Cgan, ImageArch::Mlp),
+        digits(),
+        &device,
+    )
+    .unwrap();
+    let pixels: Vec<f32> = (0..2 * PIXELS).map(|i| (i % 7) as f32 / 7.0).collect();
+    let scores = block_on(t.discriminate(&pixels).unwrap()).unwrap();
+    let x = Tensor::<2>::from_data(TensorData::new(pixels, [2, PIXELS]), &device)
+        .mul_scalar(2.0)
+        .sub_scalar(1.0);
+    let a: Vec<f32> = t
+        .discriminator()
+        .valid()
+        .forward(x)
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap();
+    for (i, s) in scores.iter().enumerate() {
+        let row = &a[i * 11..(i + 1) * 11];
+        let best = row[1..].iter().copied().fold(f32::MIN, f32::max);
+        assert!(
+            (s - (row[0] + best)).abs() < 1e-5,
+            "{s} vs {}",
+            row[0] + best
+        );
+    }
+}
+
+#[test]
 fn a_saved_conditional_run_keeps_its_family_and_draws_the_same() {
     let device = Device::flex();
     let mut t = ImageTrainer::new(

@@ -19,7 +19,7 @@ use crate::gan::params::blend;
 use crate::gan::run::{Pair, RunConfig, RunCore, StepStats, read_header, restore_pair, save_pair};
 use crate::gan::runfile::FileKind;
 use crate::image::conditional;
-use crate::image::config::{ImageConfig, LABELS};
+use crate::image::config::{ImageConfig, ImageFamily, LABELS};
 use crate::image::networks::{
     ImageDiscriminator, ImageDiscriminatorConfig, ImageGenerator, ImageGeneratorConfig,
 };
@@ -318,13 +318,19 @@ impl ImageTrainer {
     }
 
     /// D's realness score of each image in `pixels` (784 per image in [0, 1], flat; see
-    /// [`judge`]); higher is realer.
+    /// [`judge`]: a cGAN's under the label that makes the image most real); higher is realer.
     pub fn discriminate(
         &self,
         pixels: &[f32],
     ) -> Result<impl Future<Output = Result<Vec<f32>, GanError>> + 'static, GanError> {
         let d = self.nets.d.valid();
-        judge(&d, self.config.heads(), pixels, &self.core.plain)
+        let projected = self.config.family == ImageFamily::Cgan;
+        judge(
+            &d,
+            (self.config.heads(), projected),
+            pixels,
+            &self.core.plain,
+        )
     }
 
     /// `n` training digits for display, flat `[n * 784]` in [0, 1]; the same on every call.

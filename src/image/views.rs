@@ -105,12 +105,14 @@ pub fn render(
 }
 
 /// D's realness score of every image in `pixels` (784 per image in [0, 1], flat, at most
-/// [`MAX_IMAGES`]): column 0 of its outputs, in inference mode (batch norm on its running
-/// statistics); one readback. Refuses, with a message naming the image, what is not whole
+/// [`MAX_IMAGES`]): column 0 of its outputs or, for a D that reads a label by projection
+/// (`projected`), its logit under the label that makes the image most real (realness + the
+/// largest class output); in inference mode (batch norm on its running statistics); one
+/// readback. Refuses, with a message naming the image, what is not whole
 /// images of finite pixels in [0, 1].
 pub fn judge(
     discriminator: &ImageDiscriminator,
-    heads: Heads,
+    (heads, projected): (Heads, bool),
     pixels: &[f32],
     device: &Device,
 ) -> Result<impl Future<Output = Result<Vec<f32>, GanError>> + use<>, GanError> {
@@ -136,7 +138,12 @@ pub fn judge(
     let x = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [n, PIXELS]), device)
         .mul_scalar(2.0)
         .sub_scalar(1.0);
-    Ok(read_vec(heads.realness(&discriminator.forward(x))))
+    let a = discriminator.forward(x);
+    let score = match projected {
+        true => heads.realness(&a) + heads.class_logits(a).max_dim(1),
+        false => heads.realness(&a),
+    };
+    Ok(read_vec(score))
 }
 
 /// `n` digits of `indices` (of `data`) for display, flat `[n * 784]` in [0, 1], drawn with
