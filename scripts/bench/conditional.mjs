@@ -8,23 +8,15 @@
 //   node scripts/bench/conditional.mjs [--seconds 300] [--out bench-results] [--from bench-results/conditional.json]
 // Prints and writes bench-results/conditional.json and the "conditional" section of BENCHMARKS.md.
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOf, start } from '../lib/browser.mjs';
 import { writeSection } from '../lib/bench-section.mjs';
+import { images, imagesJson, option } from '../lib/bench-cli.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const seconds = Number(opt('seconds', 300));
-const out = opt('out', 'bench-results');
+const seconds = Number(option('seconds', 300));
+const out = option('out', 'bench-results');
 mkdirSync(out, { recursive: true });
-const bin = join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/gan-playground/target'), 'release', 'images');
-const native = (...a) => JSON.parse(execFileSync(bin, a, { encoding: 'utf8' }).trim().split('\n').pop());
 
 async function one(env, family) {
   const page = await env.browser.newPage();
@@ -43,8 +35,8 @@ async function one(env, family) {
   });
   const saved = await downloadOf(page, '#img-save', out);
   const samples = join(out, `conditional-${family}-samples.npy`);
-  execFileSync(bin, ['sample', '--run', saved.path, '--n', '10000', '--out', samples]);
-  r.parzen = native('eval', '--samples', samples, '--metrics', 'parzen').parzen;
+  images('sample', '--run', saved.path, '--n', '10000', '--out', samples);
+  r.parzen = imagesJson('eval', '--samples', samples, '--metrics', 'parzen').parzen;
   await page.close();
   return r;
 }
@@ -63,7 +55,7 @@ async function measure() {
   return result;
 }
 
-const result = opt('from', null) ? JSON.parse(readFileSync(opt('from'), 'utf8')) : await measure();
+const result = option('from', null) ? JSON.parse(readFileSync(option('from'), 'utf8')) : await measure();
 writeFileSync(join(out, 'conditional.json'), JSON.stringify(result, null, 2));
 
 const pct = (v) => `${(100 * v).toFixed(1)} %`;

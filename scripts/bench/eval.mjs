@@ -10,23 +10,15 @@
 // Prints and writes bench-results/eval.json and the "Evaluation" section of BENCHMARKS.md
 // (--from: only rewrite the section from a saved result).
 
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { downloadOf, start } from '../lib/browser.mjs';
 import { writeSection } from '../lib/bench-section.mjs';
+import { images, imagesJson, option } from '../lib/bench-cli.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const seconds = Number(opt('seconds', 300));
-const out = opt('out', 'bench-results');
+const seconds = Number(option('seconds', 300));
+const out = option('out', 'bench-results');
 mkdirSync(out, { recursive: true });
-const bin = join(process.env.CARGO_TARGET_DIR || join(homedir(), '.cache/gan-playground/target'), 'release', 'images');
-const native = (...a) => JSON.parse(execFileSync(bin, a, { encoding: 'utf8' }).trim().split('\n').pop());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure() {
@@ -86,23 +78,23 @@ async function measure() {
   }
   // Natively, on the saved run: Goodfellow et al.'s Parzen protocol with 10,000 samples.
   const samples = join(out, 'eval-samples.npy');
-  execFileSync(bin, ['sample', '--run', result.run, '--n', '10000', '--out', samples]);
+  images('sample', '--run', result.run, '--n', '10000', '--out', samples);
   // The real-data references: IS of the held-out digits, FID(all training digits, held-out).
-result.heldOut = native('eval', '--baseline', 'test', '--n', '997', '--metrics', 'is,digits');
-result.allTraining = native('eval', '--baseline', 'train', '--n', '8006', '--metrics', 'fid,is');
+result.heldOut = imagesJson('eval', '--baseline', 'test', '--n', '997', '--metrics', 'is,digits');
+result.allTraining = imagesJson('eval', '--baseline', 'train', '--n', '8006', '--metrics', 'fid,is');
 result.parzen10000 = {
-    run: native('eval', '--samples', samples, '--metrics', 'parzen').parzen,
-    trainingDigits: native('eval', '--baseline', 'train', '--n', '8006', '--metrics', 'parzen').parzen,
-    kmeans1000: native('eval', '--baseline', 'kmeans', '--n', '1000', '--metrics', 'parzen').parzen,
+    run: imagesJson('eval', '--samples', samples, '--metrics', 'parzen').parzen,
+    trainingDigits: imagesJson('eval', '--baseline', 'train', '--n', '8006', '--metrics', 'parzen').parzen,
+    kmeans1000: imagesJson('eval', '--baseline', 'kmeans', '--n', '1000', '--metrics', 'parzen').parzen,
   };
   // The same 2,000 samples as the page's (seed 0), measured by the native build.
   const same = join(out, 'eval-samples-2000.npy');
-  execFileSync(bin, ['sample', '--run', result.run, '--n', '2000', '--seed', '0', '--out', same]);
-  result.native2000 = native('eval', '--samples', same);
+  images('sample', '--run', result.run, '--n', '2000', '--seed', '0', '--out', same);
+  result.native2000 = imagesJson('eval', '--samples', same);
   return result;
 }
 
-const result = opt('from', null) ? JSON.parse(readFileSync(opt('from'), 'utf8')) : await measure();
+const result = option('from', null) ? JSON.parse(readFileSync(option('from'), 'utf8')) : await measure();
 writeFileSync(join(out, 'eval.json'), JSON.stringify(result, null, 2));
 console.log(JSON.stringify(result, null, 2));
 

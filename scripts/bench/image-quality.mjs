@@ -11,17 +11,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { start } from '../lib/browser.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const seconds = Number(opt('seconds', 300));
-const arch = opt('arch', 'dcgan');
-const seed = opt('seed', null);
+const seconds = Number(option('seconds', 300));
+const arch = option('arch', 'dcgan');
+const seed = option('seed', null);
 if (seed !== null && !/^\d+$/.test(seed)) throw new Error('--seed: a whole number');
-const out = opt('out', 'bench-results');
-const truncations = opt('truncation', '').split(',').filter(Boolean).map(Number);
+const out = option('out', 'bench-results');
+const truncations = option('truncation', '').split(',').filter(Boolean).map(Number);
 if (truncations.some((t) => !(t >= 0.05))) throw new Error('--truncation: thresholds of at least 0.05, comma-separated');
 const SAMPLES = 1000;
 mkdirSync(out, { recursive: true });

@@ -61,7 +61,7 @@ export async function machineAnswers(ev, trainer, deck, { seed, truncation }) {
   const scores = await trainer.discriminate(deck);
   const sorted = Float64Array.from(scores).sort();
   const threshold = (sorted[(sorted.length >> 1) - 1] + sorted[sorted.length >> 1]) / 2;
-  const d = { answers: Array.from(scores, (s) => (s > threshold ? 'real' : 'fake')), threshold, scores: Array.from(scores) };
+  const d = { answers: Array.from(scores, (s) => (s > threshold ? 'real' : 'fake')), threshold };
   const sets = [];
   try {
     sets.push(await ev.prepare(ev.baseline('train', C2ST_SAMPLES, seed)));

@@ -335,8 +335,8 @@ export class ImageSession extends Session {
 
   /**
    * The quiz taken by machines (see machineAnswers) on a deck's images `real` and `fake` (784
-   * pixels each, as quizDeck gave them), with the deck's `seed`: {d: {answers, threshold,
-   * scores}, c2st: {answers, accuracy, pValue, train, test}}, answers for `real`'s
+   * pixels each, as quizDeck gave them), with the deck's `seed`: {d: {answers, threshold},
+   * c2st: {answers, accuracy, pValue, train, test}}, answers for `real`'s
    * images, then `fake`'s.
    */
   quizMachines({ real, fake, seed = 0 }) {
