@@ -8,6 +8,9 @@
 #[path = "common/digits.rs"]
 mod common_digits;
 use common_digits::digits;
+#[path = "common/tensors.rs"]
+mod common_tensors;
+use common_tensors::{scalar, softplus, tensor};
 
 use burn::module::Module;
 use burn::tensor::{Device, Tensor, TensorData};
@@ -29,20 +32,6 @@ fn conditional(family: ImageFamily, arch: ImageArch) -> ImageConfig {
         z_dim: 20,
         ..ImageConfig::default()
     }
-}
-
-fn tensor(rows: &[&[f32]], device: &Device) -> Tensor<2> {
-    let cols = rows[0].len();
-    let flat: Vec<f32> = rows.iter().flat_map(|r| r.iter().copied()).collect();
-    Tensor::from_data(TensorData::new(flat, [rows.len(), cols]), device)
-}
-
-fn scalar(t: Tensor<1>) -> f64 {
-    t.into_data().as_slice::<f32>().unwrap()[0] as f64
-}
-
-fn softplus(x: f64) -> f64 {
-    (1.0 + x.exp()).ln()
 }
 
 #[test]
@@ -100,7 +89,11 @@ fn the_label_is_the_latents_one_hot_tail_and_changes_gs_digit() {
 #[test]
 fn the_costs_are_the_hand_computed_ones() {
     let device = Device::flex();
-    let heads = Heads { q: 0, classes: 3 };
+    let heads = Heads {
+        q: 0,
+        classes: 3,
+        k_plus_one: false,
+    };
     // D's outputs: [realness, class 0, class 1, class 2] for a real digit of class 2 and a
     // fake of class 0.
     let a_real = tensor(&[&[0.5, 1.0, -1.0, 2.0]], &device);
@@ -148,7 +141,11 @@ fn the_costs_are_the_hand_computed_ones() {
 #[test]
 fn acgans_class_head_learns_from_real_labels_only() {
     let device = Device::flex().autodiff();
-    let heads = Heads { q: 0, classes: 3 };
+    let heads = Heads {
+        q: 0,
+        classes: 3,
+        k_plus_one: false,
+    };
     let a_real = tensor(&[&[0.5, 1.0, -1.0, 2.0]], &device).require_grad();
     let a_fake = tensor(&[&[-0.3, 0.2, 0.4, -0.6]], &device).require_grad();
     let y = |k: usize| {

@@ -159,10 +159,18 @@ fn the_code_term_is_qs_cross_entropy_on_the_true_categories() {
         burn::tensor::TensorData::new(vec![0.3, 0.0, 1.0, -0.3, 1.0, 0.0], [2, 3]),
         &device,
     );
-    let ce = code_cross_entropy(Heads { q: 2, classes: 0 }, a, z)
-        .into_data()
-        .try_to_vec::<f32>()
-        .unwrap()[0];
+    let ce = code_cross_entropy(
+        Heads {
+            q: 2,
+            classes: 0,
+            k_plus_one: false,
+        },
+        a,
+        z,
+    )
+    .into_data()
+    .try_to_vec::<f32>()
+    .unwrap()[0];
     let want = (-(0.75f64).ln() - (0.25f64).ln()) / 2.0; // 0.8369
     assert!((ce as f64 - want).abs() < 1e-5, "{ce} against {want}");
 }
@@ -180,10 +188,18 @@ fn training_with_a_code_teaches_q_to_tell_the_categories() {
         let fake = t.generator().valid().forward(zt.clone());
         let a = t.discriminator().valid().forward(fake);
         assert_eq!(a.dims(), [256, 5], "a realness score and 4 logits per fake");
-        code_cross_entropy(Heads { q: 4, classes: 0 }, a, zt)
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap()[0]
+        code_cross_entropy(
+            Heads {
+                q: 4,
+                classes: 0,
+                k_plus_one: false,
+            },
+            a,
+            zt,
+        )
+        .into_data()
+        .try_to_vec::<f32>()
+        .unwrap()[0]
     };
     // Untrained, Q knows nothing: ln 4 = 1.386 (its weights are small).
     let before = ce(&t);

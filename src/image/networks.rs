@@ -167,4 +167,32 @@ impl ImageDiscriminator {
             ImageDiscriminator::Dcgan(d) => d.forward(x),
         }
     }
+
+    /// The input of D's last layer, `[batch, features]`.
+    pub fn features(&self, x: Tensor<2>) -> Tensor<2> {
+        match self {
+            ImageDiscriminator::Mlp(m) => m.features(x),
+            ImageDiscriminator::Dcgan(d) => d.features(x),
+        }
+    }
+
+    /// D's last layer on `features`: `forward(x)` is `head(features(x))`.
+    pub fn head(&self, features: Tensor<2>) -> Tensor<2> {
+        match self {
+            ImageDiscriminator::Mlp(m) => m.last(features),
+            ImageDiscriminator::Dcgan(d) => d.head(features),
+        }
+    }
+}
+
+/// What an image run trains on D's side: D, and for an SGAN run the baseline classifier (the
+/// same network trained on the labelled digits alone), one module so that one optimiser
+/// steps both and a saved run holds both (D's numbers first: files of the other families,
+/// which have no baseline, read as before).
+#[derive(Module, Debug)]
+pub struct ImageCritic {
+    /// The discriminator.
+    pub d: ImageDiscriminator,
+    /// SGAN's baseline classifier.
+    pub baseline: Option<ImageDiscriminator>,
 }

@@ -3,7 +3,8 @@
 //! same losses ([`GanLoss`](crate::gan::GanLoss), shared), on the MLP or DCGAN networks, and a
 //! moving average of G that the views show. The family adds its terms: the unconditional
 //! GAN's optional InfoGAN code ([`info`](crate::image::unconditional::info)), the conditional
-//! GANs' labels ([`conditional`](crate::image::conditional)).
+//! GANs' labels ([`conditional`](crate::image::conditional)), the SGAN's labelled digits and
+//! baseline classifier ([`semi`](crate::image::semi)).
 
 use std::sync::Arc;
 
@@ -14,15 +15,19 @@ use burn::tensor::{Device, Tensor, TensorData};
 use crate::data::{Mnist, PIXELS, Split};
 use crate::error::GanError;
 use crate::gan::latent::{code_part, latent_batch};
+use crate::gan::loss::cross_entropy;
 use crate::gan::optim::Optimizer;
 use crate::gan::params::blend;
-use crate::gan::run::{Pair, RunConfig, RunCore, StepStats, read_header, restore_pair, save_pair};
+use crate::gan::run::{
+    Pair, RunConfig, RunCore, StepStats, read_header, read_vec, restore_pair, save_pair,
+};
 use crate::gan::runfile::FileKind;
 use crate::image::conditional;
 use crate::image::config::{ImageConfig, ImageFamily, LABELS};
 use crate::image::networks::{
-    ImageDiscriminator, ImageDiscriminatorConfig, ImageGenerator, ImageGeneratorConfig,
+    ImageCritic, ImageDiscriminator, ImageDiscriminatorConfig, ImageGenerator, ImageGeneratorConfig,
 };
+use crate::image::semi::{self, HeldOut};
 use crate::image::unconditional::info::with_code_term;
 use crate::image::views::{
     VIEW_LATENT_STREAM, judge, label_rows, real_images, render, seeded_latents,
@@ -36,8 +41,19 @@ pub struct ImageTrainer {
     train: Vec<usize>,
     /// G, D, their optimisers, and the moving average of G (plain device) that the views
     /// show; None while `emaDecay` is 0 or before the first round.
-    nets: Pair<ImageGenerator, ImageDiscriminator>,
+    nets: Pair<ImageGenerator, ImageCritic>,
+    /// An SGAN run's labelled training digits (empty for the other families).
+    labelled: Vec<usize>,
     core: RunCore,
+}
+
+/// What a D update hands the G update: D's GAN cost, the fakes (attached to G's graph), their
+/// latents, and for feature matching the real digits' features (detached).
+struct DStep {
+    cost: Tensor<1>,
+    fake: Tensor<2>,
+    z: Tensor<2>,
+    real_features: Option<Tensor<2>>,
 }
 
 impl ImageTrainer {
@@ -62,17 +78,29 @@ impl ImageTrainer {
             refine: config.gen_refine,
         }
         .init(&mut init_rng, &device);
-        let d = ImageDiscriminatorConfig {
+        let d_config = ImageDiscriminatorConfig {
             arch: config.arch,
             width: config.disc_width(),
             outputs: config.heads().outputs(),
-        }
-        .init(&mut init_rng, &device);
+        };
+        let d = d_config.init(&mut init_rng, &device);
+        let sgan = config.family == ImageFamily::Sgan;
+        let baseline = sgan.then(|| {
+            ImageDiscriminatorConfig {
+                outputs: LABELS,
+                ..d_config
+            }
+            .init(&mut init_rng, &device)
+        });
+        let labelled = match sgan {
+            true => semi::labelled_subset(&data, config.labels_per_class, config.seed)?,
+            false => Vec::new(),
+        };
         let adam = || Optimizer::adam(config.beta1, config.beta2);
         Ok(Self {
             nets: Pair {
                 g,
-                d,
+                d: ImageCritic { d, baseline },
                 ema: None,
                 opt_g: adam(),
                 opt_d: adam(),
@@ -80,6 +108,7 @@ impl ImageTrainer {
             config,
             data,
             train,
+            labelled,
             core,
         })
     }
@@ -118,7 +147,17 @@ impl ImageTrainer {
 
     /// The discriminator.
     pub fn discriminator(&self) -> &ImageDiscriminator {
-        &self.nets.d
+        &self.nets.d.d
+    }
+
+    /// An SGAN run's baseline classifier (None for the other families).
+    pub fn baseline(&self) -> Option<&ImageDiscriminator> {
+        self.nets.d.baseline.as_ref()
+    }
+
+    /// An SGAN run's labelled training digits (indices into the data), class by class.
+    pub fn labelled(&self) -> &[usize] {
+        &self.labelled
     }
 
     /// Scalars of (G, D): parameters, and batch norm's running statistics.
@@ -129,10 +168,21 @@ impl ImageTrainer {
     /// A fresh minibatch of training digits, `[n, 784]` in [-1, 1], and their labels,
     /// one-hot `[n, 10]`.
     fn real_batch(&mut self, n: usize) -> (Tensor<2>, Tensor<2>) {
+        self.batch_of(false, n)
+    }
+
+    /// A minibatch as [`Self::real_batch`], of the labelled digits (`labelled`) or of the whole
+    /// training split, drawn with replacement.
+    fn batch_of(&mut self, labelled: bool, n: usize) -> (Tensor<2>, Tensor<2>) {
+        let pool = if labelled {
+            &self.labelled
+        } else {
+            &self.train
+        };
         let mut x = Vec::with_capacity(n * PIXELS);
         let mut y = vec![0.0f32; n * LABELS];
         for k in 0..n {
-            let i = self.train[self.core.rng.below(self.train.len())];
+            let i = pool[self.core.rng.below(pool.len())];
             x.extend(self.data.image(i).iter().map(|&p| p as f32 / 127.5 - 1.0));
             y[k * LABELS + self.data.label(i) as usize] = 1.0;
         }
@@ -146,9 +196,9 @@ impl ImageTrainer {
     /// One D update: real and fake minibatches through D in two passes (each its own batch
     /// statistics, as DCGAN trains), the fakes made by G in training mode; the family's terms
     /// join D's cost (Q's cross-entropy on the fakes for a code; the labels for a conditional
-    /// run). Returns D's GAN cost, the fakes, still attached to G's graph, and their latents,
-    /// for the G update that may follow.
-    fn discriminator_update(&mut self) -> (Tensor<1>, Tensor<2>, Tensor<2>) {
+    /// run; an SGAN's labelled batch and its baseline's). Returns what the G update that may
+    /// follow needs.
+    fn discriminator_update(&mut self) -> DStep {
         let b = self.config.batch_size;
         let (real, y_real) = self.real_batch(b); // [b, 784], [b, 10]
         let c = &self.config;
@@ -161,8 +211,12 @@ impl ImageTrainer {
             &self.core.plain,
         ); // [b, z_dim]
         let fake = self.nets.g.forward(z.clone()); // [b, 784]
-        let a_real = self.nets.d.forward(real); // [b, outputs]
-        let a_fake = self.nets.d.forward(fake.clone().detach());
+        if c.family == ImageFamily::Sgan {
+            return self.sgan_discriminator_update(real, fake, z);
+        }
+        let d = &self.nets.d.d;
+        let a_real = d.forward(real); // [b, outputs]
+        let a_fake = d.forward(fake.clone().detach());
         let heads = c.heads();
         let (gan, cost) = if c.family.is_conditional() {
             let y_fake = code_part(z.clone(), LABELS);
@@ -180,21 +234,72 @@ impl ImageTrainer {
             let cost = with_code_term(heads, c.info_weight, gan.clone(), a_fake, z.clone());
             (gan, cost)
         };
+        self.step_critic(cost);
+        DStep {
+            cost: gan.detach(),
+            fake,
+            z,
+            real_features: None,
+        }
+    }
+
+    /// An SGAN's D update (see [`semi`]): D on a labelled batch, an unlabelled real batch
+    /// (`real`) and the fakes, each pass its own batch statistics; the baseline on the same
+    /// labelled batch; one step of the shared optimiser for both.
+    fn sgan_discriminator_update(
+        &mut self,
+        real: Tensor<2>,
+        fake: Tensor<2>,
+        z: Tensor<2>,
+    ) -> DStep {
+        let (labelled, y) = self.batch_of(true, self.config.batch_size);
+        let (c, d) = (&self.config, &self.nets.d.d);
+        let f_real = d.features(real); // [b, features]
+        let a_real = d.head(f_real.clone());
+        let a_fake = d.forward(fake.clone().detach());
+        let a_labelled = d.forward(labelled.clone());
+        let (gan, mut cost) =
+            semi::discriminator_cost(c.loss, c.heads(), (a_labelled, y.clone()), a_real, a_fake);
+        if let Some(baseline) = &self.nets.d.baseline {
+            cost = cost + cross_entropy(baseline.forward(labelled), y);
+        }
+        let real_features = c.feature_matching.then(|| f_real.detach());
+        self.step_critic(cost);
+        DStep {
+            cost: gan.detach(),
+            fake,
+            z,
+            real_features,
+        }
+    }
+
+    /// One optimiser step of D (and an SGAN's baseline) down `cost`'s gradient.
+    fn step_critic(&mut self, cost: Tensor<1>) {
         let grads = GradientsParams::from_grads(cost.backward(), &self.nets.d);
         let lr = self.learning_rates().0;
         self.nets.d = self.nets.opt_d.step(lr, self.nets.d.clone(), grads);
-        (gan.detach(), fake, z)
     }
 
     /// One G update through the fixed (just updated) D, on `fake`: the last D update's fakes
     /// (of latents `z`), as PyTorch's DCGAN example does, which saves G a forward pass a round
     /// at no measurable cost in quality (docs/decisions.md). The family's terms join G's cost.
-    /// Returns G's GAN cost.
-    fn generator_update(&mut self, fake: Tensor<2>, z: Tensor<2>) -> Tensor<1> {
-        let fixed_d = self.nets.d.clone().no_grad();
-        let a = fixed_d.forward(fake); // [b, outputs]
+    /// Returns G's GAN cost (with feature matching, the GAN cost G would have had: what the
+    /// loss chart shows is comparable across runs).
+    fn generator_update(&mut self, step: DStep) -> Tensor<1> {
+        let DStep {
+            fake,
+            z,
+            real_features,
+            ..
+        } = step;
+        let fixed_d = self.nets.d.d.clone().no_grad();
+        let f_fake = fixed_d.features(fake); // [b, features]
+        let a = fixed_d.head(f_fake.clone()); // [b, outputs]
         let (c, heads) = (&self.config, self.config.heads());
-        let (gan, cost) = if c.family.is_conditional() {
+        let (gan, cost) = if let Some(f_real) = real_features {
+            let gan = c.loss.generator(heads.realness(&a));
+            (gan, semi::feature_matching(f_real, f_fake))
+        } else if c.family.is_conditional() {
             let y = code_part(z, LABELS);
             conditional::generator_cost(c.family, c.loss, heads, a, y)
         } else {
@@ -212,12 +317,12 @@ impl ImageTrainer {
         for _ in 0..rounds {
             let mut last = None;
             for _ in 0..self.config.k {
-                let (cost, fake, z) = self.discriminator_update();
-                self.core.last_d = Some(cost);
-                last = Some((fake, z));
+                let step = self.discriminator_update();
+                self.core.last_d = Some(step.cost.clone());
+                last = Some(step);
             }
-            let (fake, z) = last.expect("k >= 1 (validated)");
-            self.core.last_g = Some(self.generator_update(fake, z));
+            let step = last.expect("k >= 1 (validated)");
+            self.core.last_g = Some(self.generator_update(step));
             self.core.step += 1;
             self.update_average();
         }
@@ -323,7 +428,7 @@ impl ImageTrainer {
         &self,
         pixels: &[f32],
     ) -> Result<impl Future<Output = Result<Vec<f32>, GanError>> + 'static, GanError> {
-        let d = self.nets.d.valid();
+        let d = self.nets.d.d.valid();
         let projected = self.config.family == ImageFamily::Cgan;
         judge(
             &d,
@@ -331,6 +436,51 @@ impl ImageTrainer {
             pixels,
             &self.core.plain,
         )
+    }
+
+    /// An SGAN run's D and baseline classifier on the test split's digits, in inference mode
+    /// (one asynchronous read). Refused for the other families.
+    pub fn held_out(
+        &self,
+    ) -> Result<impl Future<Output = Result<HeldOut, GanError>> + 'static, GanError> {
+        let Some(baseline) = self.baseline() else {
+            return Err(GanError::Config(
+                "held-out accuracy is an SGAN run's (family \"sgan\"): its D classifies digits"
+                    .into(),
+            ));
+        };
+        let test = self.data.indices(Split::Test);
+        let labels: Vec<u8> = test.iter().map(|&i| self.data.label(i)).collect();
+        let x: Vec<f32> = test
+            .iter()
+            .flat_map(|&i| self.data.image_signed(i))
+            .collect();
+        let x = Tensor::<2>::from_data(TensorData::new(x, [test.len(), PIXELS]), &self.core.plain);
+        let heads = self.config.heads();
+        let d = heads.class_logits(self.nets.d.d.valid().forward(x.clone()));
+        let base = baseline.valid().forward(x);
+        let (d, base) = (read_vec(d), read_vec(base));
+        let step = self.core.step;
+        Ok(async move {
+            let (d, base) = (d.await?, base.await?);
+            Ok(HeldOut {
+                step,
+                n: labels.len(),
+                sgan: semi::class_score(&d, &labels),
+                baseline: semi::class_score(&base, &labels),
+            })
+        })
+    }
+
+    /// An SGAN run's labelled digits for display: 784 pixels each in [0, 1], flat, and their
+    /// labels, class by class (empty for the other families).
+    pub fn labelled_images(&self) -> (Vec<f32>, Vec<u8>) {
+        let pixels = self
+            .labelled
+            .iter()
+            .flat_map(|&i| self.data.image(i).iter().map(|&p| p as f32 / 255.0));
+        let labels = self.labelled.iter().map(|&i| self.data.label(i)).collect();
+        (pixels.collect(), labels)
     }
 
     /// `n` training digits for display, flat `[n * 784]` in [0, 1]; the same on every call.

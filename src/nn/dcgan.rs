@@ -178,12 +178,22 @@ pub struct DcganDiscriminator {
 impl DcganDiscriminator {
     /// `[batch, 784]` -> `[batch, outputs]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        self.head(self.features(x))
+    }
+
+    /// The head's input, `[batch, 4c * 16]`: the features an SGAN's G matches.
+    pub fn features(&self, x: Tensor<2>) -> Tensor<2> {
         let b = x.dims()[0];
         let h = x.reshape([b, 1, SIDE, SIDE]);
         let h = activation::leaky_relu(self.down1.forward(h), 0.2); // [b, c, 14, 14]
         let h = activation::leaky_relu(self.bn2.forward(self.down2.forward(h)), 0.2); // [b, 2c, 7, 7]
         let h = activation::leaky_relu(self.bn3.forward(self.down3.forward(h)), 0.2); // [b, 4c, 4, 4]
         let [_, c4, _, _] = h.dims();
-        self.head.forward(h.reshape([b, c4 * 4 * 4]))
+        h.reshape([b, c4 * 4 * 4])
+    }
+
+    /// The linear head alone: `forward(x)` is `head(features(x))`.
+    pub fn head(&self, h: Tensor<2>) -> Tensor<2> {
+        self.head.forward(h)
     }
 }

@@ -130,6 +130,20 @@ impl Mlp {
         h
     }
 
+    /// The last hidden layer's activations, `[batch, width]` (the input of the last layer):
+    /// the features an SGAN's G matches.
+    pub fn features(&self, x: Tensor<2>) -> Tensor<2> {
+        let last = self.layers.len() - 1;
+        self.layers[..last]
+            .iter()
+            .fold(x, |h, layer| self.activation.apply(layer.forward(h)))
+    }
+
+    /// The last layer alone: `forward(x)` is `last(features(x))`.
+    pub fn last(&self, h: Tensor<2>) -> Tensor<2> {
+        self.layers[self.layers.len() - 1].forward(h)
+    }
+
     /// d out / d x for a network with one output, `[n, d_in]`, written as tensor operations
     /// (the backward pass unrolled by hand) so that autodiff can differentiate it again with
     /// respect to the weights: the double backpropagation a gradient penalty needs.

@@ -11,5 +11,5 @@ pub mod heads;
 pub mod init;
 pub mod mlp;
 
-pub use heads::Heads;
+pub use heads::{Heads, log_sum_exp};
 pub use mlp::{Activation, Mlp, MlpConfig};

@@ -217,6 +217,28 @@ impl ImageGanTrainer {
         )
     }
 
+    /// An SGAN run's D and its baseline classifier on the test split, resolves to `{step, n,
+    /// sgan: {accuracy, confusion}, baseline: {...}}` (confusion: counts, row = true digit,
+    /// column = the digit called, flat 100); throws for the other families.
+    #[wasm_bindgen(js_name = heldOut)]
+    pub fn held_out(&self) -> Result<Promise, JsError> {
+        Ok(promise_of(self.trainer.held_out().map_err(js_err)?))
+    }
+
+    /// An SGAN run's labelled training digits, `{pixels, labels}`: 784 pixels each in [0, 1]
+    /// (flat Float32Array) and their digits (Uint8Array), class by class; empty for the other
+    /// families.
+    #[wasm_bindgen(js_name = labelledImages)]
+    pub fn labelled_images(&self) -> Result<JsValue, JsError> {
+        let (pixels, labels) = self.trainer.labelled_images();
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| js_sys::Reflect::set(&out, &k.into(), &v);
+        set("pixels", Float32Array::from(pixels.as_slice()).into())
+            .and_then(|_| set("labels", js_sys::Uint8Array::from(labels.as_slice()).into()))
+            .map_err(|_| JsError::new("could not build the labelled digits"))?;
+        Ok(out.into())
+    }
+
     /// Rounds trained so far.
     #[wasm_bindgen(js_name = stepCount)]
     pub fn step_count(&self) -> f64 {

@@ -9,7 +9,7 @@
 //! images sample|real|features|eval|stats ...   (the evaluation commands: see eval.rs)
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
-//! `--every` rounds (and, with `--score-every`, the share of 1,000 samples the shipped classifier
+//! `--every` rounds (an SGAN run's held-out accuracy with them, and its baseline's; and, with `--score-every`, the share of 1,000 samples the shipped classifier
 //! is sure of, for each `--truncation` threshold: latent components beyond it resampled; and for
 //! a run with an InfoGAN code, its categories' purity: the share of samples whose class is the
 //! most common one of their category), and
@@ -329,6 +329,17 @@ mod cli {
                     s.loss_g,
                     trained.as_secs_f64() * 1e3 / done as f64
                 );
+                if t.baseline().is_some() {
+                    let h = block_on(t.held_out().map_err(|e| e.to_string())?)
+                        .map_err(|e| e.to_string())?;
+                    println!(
+                        "step {:>6}  held-out accuracy sgan {:.4}  baseline {:.4}  {:.0} s",
+                        h.step,
+                        h.sgan.accuracy,
+                        h.baseline.accuracy,
+                        start.elapsed().as_secs_f64()
+                    );
+                }
             }
             if let Some(net) = judge.as_ref().filter(|_| done % score_every == 0) {
                 if let Some(p) = code_purity(&t, net)? {
