@@ -29,3 +29,6 @@ node scripts/bench/eval.mjs
 # The conditional GANs: ACGAN, cGAN and the unconditional DCGAN, 5 minutes each in the page, the
 # digit asked for, FID and Parzen (its own section; ~20 minutes).
 node scripts/bench/conditional.mjs
+# The semi-supervised GAN: 100 labels in the page for 5 minutes, seeds 1-3, then 10 to 300 labels
+# natively (its own section; ~30 minutes).
+node scripts/bench/semi.mjs

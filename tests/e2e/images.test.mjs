@@ -397,3 +397,82 @@ test('conditional GANs: ACGAN draws a row per digit, scored by the digit asked f
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('SGAN: D learns the digits from a few labels beside its baseline; accuracy, confusion and labelled digits shown; link, saved run and bad settings', async () => {
+  const { page, problems } = await openPage(env, '#lab=images&img.family=sgan&img.arch=mlp&img.labelsPerClass=3&img.seed=2');
+  await page.waitForFunction(() => window.playground.images.full && window.playground.images.labelled);
+  assert.equal(await page.isVisible('#img-semi'), true);
+  assert.equal(await page.inputValue('#img-labels'), '3');
+  assert.equal(await page.isDisabled('#img-codes'), true);
+  const r = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    const start = lab.heldOutLog.map((h) => h.step);
+    await lab.step(80);
+    const h = await lab.accuracy();
+    return { full: lab.full, labels: Array.from(lab.labelled.labels), start, h, log: lab.heldOutLog.map((x) => x.step), csv: lab.curvesCsv() };
+  });
+  assert.equal(r.full.family, 'sgan');
+  assert.equal(r.full.codes, 0, 'G is given no label');
+  assert.deepEqual(r.labels, [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9], 'three of each digit, class by class');
+  assert.deepEqual(r.start, [0], 'measured when the run starts');
+  assert.deepEqual(r.log, [0, 80]);
+  assert.equal(r.h.step, 80);
+  assert.equal(r.h.n, 997, 'the test split');
+  for (const s of [r.h.sgan, r.h.baseline]) {
+    assert.equal(s.confusion.length, 100);
+    assert.equal(s.confusion.reduce((a, b) => a + b, 0), 997);
+    const diagonal = [...Array(10).keys()].reduce((a, k) => a + s.confusion[11 * k], 0);
+    assert.equal(diagonal / 997, s.accuracy, 'accuracy is the diagonal');
+  }
+  // Chance is 10 % (measured with this seed and 30 labels: 57.9 % and 58.9 %).
+  assert.ok(r.h.sgan.accuracy > 0.3 && r.h.baseline.accuracy > 0.2, JSON.stringify([r.h.sgan.accuracy, r.h.baseline.accuracy]));
+  assert.match(r.csv.split('\n')[0], /sganAccuracy,baselineAccuracy$/);
+  assert.match(r.csv, new RegExp(`\\n80,[^\\n]*,${r.h.sgan.accuracy},${r.h.baseline.accuracy}\\n`));
+  assert.match(await page.textContent('#img-acc'), /^held-out accuracy at round 80: SGAN's D \d+\.\d %, baseline \d+\.\d % \([+−]\d+\.\d points\) on 997 test digits$/);
+  // The labelled digits are drawn (ink on white), the matrix's diagonal in green.
+  const labelled = await canvasPixels(page, 'img-labelled');
+  assert.ok(labelled.some((v) => v > 200) && labelled.some((v) => v < 50), 'labelled digits drawn');
+  const green = await page.evaluate(() => {
+    const c = document.getElementById('img-confusion');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 1] > d[i] + 40 && d[i + 1] > d[i + 2] + 40) n += 1;
+    return n;
+  });
+  assert.ok(green > 100, `green diagonal cells: ${green} pixels`);
+  assert.match(await page.evaluate(() => location.hash), /img\.family=sgan/);
+  assert.match(await page.evaluate(() => location.hash), /img\.labelsPerClass=3/);
+  await page.screenshot({ path: 'test-results/images-sgan.png', fullPage: false });
+  // A saved run keeps its family, labels, D and baseline; bad settings are said, the run kept.
+  const out = await page.evaluate(async () => {
+    const lab = window.playground.images;
+    const before = await lab.accuracy();
+    await lab.loadRun(await lab.saveRun());
+    const msg = (c) => lab.configure(c).then(() => 'configured', (e) => e.message);
+    return {
+      same: JSON.stringify(await lab.accuracy()) === JSON.stringify(before),
+      loaded: [lab.full.family, lab.full.labelsPerClass, lab.labelled.labels.length],
+      tooMany: await msg({ family: 'sgan', labelsPerClass: 5000 }),
+      overSplit: await msg({ family: 'sgan', labelsPerClass: 900 }),
+      fmElsewhere: await msg({ family: 'acgan', featureMatching: true }),
+      kept: lab.full.family,
+    };
+  });
+  assert.equal(out.same, true, 'D and the baseline come back as saved');
+  assert.deepEqual(out.loaded, ['sgan', 3, 30]);
+  assert.match(out.tooMany, /labelsPerClass = 5000 is out of range \(1 to 1000/);
+  assert.match(out.overSplit, /^labelsPerClass: 900 labelled digits per class is more than the training split holds of digit \d \(\d+\); pick 1 to \d+$/);
+  assert.match(out.fmElsewhere, /featureMatching: only an SGAN run's G matches D's features/);
+  assert.equal(out.kept, 'sgan');
+  // The labels menu starts a run with 100 labels; another family's run has no held-out accuracy.
+  await page.selectOption('#img-labels', '10');
+  await page.waitForFunction(() => window.playground.images.full.labelsPerClass === 10 && window.playground.images.labelled.labels.length === 100);
+  await page.selectOption('#img-family', 'unconditional');
+  await page.waitForFunction(() => window.playground.images.full.family === 'unconditional');
+  assert.equal(await page.isVisible('#img-semi'), false);
+  assert.equal(await page.isVisible('#img-labels'), false);
+  const refused = await page.evaluate(() => window.playground.images.accuracy().then(() => 'measured', (e) => e.message));
+  assert.match(refused, /held-out accuracy is measured for an SGAN run/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -99,6 +99,8 @@ export const reachOf = (prior) => (prior === 'uniform' ? 1 : 2.5);
 export const IMAGE_SNAPSHOTS = { every: 100, ms: 10000 };
 /** Samples the digit classifier judges, from fixed latents (this seed), and how often (ms). */
 export const JUDGE = { samples: 256, seed: 20141, everyMs: 10000 };
+/** An SGAN run's held-out accuracy (its D and the baseline on the test digits) is read this often while training (ms). */
+export const HELD_OUT = { everyMs: 5000 };
 /** The grid is read back at most this often while training (ms). */
 export const GRID_EVERY_MS = 600;
 

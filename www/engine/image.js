@@ -6,7 +6,7 @@
 
 import { decodeHash } from '../core/link.js';
 import {
-  GRID_EVERY_MS, IMAGE_PAGE_DEFAULTS, IMAGE_SNAPSHOTS, JUDGE, SECTIONS, checkTruncation, gridShape,
+  GRID_EVERY_MS, HELD_OUT, IMAGE_PAGE_DEFAULTS, IMAGE_SNAPSHOTS, JUDGE, SECTIONS, checkTruncation, gridShape,
   reachOf, splitImageConfig,
 } from '../core/state.js';
 import { Session } from './session.js';
@@ -34,6 +34,7 @@ export class ImageSession extends Session {
     this.page = { ...IMAGE_PAGE_DEFAULTS };
     this.lastGridAt = 0;
     this.lastScoreAt = 0;
+    this.lastHeldOutAt = 0;
   }
 
   digits() {
@@ -104,7 +105,20 @@ export class ImageSession extends Session {
     this.anchors = cells.map((i) => ({ latent: this.gridLatent(i), source: 'grid', index: i }));
     this.last = null;
     this.lastScoreAt = 0;
-    return { real: main.realImages(64), gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors };
+    this.lastHeldOutAt = 0;
+    const semi = this.semi() ? { labelled: main.labelledImages(), heldOut: await this.heldOut() } : {};
+    return { real: main.realImages(64), gridLatents: this.gridLatents, gridPixels: await this.readGrid(), anchors: this.anchors, ...semi };
+  }
+
+  /** Whether the run is an SGAN's (its D classifies digits; a baseline trains beside it). */
+  semi() {
+    return this.run.main.config().family === 'sgan';
+  }
+
+  /** An SGAN run's D and baseline on the test digits (see ImageGanTrainer.heldOut). */
+  async heldOut() {
+    this.lastHeldOutAt = performance.now();
+    return this.guard(() => this.run.main.heldOut());
   }
 
   /**
@@ -153,6 +167,7 @@ export class ImageSession extends Session {
       answer.grid = await this.readGrid();
     }
     if (judging && performance.now() - this.lastScoreAt > JUDGE.everyMs) answer.score = await this.judge();
+    if (judging && this.semi() && performance.now() - this.lastHeldOutAt > HELD_OUT.everyMs) answer.heldOut = await this.heldOut();
     answer.stats = { ...this.last, good: this.good && this.good.step, msPerStep: this.msPerStep ?? NaN };
     return answer;
   }
@@ -178,6 +193,14 @@ export class ImageSession extends Session {
   /** The classifier's verdict now. */
   score() {
     return this.exclusive(() => this.judge());
+  }
+
+  /** An SGAN run's held-out accuracy now (its D's and the baseline's). */
+  accuracy() {
+    return this.exclusive(() => {
+      if (!this.semi()) throw new Error('held-out accuracy is measured for an SGAN run (GAN: semi-supervised), whose D classifies digits');
+      return this.heldOut();
+    });
   }
 
   /**

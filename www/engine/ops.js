@@ -13,7 +13,7 @@ export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevi
 export const SESSION_OPS = {
   base: ['frame', 'save', 'resume', 'describe'],
   toy2d: ['samples', 'view', 'live'],
-  image: ['images', 'setTruncation', 'setAnchor', 'setAnchorDigit', 'randomAnchors', 'anchorImages', 'drawPath', 'interpolate', 'score', 'evalPrepare', 'evalMetric', 'quizDeck', 'quizMachines'],
+  image: ['images', 'setTruncation', 'setAnchor', 'setAnchorDigit', 'randomAnchors', 'anchorImages', 'drawPath', 'interpolate', 'score', 'accuracy', 'evalPrepare', 'evalMetric', 'quizDeck', 'quizMachines'],
 };
 
 /** Whether `method` is an operation of sessions of `kind`. */

@@ -63,7 +63,7 @@ function count(call, v, lo, hi) {
 }
 
 /** The image lab's API: each returns a promise and rejects with a message, never throws. */
-const API = ['configure', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'score',
+const API = ['configure', 'openLink', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'score', 'accuracy',
   'setTruncation', 'setAnchorFromGrid', 'setAnchorDigit', 'randomAnchors', 'images', 'anchorImages', 'drawPath',
   'interpolateAnchors', 'redrawFilm', 'setInterpolation'];
 
@@ -74,6 +74,7 @@ export class ImageLab extends LabController {
     this.run = null;
     this.full = null;
     this.page = { ...IMAGE_PAGE_DEFAULTS };
+    this.labelled = null;
     this.reset();
     promised(this, API);
   }
@@ -91,6 +92,8 @@ export class ImageLab extends LabController {
     this.gridPixels = null;
     /** The classifier's verdicts, oldest first: {step, share, classes, samples, threshold, testAccuracy}. */
     this.scoreLog = [];
+    /** An SGAN run's held-out accuracy over rounds, oldest first: {step, n, sgan, baseline}. */
+    this.heldOutLog = [];
     /** The pad's anchors as the engine holds them: {latent, source: 'grid' | 'random', index}. */
     this.anchors = [];
     /** The last filmstrip: {kind: 'path' | 'ab', points ([[u, v]...] on the pad), latents, pixels, frames}. */
@@ -146,8 +149,11 @@ export class ImageLab extends LabController {
     if (made.step) this.last = { step: made.step, lossD: NaN, lossG: NaN };
     this.gridLatents = made.gridLatents;
     this.anchors = made.anchors;
+    /** An SGAN run's labelled digits: {pixels, labels}; null for the other families. */
+    this.labelled = made.labelled || null;
     this.emit('configured', { full: made.full, backend: made.backend, reason: made.reason });
     this.takeGrid(made.gridPixels);
+    if (made.heldOut) this.takeHeldOut(made.heldOut);
   }
 
   async adoptRevived(detail) {
@@ -197,16 +203,22 @@ export class ImageLab extends LabController {
     });
   }
 
-  /** The losses of every round trained (the newest 5,000) and the classifier's verdicts, as CSV. */
+  /** The losses of every round trained (the newest 5,000), the classifier's verdicts and an SGAN's accuracies, as CSV. */
   curvesCsv() {
     const share = new Map(this.scoreLog.map((s) => [s.step, s.share]));
     const cell = (v) => (v === undefined || v === null || Number.isNaN(v) ? '' : String(v));
-    const lines = ['step,lossD,lossG,recognisedShare'];
-    const steps = new Set([...this.lossLog.map((l) => l.step), ...share.keys()]);
+    // An SGAN run's held-out accuracies in two more columns.
+    const semi = this.labelled !== null;
+    const held = new Map(this.heldOutLog.map((h) => [h.step, h]));
+    const lines = [`step,lossD,lossG,recognisedShare${semi ? ',sganAccuracy,baselineAccuracy' : ''}`];
+    const steps = new Set([...this.lossLog.map((l) => l.step), ...share.keys(), ...held.keys()]);
     const byStep = new Map(this.lossLog.map((l) => [l.step, l]));
     for (const step of [...steps].sort((a, b) => a - b)) {
       const l = byStep.get(step) || {};
-      lines.push([step, l.lossD, l.lossG, share.get(step)].map(cell).join(','));
+      const h = held.get(step);
+      const row = [step, l.lossD, l.lossG, share.get(step)];
+      if (semi) row.push(h && h.sgan.accuracy, h && h.baseline.accuracy);
+      lines.push(row.map(cell).join(','));
     }
     return `${lines.join('\n')}\n`;
   }
@@ -224,6 +236,15 @@ export class ImageLab extends LabController {
     this.emit('step', { ...this.last, losses: answer.losses });
     if (answer.grid) this.takeGrid(answer.grid);
     if (answer.score) this.takeScore(answer.score);
+    if (answer.heldOut) this.takeHeldOut(answer.heldOut);
+  }
+
+  takeHeldOut(h) {
+    const last = this.heldOutLog[this.heldOutLog.length - 1];
+    if (!last || last.step !== h.step) this.heldOutLog.push(h);
+    else this.heldOutLog[this.heldOutLog.length - 1] = h;
+    this.emit('heldOut', h);
+    return h;
   }
 
   takeScore(score) {
@@ -276,6 +297,7 @@ export class ImageLab extends LabController {
       if (this.playing || !this.session) return;
       this.takeGrid((await this.session.images({ grid: true })).pixels);
       this.takeScore(await this.session.score());
+      if (this.labelled) this.takeHeldOut(await this.session.accuracy());
     }).catch(() => {});
     return Promise.resolve();
   }
@@ -288,6 +310,17 @@ export class ImageLab extends LabController {
   score() {
     if (!this.session) return Promise.reject(new Error(this.noRun()));
     return this.exclusive(async () => this.takeScore(await this.session.score()));
+  }
+
+  /**
+   * An SGAN run's held-out accuracy now: {step, n (test digits), sgan, baseline}, each
+   * {accuracy, confusion (counts, row = true digit, column = the digit called, flat 100)}: the
+   * SGAN's D and the plain classifier trained on the same labelled digits alone. Rejects for
+   * the other families.
+   */
+  accuracy() {
+    if (!this.session) return Promise.reject(new Error(this.noRun()));
+    return this.exclusive(async () => this.takeHeldOut(await this.session.accuracy()));
   }
 
   /** Sets the truncation threshold (null: none; else >= 0.05) and redraws the grid. */
@@ -438,6 +471,7 @@ export class ImageLab extends LabController {
       interpolation: this.page.interpolation,
       playing: this.playing,
       recognised: this.scoreLog.length ? this.scoreLog[this.scoreLog.length - 1].share : null,
+      heldOut: this.heldOutLog.length ? this.heldOutLog[this.heldOutLog.length - 1] : null,
       error: this.error,
       engineThread: this.client.where,
     };

@@ -8,6 +8,7 @@ import { drawDigits } from '../views/digits.js';
 import { GRID } from './lab.js';
 import { gridShape } from '../core/state.js';
 import { ANCHOR_COLORS, ANCHOR_NAMES, mountPad } from './pad.js';
+import { fillSemiControls, mountSemi, semiControls } from './semi.js';
 
 /**
  * Below this standard deviation of the grid's pixels, G's images are flat grey (an untrained
@@ -47,7 +48,7 @@ export function mountImageLab(lab) {
 
   function readControls() {
     const family = $('img-family').value;
-    const conditional = family !== 'unconditional';
+    const conditional = family === 'cgan' || family === 'acgan';
     // A 2-d latent is the pad's plane itself: no room for a code, nor for a label.
     if (conditional && $('img-zdim').value === '2') $('img-zdim').value = '100';
     const zDim = Number($('img-zdim').value);
@@ -57,7 +58,8 @@ export function mountImageLab(lab) {
       arch: $('img-arch').value,
       loss: $('img-loss').value,
       zDim,
-      codes: conditional ? null : (zDim === 2 ? 0 : Number($('img-codes').value)),
+      codes: conditional ? null : (zDim === 2 || family === 'sgan' ? 0 : Number($('img-codes').value)),
+      ...semiControls($, family),
       interpolation: $('img-interp').value,
       truncation: $('img-trunc-on').checked ? Number($('img-trunc').value) : null,
     };
@@ -65,9 +67,10 @@ export function mountImageLab(lab) {
 
   /** A conditional run's label takes the code's place, and needs more than a 2-d latent. */
   function syncFamily(family, zDim) {
-    const conditional = family !== 'unconditional';
-    $('img-codes').disabled = zDim === 2 || conditional;
+    const conditional = family === 'cgan' || family === 'acgan';
+    $('img-codes').disabled = zDim === 2 || family !== 'unconditional';
     if (conditional) $('img-codes').value = '10';
+    else if (family === 'sgan') $('img-codes').value = '0';
     else if ($('img-codes').value === '10') $('img-codes').value = '64';
     $('img-zdim').querySelector('option[value="2"]').disabled = conditional;
   }
@@ -79,13 +82,15 @@ export function mountImageLab(lab) {
     if ([...$('img-zdim').options].some((o) => Number(o.value) === full.zDim)) $('img-zdim').value = String(full.zDim);
     if ([...$('img-codes').options].some((o) => Number(o.value) === full.codes)) $('img-codes').value = String(full.codes);
     syncFamily(full.family, full.zDim);
-    $('img-anchor-digit').hidden = full.family === 'unconditional';
+    fillSemiControls($, full);
+    const labelled = gridShape(full).cols === 10;
+    $('img-anchor-digit').hidden = !labelled;
     $('img-anchor-digit').value = '';
-    $('img-score-what').hidden = full.family !== 'unconditional';
-    $('img-score-what-labelled').hidden = full.family === 'unconditional';
-    $('img-grid-what').textContent = full.family === 'unconditional'
-      ? 'Generated: G(z) for 64 fixed z.'
-      : 'Generated: one row per digit, 0 to 9, G(z, digit); a column keeps its z (the style) while the label changes.';
+    $('img-score-what').hidden = labelled;
+    $('img-score-what-labelled').hidden = !labelled;
+    $('img-grid-what').textContent = labelled
+      ? 'Generated: one row per digit, 0 to 9, G(z, digit); a column keeps its z (the style) while the label changes.'
+      : 'Generated: G(z) for 64 fixed z.';
     $('img-interp').value = lab.page.interpolation;
     const t = lab.page.truncation;
     $('img-trunc-on').checked = t !== null;
@@ -282,7 +287,7 @@ export function mountImageLab(lab) {
       showError(`${file.name}: ${err.message}`);
     }
   });
-  for (const id of ['img-family', 'img-arch', 'img-loss', 'img-zdim', 'img-codes']) {
+  for (const id of ['img-family', 'img-arch', 'img-loss', 'img-zdim', 'img-codes', 'img-labels', 'img-fm']) {
     $(id).addEventListener('change', () => {
       if (lab.run) lab.configure(readControls()).catch((e) => showError(e.message));
     });
@@ -317,5 +322,6 @@ export function mountImageLab(lab) {
   $('img-grid-png').addEventListener('click', () => grid.toBlob((b) => download(`mnist-${lab.full ? lab.full.arch : 'gan'}-step${lab.last.step}-grid.png`, b), 'image/png'));
 
   const pad = mountPad(lab, { showError, ensureRun });
+  mountSemi(lab, $);
   chart.draw();
 }
