@@ -10,7 +10,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { downloadOf, start } from '../lib/browser.mjs';
+import { downloadOf, start, trainWithButton } from '../lib/browser.mjs';
 import { writeSection } from '../lib/bench-section.mjs';
 import { images, imagesJson, option } from '../lib/bench-cli.mjs';
 
@@ -22,11 +22,7 @@ async function one(env, family) {
   const page = await env.browser.newPage();
   await page.goto(`${env.url}#lab=images&img.family=${family}`);
   await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
-  await page.click('#img-play');
-  await page.waitForFunction(() => window.playground.images.playing, null, { timeout: 60000 });
-  await page.waitForTimeout(seconds * 1000);
-  await page.click('#img-play');
-  await page.waitForFunction(() => !window.playground.images.playing);
+  await trainWithButton(page, seconds);
   const r = await page.evaluate(async () => {
     const lab = window.playground.images;
     const score = await lab.score();

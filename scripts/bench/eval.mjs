@@ -12,7 +12,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { downloadOf, start } from '../lib/browser.mjs';
+import { downloadOf, start, trainWithButton } from '../lib/browser.mjs';
 import { writeSection } from '../lib/bench-section.mjs';
 import { images, imagesJson, option } from '../lib/bench-cli.mjs';
 
@@ -28,11 +28,7 @@ async function measure() {
     const page = await env.browser.newPage();
     await page.goto(`${env.url}#lab=images`);
     await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
-    await page.click('#img-play');
-    await page.waitForFunction(() => window.playground.images.playing, null, { timeout: 60000 });
-    await page.waitForTimeout(seconds * 1000);
-    await page.click('#img-play');
-    await page.waitForFunction(() => !window.playground.images.playing);
+    await trainWithButton(page, seconds);
     result.step = (await page.evaluate(() => window.playground.images.stats())).step;
     const saved = await downloadOf(page, '#img-save', out);
     result.run = saved.path;

@@ -9,7 +9,7 @@
 // Prints and writes bench-results/image-quality-<arch>.json.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { start } from '../lib/browser.mjs';
+import { start, trainWithButton } from '../lib/browser.mjs';
 
 const seconds = Number(option('seconds', 300));
 const arch = option('arch', 'dcgan');
@@ -28,13 +28,7 @@ try {
   await page.waitForFunction(() => window.playground && window.playground.ready, null, { timeout: 60000 });
   await page.selectOption('#img-arch', arch);
   if (seed !== null) await page.evaluate(([a, s]) => window.playground.configure({ mode: 'images', arch: a, seed: s }), [arch, Number(seed)]);
-  await page.click('#img-play');
-  await page.waitForFunction(() => window.playground.images.playing, null, { timeout: 60000 });
-  const t0 = Date.now();
-  await page.waitForTimeout(seconds * 1000);
-  await page.click('#img-play');
-  await page.waitForFunction(() => !window.playground.images.playing);
-  const elapsed = (Date.now() - t0) / 1000;
+  const elapsed = await trainWithButton(page, seconds);
   await page.evaluate(() => window.playground.images.readGrid());
   const stats = await page.evaluate(() => window.playground.images.stats());
   await page.locator('#img-grid').screenshot({ path: `${out}/grid-${arch}.png` });

@@ -51,6 +51,20 @@ export async function openPage(env, hash = '') {
 }
 
 /**
+ * Trains the image lab as a person does: the Train button, `seconds` of play, the button again;
+ * resolves once training has paused, to the seconds it played.
+ */
+export async function trainWithButton(page, seconds) {
+  await page.click('#img-play');
+  await page.waitForFunction(() => window.playground.images.playing, null, { timeout: 60000 });
+  const t0 = Date.now();
+  await page.waitForTimeout(seconds * 1000);
+  await page.click('#img-play');
+  await page.waitForFunction(() => !window.playground.images.playing);
+  return (Date.now() - t0) / 1000;
+}
+
+/**
  * Clicks `selector` and saves what the page downloads into `dir`; resolves to the file's path
  * and the name the page offered.
  */
