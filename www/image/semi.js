@@ -55,13 +55,13 @@ export function mountSemi(lab, $) {
   function draw(h) {
     if (!h) {
       $('img-acc').textContent = 'held-out accuracy: — (measured every 5 s while training, and on pause)';
-      confusion.draw(null, { title: "SGAN's D: rows the true digit, columns its call", empty: 'appears once measured' });
+      confusion.draw(null, { title: "SGAN's D: true digit (row) → call", empty: 'appears once measured' });
       return;
     }
     const gap = h.sgan.accuracy - h.baseline.accuracy;
     $('img-acc').textContent = `held-out accuracy at round ${h.step}: SGAN's D ${pct(h.sgan.accuracy)}, baseline ${pct(h.baseline.accuracy)}` +
       ` (${gap >= 0 ? '+' : '−'}${(100 * Math.abs(gap)).toFixed(1)} points) on ${h.n.toLocaleString('en')} test digits`;
-    confusion.draw(h.sgan.confusion, { title: "SGAN's D: rows the true digit, columns its call" });
+    confusion.draw(h.sgan.confusion, { title: "SGAN's D: true digit (row) → call" });
   }
 
   lab.addEventListener('configured', () => {
