@@ -8,6 +8,9 @@
 #[path = "common/digits.rs"]
 mod common_digits;
 use common_digits::digits;
+#[path = "common/small.rs"]
+mod common_small;
+use common_small::small_run;
 #[path = "common/tensors.rs"]
 mod common_tensors;
 use common_tensors::{scalar, softplus, tensor};
@@ -22,24 +25,12 @@ use gan_playground::image::{ImageArch, ImageConfig, ImageFamily, ImageTrainer, L
 use gan_playground::nn::Heads;
 use gan_playground::{GanLoss, RunConfig};
 
-fn conditional(family: ImageFamily, arch: ImageArch) -> ImageConfig {
-    ImageConfig {
-        family,
-        arch,
-        gen_width: Some(if arch == ImageArch::Mlp { 64 } else { 8 }),
-        disc_width: Some(if arch == ImageArch::Mlp { 64 } else { 8 }),
-        batch_size: 16,
-        z_dim: 20,
-        ..ImageConfig::default()
-    }
-}
-
 #[test]
 fn the_label_is_the_latents_one_hot_tail_and_changes_gs_digit() {
     let device = Device::flex();
     for family in [ImageFamily::Cgan, ImageFamily::Acgan] {
         for arch in [ImageArch::Mlp, ImageArch::Dcgan] {
-            let t = ImageTrainer::new(conditional(family, arch), digits(), &device).unwrap();
+            let t = ImageTrainer::new(small_run(family, arch), digits(), &device).unwrap();
             assert_eq!(t.config().codes(), LABELS);
             let d_out = t
                 .discriminator()
@@ -74,7 +65,7 @@ fn the_label_is_the_latents_one_hot_tail_and_changes_gs_digit() {
     let plain = ImageTrainer::new(
         ImageConfig {
             z_dim: 20,
-            ..conditional(ImageFamily::Unconditional, ImageArch::Mlp)
+            ..small_run(ImageFamily::Unconditional, ImageArch::Mlp)
         },
         digits(),
         &device,
@@ -221,7 +212,7 @@ fn a_short_acgan_run_draws_the_digit_asked_for_above_chance() {
 fn a_cgans_d_judges_an_image_under_its_most_favourable_label() {
     let device = Device::flex();
     let t = ImageTrainer::new(
-        conditional(ImageFamily::Cgan, ImageArch::Mlp),
+        small_run(ImageFamily::Cgan, ImageArch::Mlp),
         digits(),
         &device,
     )
@@ -253,7 +244,7 @@ fn a_cgans_d_judges_an_image_under_its_most_favourable_label() {
 fn a_saved_conditional_run_keeps_its_family_and_draws_the_same() {
     let device = Device::flex();
     let mut t = ImageTrainer::new(
-        conditional(ImageFamily::Acgan, ImageArch::Dcgan),
+        small_run(ImageFamily::Acgan, ImageArch::Dcgan),
         digits(),
         &device,
     )
@@ -277,7 +268,7 @@ fn conditional_configs_are_refused_with_the_key_named() {
             .unwrap()
             .to_string()
     };
-    let c = conditional(ImageFamily::Cgan, ImageArch::Mlp);
+    let c = small_run(ImageFamily::Cgan, ImageArch::Mlp);
     assert_eq!(
         bad(ImageConfig {
             codes: Some(4),

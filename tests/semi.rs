@@ -8,6 +8,9 @@
 #[path = "common/digits.rs"]
 mod common_digits;
 use common_digits::digits;
+#[path = "common/small.rs"]
+mod common_small;
+use common_small::small_run;
 #[path = "common/tensors.rs"]
 mod common_tensors;
 use common_tensors::{scalar, softplus, tensor};
@@ -29,15 +32,7 @@ fn lse(v: &[f64]) -> f64 {
 }
 
 fn sgan(arch: ImageArch) -> ImageConfig {
-    ImageConfig {
-        family: ImageFamily::Sgan,
-        arch,
-        gen_width: Some(if arch == ImageArch::Mlp { 64 } else { 8 }),
-        disc_width: Some(if arch == ImageArch::Mlp { 64 } else { 8 }),
-        batch_size: 16,
-        z_dim: 20,
-        ..ImageConfig::default()
-    }
+    small_run(ImageFamily::Sgan, arch)
 }
 
 #[test]
