@@ -51,7 +51,7 @@ fn probe_gradient_norms_equal_finite_differences() {
     .init(&mut rng, &dev);
     let zs: Vec<f32> = (0..16).map(|_| rng.normal() as f32).collect();
     let z = matrix(&zs, 8, 2, &dev.clone().inner());
-    let probe = block_on(probe_generator(&g, &d, 1, z.clone(), 0)).unwrap();
+    let probe = block_on(probe_generator(&g, &d, 1, 0, z.clone(), 0)).unwrap();
     let theta: Vec<f32> = read(flat_floats(&g));
     for (loss, got) in [
         (GanLoss::Minimax, probe.grad_norm_minimax),

@@ -6,49 +6,15 @@
 //   node scripts/bench/modes.mjs        (bash scripts/bench/run.sh runs it; ~35 minutes on 2 cores)
 // Env: BENCH_MODE_SEEDS ("1 2 3 4 5"), BENCH_MODE_JOBS (runs at once, 2).
 
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { start, openPage } from '../lib/browser.mjs';
+import { PACGAN_DATA, ganTrain, meanSd, pool } from '../lib/bench-cli.mjs';
 import { writeSection } from '../lib/bench-section.mjs';
 import { MODE_BUDGET, modePreset } from '../../www/toy2d/presets.js';
 
-const target = process.env.CARGO_TARGET_DIR;
-if (!target) throw new Error('CARGO_TARGET_DIR is unset: source scripts/env.sh first');
 const SEEDS = (process.env.BENCH_MODE_SEEDS || '1 2 3 4 5').split(/\s+/).filter(Boolean).map(Number);
-const DATA = [
-  ['ring-8', { dataset: 'ring8', dataScale: 1, dataStd: 0.01 }],
-  ['grid-25', { dataset: 'grid25', dataStd: 0.05 }],
-];
+const DATA = PACGAN_DATA;
 const LOSSES = ['nonSaturating', 'minimax', 'leastSquares'];
 const JOBS = Number(process.env.BENCH_MODE_JOBS || 2);
-const run = promisify(execFile);
-
-/** modes captured and % high quality of one `gan train` run. */
-async function train(steps, set) {
-  const { stdout } = await run(`${target}/release/gan`, ['train', '--steps', String(steps), '--every', String(steps), '--set', JSON.stringify(set)]);
-  const m = /modes=(\d+)\/(\d+) hq=([\d.]+)/.exec(stdout);
-  return { modes: Number(m[1]), hq: Number(m[3]) };
-}
-
-/** Runs `tasks` (functions returning promises), JOBS at a time; results in order. */
-async function pool(tasks) {
-  const out = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: JOBS }, worker));
-  return out;
-}
-
-const stat = (a, d) => {
-  const mean = a.reduce((x, y) => x + y, 0) / a.length;
-  const sd = a.length > 1 ? Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / (a.length - 1)) : 0;
-  return `${mean.toFixed(d)} ± ${sd.toFixed(d)}`;
-};
 
 // First, on a quiet machine: what a step of each preset costs in the page (wasm CPU), and so how
 // long the page takes to train it for its budget.
@@ -80,9 +46,9 @@ for (const [name, data] of DATA) {
   const preset = modePreset(data.dataset);
   for (const [settings, extra] of [['defaults', {}], [`preset \`${JSON.stringify(preset)}\``, preset]]) {
     for (const loss of LOSSES) {
-      const runs = await pool(SEEDS.map((seed) => () => train(steps, { ...data, loss, seed, ...extra })));
+      const runs = await pool(SEEDS.map((seed) => () => ganTrain(steps, { ...data, loss, seed, ...extra })), JOBS);
       const modes = runs.map((r) => r.modes), hq = runs.map((r) => r.hq);
-      const r = { name, steps, loss, settings, modes: stat(modes, 1), hq: stat(hq, 1), perSeed: modes.join(' '), hqPerSeed: hq.map((h) => h.toFixed(1)).join(' ') };
+      const r = { name, steps, loss, settings, modes: meanSd(modes, 1), hq: meanSd(hq, 1), perSeed: modes.join(' '), hqPerSeed: hq.map((h) => h.toFixed(1)).join(' ') };
       rows.push(r);
       console.log(`${name} ${steps} steps ${loss} (${settings}): modes ${r.modes} (${r.perSeed}), high quality ${r.hq} % (${r.hqPerSeed})`);
     }

@@ -15,6 +15,9 @@ fi
 node scripts/bench/page2d.mjs
 # Mode coverage (its own section; native, ~35 minutes).
 node scripts/bench/modes.mjs
+# The conditional switch against mode collapse: on and off, seeds 1-5, natively and in the page
+# beside its twin (its own section; ~8 minutes).
+node scripts/bench/modes-conditional.mjs
 # The image GANs (its own section of BENCHMARKS.md; ~10 minutes, 5 of them the in-page budget).
 node scripts/bench/images.mjs
 # Responsiveness, saved runs and memory (its own section; ~3 minutes).

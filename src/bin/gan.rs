@@ -139,8 +139,11 @@ mod cli {
                 m.modes_captured, m.modes_total, m.high_quality_pct
             )
         });
+        let on_label = th
+            .on_label_pct
+            .map_or(String::new(), |p| format!(" on_label={p:.2}"));
         println!(
-            "final step={} {modes} v_optimal={:.4} jsd={:.4}",
+            "final step={} {modes}{on_label} v_optimal={:.4} jsd={:.4}",
             th.step, th.v_optimal, th.jsd
         );
         if let Some(path) = a.samples {

@@ -139,12 +139,22 @@ impl Distribution2d {
 
     /// Draws `n` points as a flat `[x0, y0, x1, y1, ...]`.
     pub fn sample(&self, rng: &mut Rng, n: usize) -> Vec<f32> {
+        self.sample_labelled(rng, n).0
+    }
+
+    /// Draws `n` points as `sample` does (the same points from the same stream), each with the
+    /// mixture component it came from: the label of a conditional run. The curves have no
+    /// components; their labels are 0.
+    pub fn sample_labelled(&self, rng: &mut Rng, n: usize) -> (Vec<f32>, Vec<usize>) {
         let mut out = Vec::with_capacity(2 * n);
+        let mut labels = Vec::with_capacity(n);
         let modes = self.components();
         for _ in 0..n {
+            let mut label = 0;
             let [x, y] = match self.dataset {
                 Dataset::Ring8 | Dataset::Grid25 | Dataset::OneGaussian | Dataset::Drawn => {
-                    modes[rng.below(modes.len())]
+                    label = rng.below(modes.len());
+                    modes[label]
                 }
                 Dataset::TwoMoons => {
                     let t = std::f64::consts::PI * rng.uniform();
@@ -169,9 +179,21 @@ impl Distribution2d {
             };
             out.push((x + self.std * rng.normal()) as f32);
             out.push((y + self.std * rng.normal()) as f32);
+            labels.push(label);
         }
-        out
+        (out, labels)
     }
+}
+
+/// The index of the centre nearest to `p` (the first of equals): the label a conditional run's
+/// views give a point of the plane. 0 where there are no centres.
+pub fn nearest(centres: &[[f64; 2]], p: [f64; 2]) -> usize {
+    centres
+        .iter()
+        .map(|m| (p[0] - m[0]).powi(2) + (p[1] - m[1]).powi(2))
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(0, |(j, _)| j)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -170,8 +170,13 @@ impl Mlp {
     /// differentiable with respect to D's weights. (1e-12 inside the square root keeps its
     /// derivative finite where the gradient vanishes.)
     pub fn gradient_penalty(&self, x: Tensor<2>) -> Tensor<1> {
-        let norm = self
-            .input_gradient(x)
+        self.gradient_penalty_on(x, None)
+    }
+
+    /// `gradient_penalty` with the input gradient restricted to the columns where `mask`
+    /// (`[1, d_in]`, 1 or 0) is 1: a conditional D's penalty is on the point, not on its label.
+    pub fn gradient_penalty_on(&self, x: Tensor<2>, mask: Option<Tensor<2>>) -> Tensor<1> {
+        let norm = masked(self.input_gradient(x), mask)
             .square()
             .sum_dim(1)
             .add_scalar(1e-12)
@@ -183,7 +188,12 @@ impl Mlp {
     /// ||d D / d x||_2^2 / 2, differentiable with respect to D's weights. A zero-centred penalty:
     /// D is pushed to be flat on the data, which lets the game settle there.
     pub fn r1_penalty(&self, x: Tensor<2>) -> Tensor<1> {
-        self.input_gradient(x)
+        self.r1_penalty_on(x, None)
+    }
+
+    /// `r1_penalty` on the columns where `mask` is 1 (see `gradient_penalty_on`).
+    pub fn r1_penalty_on(&self, x: Tensor<2>, mask: Option<Tensor<2>>) -> Tensor<1> {
+        masked(self.input_gradient(x), mask)
             .square()
             .sum_dim(1)
             .mean()
@@ -203,6 +213,14 @@ impl Mlp {
             }
         }
         Tensor::cat(parts, 0).sum()
+    }
+}
+
+/// `g` times `mask` (`[1, d]`, broadcast over the rows), or `g` itself without one.
+fn masked(g: Tensor<2>, mask: Option<Tensor<2>>) -> Tensor<2> {
+    match mask {
+        Some(m) => g * m,
+        None => g,
     }
 }
 

@@ -79,6 +79,11 @@ pub struct Toy2dConfig {
     /// GAN. A generator that drops modes makes packs that look less varied than real ones,
     /// which a packed D can see and a plain D cannot. `batchSize` must be a multiple of m.
     pub pack: usize,
+    /// The conditional GAN of Mirza and Osindero (2014) on a Gaussian mixture: the component a
+    /// point came from is its label, given one-hot to both networks (appended to G's z and to
+    /// each point D judges). G then learns one mode per label instead of having to find every
+    /// mode on its own. Only for the mixtures with labels to give: ring8 and grid25.
+    pub conditional: bool,
     /// Weight of WGAN-GP's gradient penalty (lambda; 10 in Gulrajani et al.). Unused by the
     /// other losses.
     pub gp_weight: f64,
@@ -121,6 +126,7 @@ impl Default for Toy2dConfig {
             k: 1,
             g_steps: 1,
             pack: 1,
+            conditional: false,
             gp_weight: 10.0,
             r1_weight: 0.0,
             d_pretrain: 0,
@@ -167,15 +173,35 @@ impl Toy2dConfig {
             check_f64("dataStd", s, 0.0, 10.0, "0 to 10, or null")?;
         }
         self.validate_points()?;
+        if self.conditional && !matches!(self.dataset, Dataset::Ring8 | Dataset::Grid25) {
+            return Err(GanError::Config(format!(
+                "conditional needs a mixture whose components are the labels (ring8 or grid25), \
+                 and dataset is {}: pick ring8 or grid25, or switch conditional off",
+                serde_json::to_string(&self.dataset).unwrap_or_default()
+            )));
+        }
         check_seed(self.seed)?;
         self.cost()
             .check("batchSize, k, gSteps, genWidth, discWidth or the layers")
     }
 
-    /// G's shape: z in, a point of the plane out.
+    /// The number of labels of a conditional run (the mixture's components: 8 or 25); 0 for
+    /// an unconditional one.
+    pub fn classes(&self) -> usize {
+        if !self.conditional {
+            return 0;
+        }
+        match self.dataset {
+            Dataset::Ring8 => 8,
+            Dataset::Grid25 => 25,
+            _ => 0,
+        }
+    }
+
+    /// G's shape: z (and a conditional run's one-hot label) in, a point of the plane out.
     pub fn generator(&self) -> MlpConfig {
         MlpConfig {
-            d_in: self.z_dim,
+            d_in: self.z_dim + self.classes(),
             hidden: self.gen_layers,
             width: self.gen_width,
             d_out: 2,
@@ -183,10 +209,11 @@ impl Toy2dConfig {
         }
     }
 
-    /// D's shape: a pack of `pack` points in, one logit out.
+    /// D's shape: a pack of `pack` points (each with its one-hot label in a conditional run)
+    /// in, one logit out.
     pub fn discriminator(&self) -> MlpConfig {
         MlpConfig {
-            d_in: 2 * self.pack,
+            d_in: (2 + self.classes()) * self.pack,
             hidden: self.disc_layers,
             width: self.disc_width,
             d_out: 1,

@@ -8,6 +8,7 @@
 //! p_data, both would then estimate the same function, and D* would be 1/2 everywhere.
 
 use crate::data::Distribution2d;
+use crate::data::toy2d::nearest;
 
 /// The VEEGAN / PacGAN mode-collapse readout of a set of generated points.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -150,6 +151,59 @@ impl DataDensity {
             DataDensity::Sampled(k) => k.pdf(x),
         }
     }
+}
+
+/// A conditional run's densities at each of the flat `grid` points, given the label of the
+/// component nearest to it (`c`, as the heatmap asks D): p_data(x | c), the component's
+/// Gaussian smoothed by the kernel (per-axis variance `var`), and p_g(x | c), the kernel density
+/// estimate (bandwidth `h`) of the generated `points` whose label is c. D*(x | c) is their
+/// `optimal_d`.
+pub fn conditional_densities(
+    grid: &[f32],
+    points: &[f32],
+    labels: &[usize],
+    modes: &[[f64; 2]],
+    var: f64,
+    h: f64,
+) -> Vec<(f64, f64)> {
+    let per_class: Vec<Kde> = (0..modes.len())
+        .map(|c| {
+            let mine: Vec<f32> = points
+                .chunks_exact(2)
+                .zip(labels)
+                .filter(|(_, l)| **l == c)
+                .flat_map(|(p, _)| [p[0], p[1]])
+                .collect();
+            Kde::new(&mine, h)
+        })
+        .collect();
+    grid.chunks_exact(2)
+        .map(|p| {
+            let x = [p[0] as f64, p[1] as f64];
+            let c = nearest(modes, x);
+            let m = modes[c];
+            let pd = gauss((x[0] - m[0]).powi(2) + (x[1] - m[1]).powi(2), var);
+            (pd, per_class[c].pdf(x))
+        })
+        .collect()
+}
+
+/// The percentage of the flat `points` within 3 `std` of the centre of their own label's mode
+/// (`labels[i]` indexes `modes`): how often a conditional generator makes what it was asked for.
+pub fn on_label_pct(points: &[f32], labels: &[usize], modes: &[[f64; 2]], std: f64) -> f64 {
+    let n = labels.len().min(points.len() / 2);
+    if n == 0 {
+        return 0.0;
+    }
+    let hits = points
+        .chunks_exact(2)
+        .zip(labels)
+        .filter(|(p, l)| {
+            let m = modes[**l];
+            ((p[0] as f64 - m[0]).powi(2) + (p[1] as f64 - m[1]).powi(2)).sqrt() <= 3.0 * std
+        })
+        .count();
+    100.0 * hits as f64 / n as f64
 }
 
 /// D*(x) = p_data(x) / (p_data(x) + p_g(x)); 1/2 where both vanish.

@@ -8,11 +8,12 @@ use burn::tensor::{Tensor, activation};
 use serde::Serialize;
 
 use crate::error::GanError;
+use crate::gan::latent::{code_part, latent_batch};
 use crate::gan::loss::GanLoss;
 use crate::gan::rng::Rng;
 use crate::gan::run::read_vec;
 use crate::nn::Mlp;
-use crate::toy2d::train::{Toy2dTrainer, packed};
+use crate::toy2d::train::{Toy2dTrainer, packed, with_labels};
 
 /// Seed offset of the gradient probe's batches (one fresh batch per step, off the training stream).
 const PROBE_STREAM: u64 = 0x0000_0B0B_E5EE_D000_u64;
@@ -41,14 +42,24 @@ impl Toy2dTrainer {
     pub fn probe(&self) -> impl Future<Output = Result<ProbeStats, GanError>> + 'static {
         let step = self.core.step;
         let seed = self.config.seed ^ PROBE_STREAM ^ step.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let z = self.noise(&mut Rng::new(seed), self.config.batch_size);
-        probe_generator(&self.nets.g, &self.nets.d, self.config.pack, z, step)
+        let (c, k) = (&self.config, self.config.classes());
+        // z and, in a conditional run, a uniformly drawn label
+        let z = latent_batch(
+            c.prior,
+            c.z_dim + k,
+            k,
+            c.batch_size,
+            &mut Rng::new(seed),
+            self.device(),
+        );
+        probe_generator(&self.nets.g, &self.nets.d, c.pack, k, z, step)
     }
 }
 
 /// Computes, without applying them, the generator's parameter gradients under the minimax and
-/// the non-saturating cost for the batch `z` (`[n, z_dim]`, no autodiff) through the fixed
-/// `discriminator` (which judges packs of `pack` samples; n is a multiple of it), and the
+/// the non-saturating cost for the batch `z` (`[n, z_dim]`, no autodiff; in a conditional run
+/// its last `classes` columns are the one-hot labels, which D is given with each sample)
+/// through the fixed `discriminator` (which judges packs of `pack` samples; n is a multiple of it), and the
 /// per-sample (per-pack) derivatives of both costs with respect to D's logit, all read back in
 /// one transfer. Works for any loss's networks; the two costs read D's output as a logit,
 /// which it is for the cross-entropy losses.
@@ -56,18 +67,24 @@ pub fn probe_generator(
     generator: &Mlp,
     discriminator: &Mlp,
     pack: usize,
+    classes: usize,
     z: Tensor<2>,
     step: u64,
 ) -> impl Future<Output = Result<ProbeStats, GanError>> + 'static {
     let fixed_d = discriminator.clone().no_grad();
     let costs = [GanLoss::Minimax, GanLoss::NonSaturating];
+    let label = (classes > 0).then(|| code_part(z.clone(), classes));
     let mut parts = Vec::with_capacity(5);
     for loss in costs {
         // [n / pack, 1], tracked through G
-        let a = fixed_d.forward(packed(generator.forward(z.clone()), pack));
+        let fake = with_labels(
+            generator.forward(z.clone()),
+            label.clone().map(|y| y.autodiff()),
+        );
+        let a = fixed_d.forward(packed(fake, pack));
         parts.push(generator.grad_sq_norm(&loss.generator(a).backward()));
     }
-    let fake = generator.valid().forward(z);
+    let fake = with_labels(generator.valid().forward(z), label);
     let a = discriminator.valid().forward(packed(fake, pack)); // [n / pack, 1], plain
     let n = a.dims()[0];
     for loss in costs {

@@ -12,10 +12,10 @@ use crate::error::GanError;
 use crate::gan::rng::Rng;
 use crate::gan::run::read_vec;
 use crate::toy2d::metrics::{
-    DataDensity, Kde, ModeStats, bandwidth, jsd_from_value, mode_metrics, optimal_d,
-    value_at_optimum,
+    DataDensity, Kde, ModeStats, bandwidth, conditional_densities, jsd_from_value, mode_metrics,
+    on_label_pct, optimal_d, value_at_optimum,
 };
-use crate::toy2d::train::{Toy2dTrainer, packed};
+use crate::toy2d::train::Toy2dTrainer;
 use crate::toy2d::views::{VIEW_NOISE_STREAM, grid_points};
 
 /// Seed offset of the real sample behind the theory readouts' Monte Carlo.
@@ -44,8 +44,13 @@ pub struct TheoryStats {
     pub d_real_mean: f64,
     /// ... and over 1,000 generated samples. Both tend to 1/2 at the equilibrium.
     pub d_fake_mean: f64,
+    /// A conditional run's share of generated samples within 3 sd of their own label's mode
+    /// (percent); None for an unconditional run.
+    pub on_label_pct: Option<f64>,
     /// D* on the heatmap's grid (same layout as `discriminator_grid`); NaN where p_data + p_g
-    /// is under 1e-3 of its largest value on the grid (no data there to define it).
+    /// is under 1e-3 of its largest value on the grid (no data there to define it). In a
+    /// conditional run, D*(x | c) for the label c of the component nearest to x, as the
+    /// heatmap asks the learned D.
     pub d_star: Vec<f32>,
     /// The kernel bandwidth of the density estimates.
     pub bandwidth: f64,
@@ -60,6 +65,7 @@ impl Serialize for TheoryStats {
             modes_captured: Option<usize>,
             modes_total: Option<usize>,
             high_quality_pct: Option<f64>,
+            on_label_pct: Option<f64>,
             v_optimal: f64,
             jsd: f64,
             d_real_mean: f64,
@@ -72,6 +78,7 @@ impl Serialize for TheoryStats {
             modes_captured: self.modes.map(|m| m.modes_captured),
             modes_total: self.modes.map(|m| m.modes_total),
             high_quality_pct: self.modes.map(|m| m.high_quality_pct),
+            on_label_pct: self.on_label_pct,
             v_optimal: self.v_optimal,
             jsd: self.jsd,
             d_real_mean: self.d_real_mean,
@@ -93,6 +100,8 @@ pub struct TheorySamples {
     pub pack: usize,
     /// `THEORY_FAKES` generated points, flat.
     pub fakes: Vec<f32>,
+    /// Their labels in a conditional run (empty otherwise).
+    pub labels: Vec<usize>,
     /// `THEORY_KDE` real points, flat.
     pub real: Vec<f32>,
     /// D's displayed outputs on the real packs, then on the fake packs.
@@ -114,13 +123,20 @@ impl TheoryStats {
         let kde_fakes = &s.fakes[..2 * THEORY_KDE];
         let p_g = Kde::new(kde_fakes, h);
         let v_optimal = value_at_optimum(&s.real, kde_fakes, |x| p_data.pdf(x), |x| p_g.pdf(x));
-        let dens: Vec<(f64, f64)> = grid_points(res, extent)
-            .chunks_exact(2)
-            .map(|p| {
-                let x = [p[0] as f64, p[1] as f64];
-                (p_data.pdf(x), p_g.pdf(x))
-            })
-            .collect();
+        let grid = grid_points(res, extent);
+        let dens: Vec<(f64, f64)> = if s.labels.is_empty() {
+            grid.chunks_exact(2)
+                .map(|p| {
+                    let x = [p[0] as f64, p[1] as f64];
+                    (p_data.pdf(x), p_g.pdf(x))
+                })
+                .collect()
+        } else {
+            let var = data.std * data.std + h * h;
+            conditional_densities(&grid, &s.fakes, &s.labels, &modes, var, h)
+        };
+        let on_label =
+            (!s.labels.is_empty()).then(|| on_label_pct(&s.fakes, &s.labels, &modes, data.std));
         // Where both densities are negligible (under 1e-3 of their largest sum on the grid)
         // D* is a ratio of two underflowing tails, and means nothing: NaN ("no data").
         let top = dens.iter().map(|(a, b)| a + b).fold(0.0, f64::max);
@@ -138,6 +154,7 @@ impl TheoryStats {
         TheoryStats {
             step: s.step,
             modes: mode_stats,
+            on_label_pct: on_label,
             v_optimal,
             jsd: jsd_from_value(v_optimal),
             d_real_mean: mean(&s.d[..judged]),
@@ -157,9 +174,14 @@ impl Toy2dTrainer {
         res: usize,
     ) -> impl Future<Output = Result<TheoryStats, GanError>> + 'static {
         let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
-        let z = self.noise(&mut rng, THEORY_FAKES);
+        let z = self.view_latents(&mut rng, THEORY_FAKES);
+        let k = self.config.classes();
+        // The view latents' labels: 0, 1, ..., K - 1 in turn (none in an unconditional run).
+        let labels: Vec<usize> = (0..THEORY_FAKES * usize::from(k > 0))
+            .map(|i| i % k.max(1))
+            .collect();
         let fake = self.nets.g.valid().forward(z); // [THEORY_FAKES, 2]
-        let real = self.data.sample(
+        let (real, real_labels) = self.data.sample_labelled(
             &mut Rng::new(self.config.seed ^ THEORY_DATA_STREAM),
             THEORY_KDE,
         );
@@ -177,10 +199,12 @@ impl Toy2dTrainer {
             ],
             0,
         );
+        let d_labels =
+            self.one_hot(&[&real_labels[..judged], &labels[..judged.min(labels.len())]].concat());
         let d_out = self
             .config
             .loss
-            .display(self.nets.d.valid().forward(packed(d_in, m))); // [2 * judged / m, 1]
+            .display(self.nets.d.valid().forward(self.judged(d_in, d_labels))); // [2 * judged / m, 1]
         let all = Tensor::cat(
             vec![
                 fake.reshape([2 * THEORY_FAKES]),
@@ -198,6 +222,7 @@ impl Toy2dTrainer {
                 seed,
                 pack: m,
                 fakes,
+                labels,
                 real,
                 d,
             };

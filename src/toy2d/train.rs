@@ -9,7 +9,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::data::Distribution2d;
 use crate::error::GanError;
-use crate::gan::latent::latent_batch;
+use crate::gan::latent::{code_part, latent_batch};
 use crate::gan::optim::Optimizer;
 use crate::gan::rng::Rng;
 use crate::gan::run::{Pair, RunConfig, RunCore, StepStats, read_header, restore_pair, save_pair};
@@ -177,25 +177,56 @@ impl Toy2dTrainer {
         latent_batch(c.prior, c.z_dim, 0, n, rng, &self.core.plain)
     }
 
-    /// A fresh real minibatch, `[n, 2]`, as a constant (no autodiff tracking).
-    fn real_batch(&mut self, n: usize) -> Tensor<2> {
-        let x = self.data.sample(&mut self.core.rng, n);
-        Tensor::from_data(TensorData::new(x, [n, 2]), &self.core.plain)
+    /// The fixed latents of the views: `n` draws from `rng` and, in a conditional run, the
+    /// labels 0, 1, ..., K - 1, 0, 1, ... in turn (every label equally often), `[n, z_dim + K]`.
+    pub(crate) fn view_latents(&self, rng: &mut Rng, n: usize) -> Tensor<2> {
+        let z = self.noise(rng, n);
+        let k = self.config.classes();
+        let labels: Vec<usize> = (0..n).map(|i| i % k.max(1)).collect();
+        with_labels(z, self.one_hot(&labels))
+    }
+
+    /// The one-hot rows of `labels`, `[n, K]`, in a conditional run; None in another.
+    pub(crate) fn one_hot(&self, labels: &[usize]) -> Option<Tensor<2>> {
+        let k = self.config.classes();
+        (k > 0).then(|| one_hot(labels, k, &self.core.plain))
+    }
+
+    /// The points D judges, `[n, 2]`, with their labels' one-hot rows (a conditional run), as
+    /// D's packed input.
+    pub(crate) fn judged(&self, points: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        packed(with_labels(points, labels), self.config.pack)
+    }
+
+    /// The columns of D's input that hold points (1) rather than labels (0), `[1, d_in]`, for
+    /// a conditional run's penalties: they are on the points D sees, not on the labels.
+    fn point_mask(&self) -> Option<Tensor<2>> {
+        let (k, m) = (self.config.classes(), self.config.pack);
+        (k > 0).then(|| {
+            let row: Vec<f32> = (0..m)
+                .flat_map(|_| (0..2 + k).map(|j| if j < 2 { 1.0 } else { 0.0 }))
+                .collect();
+            Tensor::from_data(TensorData::new(row, [1, (2 + k) * m]), &self.core.plain)
+        })
     }
 
     /// One discriminator update on a fresh real minibatch and a fresh batch of fakes; the
     /// generator is held fixed (evaluated without autodiff, so it records no graph). Real and
     /// fake go through D as one `[2b, 2]` batch: half the operations of two passes, and the
-    /// same cost. Returns the cost, detached.
+    /// same cost. In a conditional run the fakes are asked for the real batch's labels, so
+    /// that both halves carry the same labels. Returns the cost, detached.
     fn discriminator_update(&mut self) -> Tensor<1> {
         let (b, m) = (self.config.batch_size, self.config.pack);
-        let real = self.real_batch(b); // [b, 2]
+        let (real, labels) = self.data.sample_labelled(&mut self.core.rng, b);
+        let real = Tensor::<2>::from_data(TensorData::new(real, [b, 2]), &self.core.plain);
+        let label = self.one_hot(&labels); // [b, K] or None
         let c = &self.config;
         let z = latent_batch(c.prior, c.z_dim, 0, b, &mut self.core.rng, &self.core.plain); // [b, z_dim]
-        let fake = self.nets.g.valid().forward(z); // [b, 2]
+        let fake = self.nets.g.valid().forward(with_labels(z, label.clone())); // [b, 2]
         let pair = Tensor::cat(vec![real, fake], 0); // [2b, 2]
+        let both = label.clone().map(|y| Tensor::cat(vec![y.clone(), y], 0));
         // b is a multiple of m, so no pack mixes real and fake points.
-        let a = self.nets.d.forward(packed(pair.clone(), m)); // [2b / m, 1]
+        let a = self.nets.d.forward(self.judged(pair.clone(), both)); // [2b / m, 1]
         let a_real = a.clone().narrow(0, 0, b / m);
         let a_fake = a.narrow(0, b / m, b / m);
         let mut cost = self.config.loss.discriminator(a_real, a_fake);
@@ -205,10 +236,12 @@ impl Toy2dTrainer {
             let eps = Tensor::<2>::from_data(TensorData::new(eps, [b, 1]), &self.core.plain);
             let (real, fake) = (pair.clone().narrow(0, 0, b), pair.narrow(0, b, b));
             let x_hat = real * eps.clone() + fake * eps.neg().add_scalar(1.0);
-            let gp = self.nets.d.gradient_penalty(packed(x_hat, m));
+            let x_hat = self.judged(x_hat, label);
+            let gp = self.nets.d.gradient_penalty_on(x_hat, self.point_mask());
             cost = cost + gp.mul_scalar(self.config.gp_weight);
         } else if self.config.r1_weight > 0.0 {
-            let r1 = self.nets.d.r1_penalty(packed(pair.narrow(0, 0, b), m));
+            let real = self.judged(pair.narrow(0, 0, b), label);
+            let r1 = self.nets.d.r1_penalty_on(real, self.point_mask());
             cost = cost + r1.mul_scalar(self.config.r1_weight);
         }
         let grads = GradientsParams::from_grads(cost.backward(), &self.nets.d);
@@ -220,12 +253,21 @@ impl Toy2dTrainer {
     /// One generator update through the fixed discriminator. Returns the cost, detached.
     fn generator_update(&mut self) -> Tensor<1> {
         let b = self.config.batch_size;
-        let c = &self.config;
-        let z = latent_batch(c.prior, c.z_dim, 0, b, &mut self.core.rng, &self.core.plain); // [b, z_dim]
+        let (c, k) = (&self.config, self.config.classes());
+        // z, then (a conditional run) a one-hot label drawn uniformly: [b, z_dim + K]
+        let z = latent_batch(
+            c.prior,
+            c.z_dim + k,
+            k,
+            b,
+            &mut self.core.rng,
+            &self.core.plain,
+        );
         // D's parameters take no part in this update, so they are not tracked: no gradient
         // is computed for them (the input gradient still flows through D to G).
         let fixed_d = self.nets.d.clone().no_grad();
-        let fake = packed(self.nets.g.forward(z), self.config.pack);
+        let label = (k > 0).then(|| code_part(z.clone(), k).autodiff());
+        let fake = self.judged(self.nets.g.forward(z), label);
         let a_fake = fixed_d.forward(fake); // [b / pack, 1]
         let cost = self.config.loss.generator(a_fake);
         let grads = GradientsParams::from_grads(cost.backward(), &self.nets.g);
@@ -288,6 +330,23 @@ impl Toy2dTrainer {
     /// on while it is pending.
     pub fn losses(&self) -> impl Future<Output = Result<StepStats, GanError>> + 'static {
         self.core.losses()
+    }
+}
+
+/// The one-hot rows of `labels` over `k` classes, `[n, k]`, on `device`.
+pub(crate) fn one_hot(labels: &[usize], k: usize, device: &Device) -> Tensor<2> {
+    let mut v = vec![0.0f32; labels.len() * k];
+    for (i, &l) in labels.iter().enumerate() {
+        v[i * k + l] = 1.0;
+    }
+    Tensor::from_data(TensorData::new(v, [labels.len(), k]), device)
+}
+
+/// `x` (`[n, d]`) with `labels` (`[n, K]`) appended to its rows, or `x` itself without them.
+pub(crate) fn with_labels(x: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
+    match labels {
+        Some(y) => Tensor::cat(vec![x, y], 1),
+        None => x,
     }
 }
 

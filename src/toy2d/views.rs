@@ -6,11 +6,13 @@
 use burn::module::Module;
 use burn::tensor::{Tensor, TensorData};
 
+use crate::data::toy2d::nearest;
 use crate::error::GanError;
+use crate::gan::latent::code_part;
 use crate::gan::rng::Rng;
 use crate::gan::run::read_vec;
 use crate::toy2d::config::Toy2dConfig;
-use crate::toy2d::train::{Toy2dTrainer, packed, replicated};
+use crate::toy2d::train::{Toy2dTrainer, packed, replicated, with_labels};
 
 /// Seed offsets of the fixed draws used for display.
 pub(crate) const VIEW_NOISE_STREAM: u64 = 0x0005_EED0_FD15_u64;
@@ -24,7 +26,7 @@ impl Toy2dTrainer {
         n: usize,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
-        let z = self.noise(&mut rng, n); // [n, z_dim]
+        let z = self.view_latents(&mut rng, n); // [n, z_dim (+ K)]
         let points = self.nets.g.valid().forward(z); // [n, 2]
         read_vec(points)
     }
@@ -42,7 +44,9 @@ impl Toy2dTrainer {
         // Whole packs: the first n of n_packed draws are the same n fakes as generated(n).
         let n_packed = n.div_ceil(m) * m;
         let mut rng = Rng::new(self.config.seed ^ VIEW_NOISE_STREAM);
-        let z = self.noise(&mut rng, n_packed); // [n_packed, z_dim]
+        let z = self.view_latents(&mut rng, n_packed); // [n_packed, z_dim (+ K)]
+        let k = self.config.classes();
+        let label = (k > 0).then(|| code_part(z.clone(), k).autodiff());
         let fake = self.nets.g.valid().forward(z); // [n_packed, 2], plain
         let leaf = fake.clone().autodiff().require_grad();
         let fixed_d = self.nets.d.clone().no_grad();
@@ -50,7 +54,7 @@ impl Toy2dTrainer {
         let cost = self
             .config
             .loss
-            .generator(fixed_d.forward(packed(leaf.clone(), m)))
+            .generator(fixed_d.forward(packed(with_labels(leaf.clone(), label), m)))
             .mul_scalar((n_packed / m) as f64);
         let grads = cost.backward();
         let g = leaf
@@ -60,8 +64,9 @@ impl Toy2dTrainer {
     }
 
     /// The generator's manifold: G over a regular grid of the latent space, for drawing the
-    /// latent plane's grid lines as G warps them (see [`latent_grid`]). Flat `[x0, y0, ...]`;
-    /// one readback.
+    /// latent plane's grid lines as G warps them (see [`latent_grid`]). A conditional run has
+    /// one grid per label, label 0's first: K grids one after the other. Flat
+    /// `[x0, y0, ...]`; one readback.
     pub fn manifold(
         &self,
         res: usize,
@@ -72,6 +77,15 @@ impl Toy2dTrainer {
             TensorData::new(z, [rows, self.config.z_dim]),
             &self.core.plain,
         );
+        let k = self.config.classes();
+        let z = if k == 0 {
+            z
+        } else {
+            let grids = (0..k)
+                .map(|c| with_labels(z.clone(), self.one_hot(&vec![c; rows])))
+                .collect();
+            Tensor::cat(grids, 0) // [K * rows, z_dim + K]
+        };
         read_vec(self.nets.g.valid().forward(z))
     }
 
@@ -85,16 +99,31 @@ impl Toy2dTrainer {
     /// shows it (sigmoid of the logit, or the clamped LSGAN output). Row-major, first row at the
     /// top (y = +extent), first column at the left (x = -extent); cell centres are sampled. A
     /// packed D (pack = m > 1) judges m points at once: the map shows it a pack of m copies of
-    /// each point, D(x, x, ..., x).
+    /// each point, D(x, x, ..., x). A conditional D is asked about each point with the label
+    /// of the component nearest to it, D(x | c(x)).
     pub fn discriminator_grid(
         &self,
         res: usize,
         extent: f64,
     ) -> impl Future<Output = Result<Vec<f32>, GanError>> + 'static {
         let pts = grid_points(res, extent);
+        let labels = self.nearest_labels(&pts);
         let x = Tensor::<2>::from_data(TensorData::new(pts, [res * res, 2]), &self.core.plain);
+        let x = with_labels(x, self.one_hot(&labels));
         let d = self.nets.d.valid().forward(replicated(x, self.config.pack)); // [res*res, 1]
         read_vec(self.config.loss.display(d))
+    }
+
+    /// The label of the component nearest to each of the flat points `pts` (a conditional
+    /// run's label for a point of the plane); empty for an unconditional run.
+    pub(crate) fn nearest_labels(&self, pts: &[f32]) -> Vec<usize> {
+        if self.config.classes() == 0 {
+            return Vec::new();
+        }
+        let centres = self.data.components();
+        pts.chunks_exact(2)
+            .map(|p| nearest(&centres, [p[0] as f64, p[1] as f64]))
+            .collect()
     }
 }
 

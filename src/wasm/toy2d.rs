@@ -151,14 +151,17 @@ impl GanTrainer {
     }
 
     /// Resolves to the theory readouts at the current step: `{step, modesCaptured, modesTotal,
-    /// highQualityPct (null for the curves), vOptimal, jsd, dRealMean, dFakeMean, dStar (D* on
-    /// a res x res grid, as discriminatorGrid; NaN where neither density has mass), bandwidth}`.
+    /// highQualityPct (null for the curves), onLabelPct (a conditional run's share of samples on
+    /// their own label's mode; null otherwise), vOptimal, jsd, dRealMean, dFakeMean, dStar (D* on
+    /// a res x res grid, as discriminatorGrid, D*(x | c) in a conditional run; NaN where neither
+    /// density has mass), bandwidth}`.
     pub fn theory(&self, res: u32) -> Promise {
         promise_of(self.trainer.theory(res.clamp(2, 256) as usize))
     }
 
     /// Resolves to `n` generated points as a flat Float32Array `[x0, y0, x1, y1, ...]`, from a
-    /// fixed set of noise vectors (the same fakes on every call).
+    /// fixed set of noise vectors (the same fakes on every call); a conditional run's point i
+    /// has the label i mod K.
     pub fn samples(&self, n: u32) -> Promise {
         promise_f32(self.trainer.generated(n as usize))
     }
@@ -171,8 +174,8 @@ impl GanTrainer {
     }
 
     /// Resolves to G over a latent grid (see `Toy2dTrainer::manifold`): `res` points for
-    /// zDim = 1, `res * res` (row-major, z1 fixed along a row) otherwise; a Float32Array
-    /// `[x0, y0, ...]`.
+    /// zDim = 1, `res * res` (row-major, z1 fixed along a row) otherwise, and a conditional
+    /// run's K such grids one after the other (label 0's first); a Float32Array `[x0, y0, ...]`.
     pub fn manifold(&self, res: u32) -> Promise {
         promise_f32(self.trainer.manifold(res.clamp(2, 128) as usize))
     }
@@ -193,7 +196,7 @@ impl GanTrainer {
     }
 
     /// Resolves to D on a `res` x `res` grid over the plot (row-major, top row first), each
-    /// value in [0, 1].
+    /// value in [0, 1]; a conditional D is asked with the label of the nearest component.
     #[wasm_bindgen(js_name = discriminatorGrid)]
     pub fn discriminator_grid(&self, res: u32) -> Promise {
         promise_f32(

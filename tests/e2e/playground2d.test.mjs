@@ -220,3 +220,82 @@ test('a packed discriminator (PacGAN) trains, and the caption says what the heat
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** Saturated pixels of a canvas counted into 12 hue bins of 30 degrees (bins with 30+ pixels). */
+const hueBins = (page, id) => page.evaluate((canvasId) => {
+  const c = document.getElementById(canvasId);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const bins = new Array(12).fill(0);
+  for (let i = 0; i < d.length; i += 4) {
+    const [r, g, b] = [d[i] / 255, d[i + 1] / 255, d[i + 2] / 255];
+    const max = Math.max(r, g, b), min = Math.min(r, g, b), l = (max + min) / 2;
+    const s = max === min ? 0 : (max - min) / (1 - Math.abs(2 * l - 1));
+    if (s < 0.5 || l < 0.2 || l > 0.6) continue;
+    let h = max === r ? ((g - b) / (max - min)) % 6 : max === g ? (b - r) / (max - min) + 2 : (r - g) / (max - min) + 4;
+    h = (h * 60 + 360) % 360;
+    bins[Math.floor(h / 30)] += 1;
+  }
+  return bins.filter((n) => n >= 30).length;
+}, id);
+
+test('the conditional switch: a labelled grid beside its unconditional twin, link, file and refusals', async () => {
+  const { page, problems } = await openPage(env, '#dataset=grid25&conditional=true&compare=conditional&seed=1');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const c = await page.evaluate(() => window.playground.config());
+  assert.equal(c.conditional, true);
+  assert.equal(c.compare, 'conditional');
+  assert.equal(await page.textContent('#twin-title'), 'twin: unconditional');
+  assert.ok(await page.isChecked('#conditional'));
+  assert.ok(await page.isChecked('#conditional-twin'));
+  assert.ok(await page.isVisible('#twin-plane'), 'the twin stands in the playground');
+  const s = await page.evaluate(() => window.playground.step(800));
+  // The labelled run finds every mode of the grid and puts its samples on their labels' modes;
+  // the twin, the same run without labels, puts almost none there (measured: 25 / 25 and 88 % on
+  // label, against the twin's 24 / 25 with 2 % high quality).
+  assert.equal(s.modesCaptured, 25, JSON.stringify(s));
+  assert.ok(s.onLabelPct > 50 && s.onLabelPct <= s.highQualityPct + 1e-9, JSON.stringify(s));
+  assert.equal(s.twin.conditional, false);
+  assert.equal(s.twin.onLabelPct, null);
+  assert.ok(s.twin.highQualityPct < s.highQualityPct - 30, JSON.stringify(s.twin));
+  assert.match(await page.textContent('#modes'), /modes 25 \/ 25 · high quality [\d.]+ % · on its label [\d.]+ %/);
+  assert.match(await page.textContent('#twin-modes'), /Twin at step 800: modes \d+ \/ 25 · high quality [\d.]+ % · JSD/);
+  const twinLog = await page.evaluate(() => window.playground.theory({ twin: true }));
+  assert.equal(twinLog.length, 9, 'the twin is measured with the run: step 0, then every 100 steps');
+  assert.ok(twinLog.every((t) => t.onLabelPct === null && t.dStar === undefined));
+  // Pictures: the labelled fakes and meshes take a hue per label; the twin's fakes are all orange.
+  const [mainHues, twinHues] = [await hueBins(page, 'plane'), await hueBins(page, 'twin-plane')];
+  assert.ok(mainHues >= 6 && twinHues <= 3, `hue bins: run ${mainHues}, twin ${twinHues}`);
+  assert.equal(await page.isVisible('#cond-note'), true);
+  await page.screenshot({ path: 'test-results/conditional-2d.png' });
+  const csv = await page.evaluate(() => window.playground.curvesCsv());
+  assert.match(csv.split('\n')[0], /,onLabelPct$/);
+  assert.match(await page.evaluate(() => location.hash), /conditional=true/);
+  // A saved conditional run loads back conditional (a loaded run has no twin).
+  const back = await page.evaluate(async () => {
+    const pg = window.playground;
+    await pg.loadRun(await pg.saveRun());
+    return { conditional: pg.config().conditional, compare: pg.config().compare, step: (await pg.stats()).step };
+  });
+  assert.deepEqual([back.conditional, back.compare, back.step], [true, 'off', 800]);
+  // Refused with the reason, and the run goes on: labels only where the data has components.
+  const refused = await page.evaluate(async () => {
+    try { await window.playground.configure({ dataset: 'spiral', conditional: true }); return 'accepted'; } catch (e) { return e.message; }
+  });
+  assert.match(refused, /conditional needs a mixture whose components are the labels \(ring8 or grid25\), and dataset is "spiral"/);
+  const twinRefused = await page.evaluate(async () => {
+    try { await window.playground.configure({ dataset: 'twoMoons', compare: 'conditional' }); return 'accepted'; } catch (e) { return e.message; }
+  });
+  assert.match(twinRefused, /a conditional twin \(compare = conditional\) needs a mixture whose components are the labels/);
+  assert.equal((await page.evaluate(() => window.playground.stats())).step, 800);
+  // The boxes: the twin box starts a twin, and picking the spiral switches labels off.
+  await page.check('#conditional-twin');
+  await page.waitForFunction(() => window.playground.config().compare === 'conditional');
+  assert.equal(await page.textContent('#twin-title'), 'twin: unconditional');
+  await page.click('#data-thumbs [data-value=spiral]');
+  await page.waitForFunction(() => window.playground.config().dataset === 'spiral');
+  const after = await page.evaluate(() => ({ c: window.playground.config(), disabled: document.getElementById('conditional').disabled }));
+  assert.deepEqual([after.c.conditional, after.c.compare, after.disabled], [false, 'off', true]);
+  assert.equal(await page.isVisible('#twin-plane'), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -14,6 +14,23 @@ export const PAGE_KEYS = ['backend', 'stepsPerFrame', 'compare', 'probeEvery', '
 export const COMPARABLE = ['minimax', 'nonSaturating', 'maxLikelihood'];
 
 /**
+ * A twin may also differ in the conditional switch alone (compare = 'conditional'): the same
+ * config and seed with `conditional` flipped, on a mixture whose components are labels.
+ */
+export const CONDITIONAL_TWIN = 'conditional';
+
+/** The mixtures whose components are a conditional run's labels, and how many they have. */
+export const LABELLED_DATA = { ring8: 8, grid25: 25 };
+
+/** The number of labels of a 2-D run's `config` (0 for an unconditional run). */
+export const classesOf = (config) => (config && config.conditional ? LABELLED_DATA[config.dataset] || 0 : 0);
+
+/** The config of a run's twin: the same, but for the generator loss or the conditional switch. */
+export function twinConfig(config, compare) {
+  return compare === CONDITIONAL_TWIN ? { ...config, conditional: !config.conditional } : { ...config, loss: compare };
+}
+
+/**
  * Backends a user may ask for: auto (the fastest real one), cpu (the faster CPU backend in
  * wasm: burn-flex), flex (the same, by name: links from before ndarray gave way to it),
  * ndarray (burn-ndarray in wasm, for comparison), webgpu (burn-wgpu on WebGPU).
@@ -69,9 +86,14 @@ export function splitConfig(config) {
   if ('slowMotion' in page && typeof page.slowMotion !== 'boolean') {
     throw new Error(`invalid config: slowMotion must be true or false, not ${JSON.stringify(page.slowMotion)}`);
   }
-  if ('compare' in page && page.compare !== 'off') {
+  if (page.compare === CONDITIONAL_TWIN) {
+    const data = engine.dataset ?? 'ring8';
+    if (!(data in LABELLED_DATA)) {
+      throw new Error(`invalid config: a conditional twin (compare = conditional) needs a mixture whose components are the labels (ring8 or grid25), and dataset = ${JSON.stringify(data)}`);
+    }
+  } else if ('compare' in page && page.compare !== 'off') {
     if (!COMPARABLE.includes(page.compare)) {
-      throw new Error(`invalid config: compare = ${JSON.stringify(page.compare)} is not one of off, ${COMPARABLE.join(', ')}`);
+      throw new Error(`invalid config: compare = ${JSON.stringify(page.compare)} is not one of off, ${COMPARABLE.join(', ')}, ${CONDITIONAL_TWIN}`);
     }
     const loss = engine.loss ?? 'nonSaturating';
     if (!COMPARABLE.includes(loss)) {

@@ -6,7 +6,7 @@
 // view when the page asks for it. One request and one answer per frame.
 
 import { decodeHash } from '../core/link.js';
-import { PAGE_DEFAULTS, SECTIONS, TOY2D_SNAPSHOTS, TOY2D_VIEW, splitConfig } from '../core/state.js';
+import { PAGE_DEFAULTS, SECTIONS, TOY2D_SNAPSHOTS, TOY2D_VIEW, splitConfig, twinConfig } from '../core/state.js';
 import { Session } from './session.js';
 
 /** Whether a readout taken every `every` steps (0: never), last at `last` (-1: never), is due at `step`. */
@@ -55,14 +55,17 @@ export class Toy2dSession extends Session {
     return { real: this.run.main.realSamples(TOY2D_VIEW.points), first: await this.first() };
   }
 
-  /** A fresh run of `config` (engine and page keys), and its twin if `compare` asks for one. */
+  /**
+   * A fresh run of `config` (engine and page keys), and its twin if `compare` asks for one:
+   * another generator loss, or (compare = 'conditional') the conditional switch flipped.
+   */
   async create(config) {
     const { engine, page } = splitConfig(config);
     const next = { ...PAGE_DEFAULTS, ...page };
     await this.adopt(next.backend, async (mod, backend) => {
       const main = await mod.GanTrainer.create(engine, backend);
       try {
-        const twin = next.compare !== 'off' ? await mod.GanTrainer.create({ ...main.config(), loss: next.compare }, backend) : null;
+        const twin = next.compare !== 'off' ? await mod.GanTrainer.create(twinConfig(main.config(), next.compare), backend) : null;
         return { main, twin };
       } catch (e) {
         main.free();
@@ -130,7 +133,10 @@ export class Toy2dSession extends Session {
     }
     if (due(this.page.theoryEvery, this.lastTheory, step)) {
       this.lastTheory = step;
-      answer.theory.push(await main.theory(TOY2D_VIEW.gridRes));
+      // The twin's readouts too, without its D* grid: the mode metrics side by side.
+      const [m, t] = await Promise.all([main.theory(TOY2D_VIEW.gridRes), twin ? twin.theory(2) : null]);
+      if (t) delete t.dStar;
+      answer.theory.push({ ...m, twin: t });
     }
   }
 
@@ -189,7 +195,7 @@ export class Toy2dSession extends Session {
       main.setLive(full);
       if (twin) {
         try {
-          twin.setLive({ ...full, loss: next.compare });
+          twin.setLive(twinConfig(full, next.compare));
         } catch (e) {
           main.setLive(was);
           throw e;

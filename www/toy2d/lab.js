@@ -81,6 +81,8 @@ export class Toy2dLab extends LabController {
     this.probeLog = { main: [], twin: [] };
     this.lossLog = [];
     this.theoryLog = [];
+    /** The twin's theory readouts (a twin run only), as theoryLog. */
+    this.twinTheoryLog = [];
     this.view = {
       fake: null, arrows: null, manifold: null, real, grid: null, extent,
       twinFake: null, twinArrows: null, twinManifold: null, twinGrid: null, dStar: null,
@@ -205,8 +207,9 @@ export class Toy2dLab extends LabController {
       this.emit('probe', p);
     }
     for (const t of answer.theory) {
-      const { dStar, ...rest } = t;
+      const { dStar, twin, ...rest } = t;
       keep(this.theoryLog, rest);
+      if (twin) keep(this.twinTheoryLog, twin);
       this.view.dStar = dStar;
       this.emit('theory', t);
     }
@@ -293,15 +296,19 @@ export class Toy2dLab extends LabController {
     });
   }
 
-  /** Resolves to every theory readout so far, oldest first (without the D* grids). */
-  theory() {
-    return this.exclusive(async () => this.theoryLog.slice());
+  /**
+   * Resolves to every theory readout so far, oldest first (without the D* grids); with
+   * `{twin: true}`, the twin's (empty without a twin).
+   */
+  theory({ twin = false } = {}) {
+    return this.exclusive(async () => (twin ? this.twinTheoryLog : this.theoryLog).slice());
   }
 
   statsNow() {
     const th = this.theoryLog[this.theoryLog.length - 1];
     const probe = this.probeLog.main[this.probeLog.main.length - 1];
     const twinProbe = this.probeLog.twin[this.probeLog.twin.length - 1];
+    const twinTheory = this.twinTheoryLog[this.twinTheoryLog.length - 1];
     const of = (o, k) => (o ? o[k] : null);
     return {
       step: this.last.step,
@@ -312,17 +319,25 @@ export class Toy2dLab extends LabController {
       modesCaptured: of(th, 'modesCaptured'),
       modesTotal: of(th, 'modesTotal'),
       highQualityPct: of(th, 'highQualityPct'),
+      onLabelPct: of(th, 'onLabelPct'),
       jsd: of(th, 'jsd'),
       vOptimal: of(th, 'vOptimal'),
       dRealMean: of(th, 'dRealMean'),
       dFakeMean: of(th, 'dFakeMean'),
       theoryStep: of(th, 'step'),
       twin: this.twin ? {
-        loss: this.page.compare,
+        loss: this.page.compare === 'conditional' ? this.engineConfig.loss : this.page.compare,
         lossD: this.twinLast.lossD,
         lossG: this.twinLast.lossG,
         gradNormMinimax: of(twinProbe, 'gradNormMinimax'),
         gradNormNonSaturating: of(twinProbe, 'gradNormNonSaturating'),
+        conditional: this.page.compare === 'conditional' ? !this.engineConfig.conditional : Boolean(this.engineConfig.conditional),
+        modesCaptured: of(twinTheory, 'modesCaptured'),
+        modesTotal: of(twinTheory, 'modesTotal'),
+        highQualityPct: of(twinTheory, 'highQualityPct'),
+        onLabelPct: of(twinTheory, 'onLabelPct'),
+        jsd: of(twinTheory, 'jsd'),
+        theoryStep: of(twinTheory, 'step'),
       } : null,
       backend: this.backendInfo.backend,
       backendReason: this.backendInfo.reason,
@@ -367,6 +382,7 @@ export class Toy2dLab extends LabController {
       const rows = new Map(this.lossLog.map((l) => [l.step, { ...l }]));
       for (const t of this.theoryLog) if (!rows.has(t.step)) rows.set(t.step, { step: t.step });
       const cols = ['step', 'lossD', 'lossG', 'vOptimal', 'jsd', 'dRealMean', 'dFakeMean', 'modesCaptured', 'highQualityPct'];
+      if (this.engineConfig.conditional) cols.push('onLabelPct');
       const cell = (v) => (v === undefined || v === null || Number.isNaN(v) ? '' : String(v));
       const lines = [cols.join(',')];
       for (const step of [...rows.keys()].sort((a, b) => a - b)) {

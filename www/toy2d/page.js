@@ -7,7 +7,8 @@ import { PlanePlot, arrowScale } from '../views/plot.js';
 import { ProbeChart } from '../views/probe.js';
 import { SeriesChart } from '../views/series.js';
 import { TheoryPlot } from '../views/theory.js';
-import { TOY2D_VIEW } from '../core/state.js';
+import { TOY2D_VIEW, classesOf, twinConfig } from '../core/state.js';
+import { mountLabels } from './labels.js';
 import { plainMessage } from '../core/link.js';
 import { mountBrush } from './brush.js';
 import { mountFiles } from './files.js';
@@ -19,10 +20,10 @@ import { goTo, mountModel } from './model.js';
 import { LIVE_KEYS, SLOW_MOTION_MS } from './lab.js';
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = ['dataset', 'loss', 'gpWeight', 'r1Weight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion', 'stepsPerFrame'];
+const FIELDS = ['dataset', 'loss', 'gpWeight', 'r1Weight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion', 'stepsPerFrame', 'conditional'];
 const NUMERIC = new Set(['gpWeight', 'r1Weight', 'lrD', 'lrG', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'probeEvery', 'stepsPerFrame']);
 /** Settings whose change is a new run at once: picking them is asking for one. */
-const NEW_RUN = new Set(['dataset', 'compare']);
+const NEW_RUN = new Set(['dataset', 'compare', 'conditional']);
 /** Names of the settings in the page's words (the pending-restart list, notes). */
 const NAMES = {
   genLayers: 'G hidden layers', genWidth: 'G width', discLayers: 'D hidden layers', discWidth: 'D width', pack: 'pack m',
@@ -36,7 +37,7 @@ const unusualRate = (optimizer, lr) => (optimizer === 'adam' ? lr > 0.01 : lr < 
 const WGAN_K = 5;
 /** How long a model part stays lit after the update that lit it (ms). */
 const LIGHT_MS = 350;
-const BOOLEAN = new Set(['slowMotion']);
+const BOOLEAN = new Set(['slowMotion', 'conditional']);
 const PHASE_BANNER = { d: 'slow motion: D update (G frozen)', g: 'slow motion: G update (D frozen)' };
 /**
  * While playing, the status line and the loss charts are redrawn at most every STATUS_MS: each
@@ -97,7 +98,8 @@ export function mountToy2d(pg, app) {
     if (!t) return;
     const parts = [`V(G, D*) ${t.vOptimal.toFixed(3)} (−log 4 = ${(-Math.log(4)).toFixed(3)}) · JSD ${t.jsd.toFixed(3)}`];
     if (t.modesTotal !== null) {
-      parts.unshift(`modes ${t.modesCaptured} / ${t.modesTotal} · high quality ${t.highQualityPct.toFixed(1)} %`);
+      const onLabel = t.onLabelPct !== null && t.onLabelPct !== undefined ? ` · on its label ${t.onLabelPct.toFixed(1)} %` : '';
+      parts.unshift(`modes ${t.modesCaptured} / ${t.modesTotal} · high quality ${t.highQualityPct.toFixed(1)} %${onLabel}`);
     }
     el.append(parts.join(' · '));
     const lost = t.modesTotal !== null ? modesLost(modeHistory) : 0;
@@ -138,6 +140,7 @@ export function mountToy2d(pg, app) {
   function fillControls(config) {
     for (const f of FIELDS) fillField(f, config);
     thumbs.sync();
+    labels.follow(config);
     const m = config.pack || 1;
     $('pack-note').hidden = m === 1;
     $('pack-m').textContent = String(m);
@@ -268,10 +271,11 @@ export function mountToy2d(pg, app) {
     }
     $('dataset').value = value;
     thumbs.sync();
-    return apply(readControls());
+    return apply(labels.fit(readControls()));
   }
 
   const brush = mountBrush(pg, plot, { apply, readControls, showError });
+  const labels = mountLabels({ apply, readControls });
   const thumbs = mountThumbs((value) => chooseData(value));
   const lossLabel = (name) => (LOSSES[name] ? LOSSES[name].label : name);
 
@@ -314,7 +318,10 @@ export function mountToy2d(pg, app) {
     const twin = c.compare !== 'off';
     $('twin-figure').hidden = !twin;
     $('twin-losses-figure').hidden = !twin;
-    $('twin-title').textContent = twin ? `twin: ${lossLabel(c.compare)}` : 'twin';
+    if (!labels.twinTitle(c)) {
+      $('twin-title').textContent = twin ? `twin: ${lossLabel(c.compare)}` : 'twin';
+      $('twin-caption').textContent = 'same seed, same networks, same D loss; only the generator\'s cost differs.';
+    }
     for (const ch of [chart, twinChart, probeChart, vChart, dChart, modeChart]) { ch.clear(); ch.draw(); }
     modeHistory = [];
     pace = [];
@@ -337,12 +344,14 @@ export function mountToy2d(pg, app) {
     const v = e.detail;
     const scale = pg.engineConfig.loss === 'wganGp'; // a critic's values are unbounded
     const arrows = arrowScale([v.arrows, v.twinArrows], v.extent);
-    for (const [p, fake, grid, field, manifold] of [
-      [plot, v.fake, v.grid, v.arrows, v.manifold],
-      [twinPlot, v.twinFake, v.twinGrid, v.twinArrows, v.twinManifold],
+    const main = pg.engineConfig;
+    for (const [p, fake, grid, field, manifold, config] of [
+      [plot, v.fake, v.grid, v.arrows, v.manifold, main],
+      [twinPlot, v.twinFake, v.twinGrid, v.twinArrows, v.twinManifold, twinConfig(main, pg.page.compare)],
     ]) {
       if (!fake || (brush.blank() && p === plot)) continue;
       Object.assign(p, {
+        labels: classesOf(config),
         extent: v.extent, real: v.real, fake, arrows: field, arrowScale: arrows, manifold,
         manifoldRes: v.manifoldRes, zDim: v.zDim, banner: v.phase ? PHASE_BANNER[v.phase] : '',
       });
@@ -375,6 +384,7 @@ export function mountToy2d(pg, app) {
       modeHistory.push(t.modesCaptured);
     }
     renderModes(t);
+    labels.twinReadout(t.twin);
     for (const ch of [vChart, dChart, modeChart]) ch.draw();
     $('bandwidth').textContent = t.bandwidth.toFixed(3);
     plot.dStar = t.dStar;

@@ -26,6 +26,16 @@ export function heatColor(d) {
 }
 
 /**
+ * The colour of label `c` of `k` in a conditional run: hues evenly round the wheel, dark enough
+ * to read on the heatmap's pale tints.
+ * @param {number} c
+ * @param {number} k
+ */
+export function labelColor(c, k) {
+  return `hsl(${Math.round((360 * c) / k)}, 75%, 40%)`;
+}
+
+/**
  * Colour of |D - D*| in [0, 1]: white at 0, deep purple at 1/2 and beyond.
  * @param {number} e
  */
@@ -67,6 +77,11 @@ export class PlanePlot extends CanvasView {
     this.manifold = null;
     this.manifoldRes = 0;
     this.zDim = 2;
+    /**
+     * A conditional run's number of labels (0 for none): fake i has label i mod `labels` and is
+     * drawn in its label's colour, and the manifold holds one latent grid per label.
+     */
+    this.labels = 0;
     /** The generator field [x, y, u, v, ...] and the data units an arrow takes per unit of u. */
     this.arrows = null;
     this.arrowScale = 0;
@@ -119,7 +134,8 @@ export class PlanePlot extends CanvasView {
     if (this.show.manifold && this.manifold) this.drawManifold();
     if (this.show.real && this.real) this.drawPoints(this.real, COLORS.real, 2.2);
     if (this.show.fake && this.fake) {
-      this.drawPoints(this.fake, COLORS.fake, 2.2);
+      if (this.labels > 0) this.drawLabelled(this.fake, this.labels, 2.4);
+      else this.drawPoints(this.fake, COLORS.fake, 2.2);
       this.drawOutside(this.fake);
     }
     if (this.show.arrows && this.arrows && this.arrowScale > 0) this.drawArrows();
@@ -127,29 +143,37 @@ export class PlanePlot extends CanvasView {
     if (this.banner) this.drawBanner();
   }
 
-  /** The latent grid's lines through G: rows and columns (or the one line for zDim 1). */
+  /**
+   * The latent grid's lines through G: rows and columns (or the one line for zDim 1); a
+   * conditional run's one grid per label, each in its label's colour.
+   */
   drawManifold() {
     const { ctx } = this;
     const m = this.manifold;
     const res = this.manifoldRes;
-    const line = (idx) => {
+    const blocks = Math.max(1, this.labels);
+    const per = m.length / 2 / blocks;
+    const line = (at, idx) => {
       ctx.beginPath();
       idx.forEach((k, i) => {
-        const [x, y] = this.toPx(m[2 * k], m[2 * k + 1]);
+        const [x, y] = this.toPx(m[2 * (at + k)], m[2 * (at + k) + 1]);
         if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
       });
       ctx.stroke();
     };
-    ctx.strokeStyle = COLORS.manifold;
     ctx.globalAlpha = 0.55;
-    ctx.lineWidth = 1;
     const seq = [...Array(res).keys()];
-    if (this.zDim === 1 || m.length < 2 * res * res) {
-      ctx.lineWidth = 1.5;
-      line(seq);
-    } else {
-      for (let r = 0; r < res; r++) line(seq.map((c) => r * res + c));
-      for (let c = 0; c < res; c++) line(seq.map((r) => r * res + c));
+    for (let b = 0; b < blocks; b++) {
+      const at = b * per;
+      ctx.strokeStyle = this.labels > 0 ? labelColor(b, this.labels) : COLORS.manifold;
+      if (this.zDim === 1 || per < res * res) {
+        ctx.lineWidth = 1.5;
+        line(at, seq);
+      } else {
+        ctx.lineWidth = 1;
+        for (let r = 0; r < res; r++) line(at, seq.map((c) => r * res + c));
+        for (let c = 0; c < res; c++) line(at, seq.map((r) => r * res + c));
+      }
     }
     ctx.globalAlpha = 1;
   }
@@ -260,6 +284,22 @@ export class PlanePlot extends CanvasView {
       const [a0, b0] = this.toPx(-this.extent, v);
       const [a1, b1] = this.toPx(this.extent, v);
       ctx.beginPath(); ctx.moveTo(a0, b0); ctx.lineTo(a1, b1); ctx.stroke();
+    }
+  }
+
+  /** Fake i in the colour of its label, i mod `k`, ringed in white so that it reads on any tint. */
+  drawLabelled(pts, k, r) {
+    const { ctx } = this;
+    ctx.lineWidth = 0.8;
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.8)';
+    for (let i = 0; i + 1 < pts.length; i += 2) {
+      const [x, y] = this.toPx(pts[i], pts[i + 1]);
+      if (x < -10 || y < -10 || x > this.canvas.width + 10 || y > this.canvas.height + 10) continue;
+      ctx.fillStyle = labelColor((i / 2) % k, k);
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
     }
   }
 
