@@ -202,6 +202,36 @@ fn a_short_sgan_run_classifies_held_out_digits_above_chance_and_its_baseline() {
     );
 }
 
+/// The held-out score is the averaged classifiers' (Polyak averaging, `emaDecay`), which never
+/// feed training: the same seed trains the same with and without the average, and scores
+/// differently once it has something to average.
+#[test]
+fn held_out_digits_are_scored_by_the_averaged_classifiers() {
+    let device = Device::flex();
+    let run = |ema_decay: f64| {
+        let mut t = ImageTrainer::new(
+            ImageConfig {
+                ema_decay,
+                ..sgan(ImageArch::Mlp)
+            },
+            digits(),
+            &device,
+        )
+        .unwrap();
+        t.train(12);
+        let s = block_on(t.losses()).unwrap();
+        (s.loss_d, s.loss_g, block_on(t.held_out().unwrap()).unwrap())
+    };
+    let (raw, avg) = (run(0.0), run(0.5));
+    assert_eq!(
+        (raw.0, raw.1),
+        (avg.0, avg.1),
+        "the average does not change training"
+    );
+    assert_ne!(raw.2.sgan.confusion, avg.2.sgan.confusion);
+    assert_ne!(raw.2.baseline.confusion, avg.2.baseline.confusion);
+}
+
 #[test]
 fn a_saved_sgan_run_keeps_its_family_labels_and_baseline() {
     let device = Device::flex();
@@ -222,13 +252,20 @@ fn a_saved_sgan_run_keeps_its_family_labels_and_baseline() {
         block_on(t.held_out().unwrap()).unwrap(),
         block_on(back.held_out().unwrap()).unwrap(),
     );
-    assert_eq!(a, b, "D and the baseline come back as saved");
+    assert_eq!(
+        a, b,
+        "D and the baseline (their averages) come back as saved"
+    );
 
     // The same file with its header saying ACGAN (checksum redone): its D has ten outputs and a
     // baseline, an ACGAN's eleven and none, so the weights do not fit and it is refused.
     let hlen = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
     let json = std::str::from_utf8(&bytes[12..12 + hlen]).unwrap();
     assert!(json.contains("\"family\":\"sgan\""));
+    assert!(
+        json.contains("\"emaD\":true"),
+        "D's moving average is in the file"
+    );
     let json = json
         .replace("\"family\":\"sgan\"", "\"family\":\"acgan\"")
         .replace("\"codes\":0", "\"codes\":10")

@@ -197,6 +197,10 @@ pub struct RunHeader<C> {
     /// Whether G's moving average follows D's floats.
     #[serde(default)]
     pub ema: bool,
+    /// Whether D's moving average follows (G's average, if any, or else) D's floats: an SGAN
+    /// run's, whose averaged D is the classifier it scores.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ema_d: bool,
     /// G's optimiser state.
     pub opt_g: OptimizerState,
     /// D's optimiser state.
@@ -213,6 +217,8 @@ pub struct Pair<G, D> {
     pub d: D,
     /// The moving average of G the views show, if the run keeps one (plain device).
     pub ema: Option<G>,
+    /// The moving average of D, if the run keeps one (plain device): an SGAN run's classifier.
+    pub ema_d: Option<D>,
     /// G's optimiser.
     pub opt_g: Optimizer,
     /// D's optimiser.
@@ -221,7 +227,8 @@ pub struct Pair<G, D> {
 
 /// The run as one file of `kind`: the header (config, step, RNG state, last losses, the
 /// networks' layouts, the optimisers' layouts), then f32 LE: G's and D's float tensors
-/// (batch-norm statistics included), G's moving average if any, and the optimisers' moments.
+/// (batch-norm statistics included), G's moving average if any, D's if any, and the optimisers'
+/// moments.
 /// One asynchronous read: this works on every backend.
 pub fn save_pair<C, G, D>(
     kind: FileKind,
@@ -240,6 +247,7 @@ where
     let (gen_sizes, disc_sizes) = (param_sizes(&g), param_sizes(&d));
     let mut networks = vec![flat_floats(&g), flat_floats(&d)];
     networks.extend(pair.ema.as_ref().map(flat_floats));
+    networks.extend(pair.ema_d.as_ref().map(flat_floats));
     let (floats, opt_g, opt_d) = run_state(networks, &pair.opt_g, &pair.opt_d);
     let losses = core.losses();
     let (rng, rng_spare) = core.rng.state();
@@ -255,6 +263,7 @@ where
         gen_floats: gen_sizes.iter().map(|p| p.1).sum(),
         disc_floats: disc_sizes.iter().map(|p| p.1).sum(),
         ema: pair.ema.is_some(),
+        ema_d: pair.ema_d.is_some(),
         opt_g,
         opt_d,
     };
@@ -310,7 +319,8 @@ pub fn restore_pair<C, G: Module, D: Module>(
         )));
     }
     let ne = if h.ema { ng } else { 0 };
-    let expected = [ng, nd, ne, h.opt_g.floats(), h.opt_d.floats()]
+    let ned = if h.ema_d { nd } else { 0 };
+    let expected = [ng, nd, ne, ned, h.opt_g.floats(), h.opt_d.floats()]
         .iter()
         .try_fold(0usize, |a, &n| a.checked_add(n))
         .ok_or_else(|| bad("its header declares more numbers than a file can hold".into()))?;
@@ -318,10 +328,12 @@ pub fn restore_pair<C, G: Module, D: Module>(
     let (g, rest) = floats.split_at(ng);
     let (d, rest) = rest.split_at(nd);
     let (e, rest) = rest.split_at(ne);
+    let (ed, rest) = rest.split_at(ned);
     let (mg, md) = rest.split_at(h.opt_g.floats());
     pair.g = assign(pair.g.clone(), g);
     pair.d = assign(pair.d.clone(), d);
     pair.ema = h.ema.then(|| assign(pair.g.valid(), e));
+    pair.ema_d = h.ema_d.then(|| assign(pair.d.valid(), ed));
     let opt_g = h.opt_g.renamed(&h.gen_ids, &ids(&gen_sizes)).map_err(bad)?;
     let opt_d = h
         .opt_d

@@ -90,7 +90,9 @@ pub struct ImageConfig {
     pub k: usize,
     /// Decay of the exponential moving average of G's weights that the views show (Yazici et
     /// al., 2019: averaged generators give better samples than the last iterate); 0 shows the
-    /// trained G itself. Training never uses the average. 0.999 by default since the page
+    /// trained G itself. An SGAN run averages its D and baseline the same way and scores those
+    /// averages on the held-out digits (Polyak averaging). Training never uses an average.
+    /// 0.999 by default since the page
     /// trains ~3,000 rounds in 5 minutes, long enough for a slow average to pay (a faster one
     /// trailed less and scored worse at fewer rounds: docs/decisions.md).
     pub ema_decay: f64,

@@ -102,6 +102,7 @@ impl ImageTrainer {
                 g,
                 d: ImageCritic { d, baseline },
                 ema: None,
+                ema_d: None,
                 opt_g: adam(),
                 opt_d: adam(),
             },
@@ -329,19 +330,28 @@ impl ImageTrainer {
     }
 
     /// One step of the moving average of G: decay min(emaDecay, (1 + t) / (10 + t)) at round
-    /// t, so that the first rounds do not drag the random initial G along.
+    /// t, so that the first rounds do not drag the random initial G along. An SGAN run
+    /// averages its D side too (D and the baseline alike, Polyak averaging): the classifiers
+    /// it scores on the held-out digits, steadier than the last update's weights, which swing
+    /// by several points from round to round while G and D play.
     fn update_average(&mut self) {
         if self.config.ema_decay == 0.0 {
             return;
         }
-        let g = self.nets.g.valid();
-        let Some(avg) = self.nets.ema.take() else {
-            self.nets.ema = Some(g);
-            return;
-        };
         let t = self.core.step as f64;
         let decay = self.config.ema_decay.min((1.0 + t) / (10.0 + t));
-        self.nets.ema = Some(blend(avg, &g, decay));
+        let g = self.nets.g.valid();
+        self.nets.ema = Some(match self.nets.ema.take() {
+            Some(avg) => blend(avg, &g, decay),
+            None => g,
+        });
+        if self.config.family == ImageFamily::Sgan {
+            let d = self.nets.d.valid();
+            self.nets.ema_d = Some(match self.nets.ema_d.take() {
+                Some(avg) => blend(avg, &d, decay),
+                None => d,
+            });
+        }
     }
 
     /// The run as one file (see [`save_pair`]: G's and D's float tensors, batch-norm
@@ -439,11 +449,17 @@ impl ImageTrainer {
     }
 
     /// An SGAN run's D and baseline classifier on the test split's digits, in inference mode
-    /// (one asynchronous read). Refused for the other families.
+    /// (one asynchronous read): their moving averages (`emaDecay`), or the networks themselves
+    /// when it is 0 or before the first round. Refused for the other families.
     pub fn held_out(
         &self,
     ) -> Result<impl Future<Output = Result<HeldOut, GanError>> + 'static, GanError> {
-        let Some(baseline) = self.baseline() else {
+        let averaged = self.nets.ema_d.is_some();
+        let critic = match &self.nets.ema_d {
+            Some(avg) => avg.clone(),
+            None => self.nets.d.valid(),
+        };
+        let Some(baseline) = critic.baseline else {
             return Err(GanError::Config(
                 "held-out accuracy is an SGAN run's (family \"sgan\"): its D classifies digits"
                     .into(),
@@ -457,8 +473,8 @@ impl ImageTrainer {
             .collect();
         let x = Tensor::<2>::from_data(TensorData::new(x, [test.len(), PIXELS]), &self.core.plain);
         let heads = self.config.heads();
-        let d = heads.class_logits(self.nets.d.d.valid().forward(x.clone()));
-        let base = baseline.valid().forward(x);
+        let d = heads.class_logits(critic.d.forward(x.clone()));
+        let base = baseline.forward(x);
         let (d, base) = (read_vec(d), read_vec(base));
         let step = self.core.step;
         Ok(async move {
@@ -468,6 +484,7 @@ impl ImageTrainer {
                 n: labels.len(),
                 sgan: semi::class_score(&d, &labels),
                 baseline: semi::class_score(&base, &labels),
+                averaged,
             })
         })
     }

@@ -85,6 +85,7 @@ impl Toy2dTrainer {
                 g: generator,
                 d: discriminator,
                 ema: None,
+                ema_d: None,
                 opt_g: Optimizer::new(config.gen_optimizer, b1, b2),
                 opt_d: Optimizer::new(config.disc_optimizer, b1, b2),
             },

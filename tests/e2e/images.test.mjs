@@ -428,7 +428,7 @@ test('SGAN: D learns the digits from a few labels beside its baseline; accuracy,
   assert.ok(r.h.sgan.accuracy > 0.3 && r.h.baseline.accuracy > 0.2, JSON.stringify([r.h.sgan.accuracy, r.h.baseline.accuracy]));
   assert.match(r.csv.split('\n')[0], /sganAccuracy,baselineAccuracy$/);
   assert.match(r.csv, new RegExp(`\\n80,[^\\n]*,${r.h.sgan.accuracy},${r.h.baseline.accuracy}\\n`));
-  assert.match(await page.textContent('#img-acc'), /^held-out accuracy at round 80: SGAN's D \d+\.\d %, baseline \d+\.\d % \([+−]\d+\.\d points\) on 997 test digits$/);
+  assert.match(await page.textContent('#img-acc'), /^held-out accuracy at round 80: SGAN's D \d+\.\d %, baseline \d+\.\d % \([+−]\d+\.\d points\) on 997 test digits, both as moving averages of their weights$/);
   // The labelled digits are drawn (ink on white), the matrix's diagonal in green.
   const labelled = await canvasPixels(page, 'img-labelled');
   assert.ok(labelled.some((v) => v > 200) && labelled.some((v) => v < 50), 'labelled digits drawn');

@@ -1,5 +1,6 @@
 // The image lab's SGAN view: held-out accuracy over rounds for the SGAN's D and for the
-// baseline (the same network trained as a plain classifier on the labelled digits alone), the
+// baseline (the same network trained as a plain classifier on the labelled digits alone), each
+// scored as the moving average of its weights when emaDecay > 0, the
 // confusion matrix of the SGAN's D, and the labelled digits it learns from. It draws what the
 // ImageLab (www/image/lab.js) emits, and reads the two SGAN controls of the toolbar.
 
@@ -60,7 +61,8 @@ export function mountSemi(lab, $) {
     }
     const gap = h.sgan.accuracy - h.baseline.accuracy;
     $('img-acc').textContent = `held-out accuracy at round ${h.step}: SGAN's D ${pct(h.sgan.accuracy)}, baseline ${pct(h.baseline.accuracy)}` +
-      ` (${gap >= 0 ? '+' : '−'}${(100 * Math.abs(gap)).toFixed(1)} points) on ${h.n.toLocaleString('en')} test digits`;
+      ` (${gap >= 0 ? '+' : '−'}${(100 * Math.abs(gap)).toFixed(1)} points) on ${h.n.toLocaleString('en')} test digits` +
+      (h.averaged ? ', both as moving averages of their weights' : '');
     confusion.draw(h.sgan.confusion, { title: "SGAN's D: true digit (row) → call" });
   }
 

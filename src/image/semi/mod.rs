@@ -105,6 +105,8 @@ pub struct HeldOut {
     pub sgan: ClassScore,
     /// The plain classifier on the labelled digits alone.
     pub baseline: ClassScore,
+    /// Whether both were scored as moving averages of their weights (`emaDecay` > 0).
+    pub averaged: bool,
 }
 
 /// The score of classifier outputs `logits` (`[n * 10]` flat, row per digit) against `labels`.
