@@ -103,3 +103,12 @@ pub fn blend<M: Module>(average: M, current: &M, decay: f64) -> M {
         decay,
     })
 }
+
+/// The moving average `average` one step on: `current` itself when there is none yet, else
+/// [`blend`]ed into it with `decay`.
+pub fn step_average<M: Module>(average: Option<M>, current: M, decay: f64) -> M {
+    match average {
+        Some(avg) => blend(avg, &current, decay),
+        None => current,
+    }
+}

@@ -17,7 +17,7 @@ use crate::error::GanError;
 use crate::gan::latent::{code_part, latent_batch};
 use crate::gan::loss::cross_entropy;
 use crate::gan::optim::Optimizer;
-use crate::gan::params::blend;
+use crate::gan::params::step_average;
 use crate::gan::run::{
     Pair, RunConfig, RunCore, StepStats, read_header, read_vec, restore_pair, save_pair,
 };
@@ -340,17 +340,10 @@ impl ImageTrainer {
         }
         let t = self.core.step as f64;
         let decay = self.config.ema_decay.min((1.0 + t) / (10.0 + t));
-        let g = self.nets.g.valid();
-        self.nets.ema = Some(match self.nets.ema.take() {
-            Some(avg) => blend(avg, &g, decay),
-            None => g,
-        });
+        let nets = &mut self.nets;
+        nets.ema = Some(step_average(nets.ema.take(), nets.g.valid(), decay));
         if self.config.family == ImageFamily::Sgan {
-            let d = self.nets.d.valid();
-            self.nets.ema_d = Some(match self.nets.ema_d.take() {
-                Some(avg) => blend(avg, &d, decay),
-                None => d,
-            });
+            nets.ema_d = Some(step_average(nets.ema_d.take(), nets.d.valid(), decay));
         }
     }
 
