@@ -8,12 +8,12 @@ cd "$ROOT"
 out="${1:-dist}"
 [ -f pkg/cpu/gan_playground_bg.wasm ] && [ -f pkg/webgpu/gan_playground_bg.wasm ] || bash scripts/build.sh
 [ -f node_modules/katex/dist/katex.mjs ] || npm ci --no-audit --no-fund
-[ -f assets/mnist.bin ] || node scripts/lib/mnist-asset.mjs
+[ -f assets/mnist.bin ] && [ -f assets/optdigits.bin ] || bash scripts/setup.sh
 rm -rf "$out"
 mkdir -p "$out/pkg" "$out/vendor/katex"
 cp index.html "$out/"
 mkdir -p "$out/assets"
-cp assets/mnist.bin assets/classifier.bin "$out/assets/"
+cp assets/mnist.bin assets/optdigits.bin assets/classifier.bin "$out/assets/"
 cp -r www "$out/"
 for b in cpu webgpu; do
   mkdir -p "$out/pkg/$b"

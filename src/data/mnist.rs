@@ -64,6 +64,17 @@ impl Mnist {
         })
     }
 
+    /// A collection of the asset's shape made elsewhere (another digit set brought to 28 x 28);
+    /// the caller has checked labels (0-9), split bytes (0-2) and 784 pixels per digit.
+    pub(crate) fn from_parts(labels: Vec<u8>, split: Vec<u8>, pixels: Vec<u8>) -> Self {
+        debug_assert_eq!(pixels.len(), labels.len() * PIXELS);
+        Self {
+            labels,
+            split,
+            pixels,
+        }
+    }
+
     /// Number of digits.
     pub fn len(&self) -> usize {
         self.labels.len()

@@ -201,6 +201,10 @@ pub struct RunHeader<C> {
     /// run's, whose averaged D is the classifier it scores.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ema_d: bool,
+    /// Lengths of the family's own float blocks, after the averages (a CycleGAN run's pools of
+    /// past fakes); none for the other runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<usize>,
     /// G's optimiser state.
     pub opt_g: OptimizerState,
     /// D's optimiser state.
@@ -241,6 +245,23 @@ where
     G: Module,
     D: Module,
 {
+    save_pair_with(kind, config, core, pair, Vec::new())
+}
+
+/// [`save_pair`] with the family's own float blocks (`extra`, flat) after the averages; their
+/// lengths go in the header, and [`restore_pair_with`] hands them back.
+pub fn save_pair_with<C, G, D>(
+    kind: FileKind,
+    config: &C,
+    core: &RunCore,
+    pair: &Pair<G, D>,
+    extra: Vec<Tensor<1>>,
+) -> impl Future<Output = Result<Vec<u8>, GanError>> + 'static
+where
+    C: Serialize + Clone + 'static,
+    G: Module,
+    D: Module,
+{
     // valid() folds batch norm's pending running-statistics update into its value (a visit
     // alone reads the value from before the last forward pass).
     let (g, d) = (pair.g.valid(), pair.d.valid());
@@ -248,6 +269,8 @@ where
     let mut networks = vec![flat_floats(&g), flat_floats(&d)];
     networks.extend(pair.ema.as_ref().map(flat_floats));
     networks.extend(pair.ema_d.as_ref().map(flat_floats));
+    let extra_lens: Vec<usize> = extra.iter().map(|t| t.dims()[0]).collect();
+    networks.extend(extra.into_iter().filter(|t| t.dims()[0] > 0));
     let (floats, opt_g, opt_d) = run_state(networks, &pair.opt_g, &pair.opt_d);
     let losses = core.losses();
     let (rng, rng_spare) = core.rng.state();
@@ -264,6 +287,7 @@ where
         disc_floats: disc_sizes.iter().map(|p| p.1).sum(),
         ema: pair.ema.is_some(),
         ema_d: pair.ema_d.is_some(),
+        extra: extra_lens,
         opt_g,
         opt_d,
     };
@@ -298,6 +322,19 @@ pub fn restore_pair<C, G: Module, D: Module>(
     core: &mut RunCore,
     pair: &mut Pair<G, D>,
 ) -> Result<(), GanError> {
+    restore_pair_with(kind, h, bytes, at, core, pair).map(|_| ())
+}
+
+/// [`restore_pair`], handing back the family's own float blocks that [`save_pair_with`]
+/// wrote, each as long as the header says.
+pub fn restore_pair_with<C, G: Module, D: Module>(
+    kind: FileKind,
+    h: &RunHeader<C>,
+    bytes: &[u8],
+    at: usize,
+    core: &mut RunCore,
+    pair: &mut Pair<G, D>,
+) -> Result<Vec<Vec<f32>>, GanError> {
     let bad = GanError::RunFile;
     if h.step >= 1 << 53 {
         return Err(bad(format!(
@@ -320,7 +357,12 @@ pub fn restore_pair<C, G: Module, D: Module>(
     }
     let ne = if h.ema { ng } else { 0 };
     let ned = if h.ema_d { nd } else { 0 };
-    let expected = [ng, nd, ne, ned, h.opt_g.floats(), h.opt_d.floats()]
+    let n_extra = h
+        .extra
+        .iter()
+        .try_fold(0usize, |a, &n| a.checked_add(n))
+        .ok_or_else(|| bad("its header declares more numbers than a file can hold".into()))?;
+    let expected = [ng, nd, ne, ned, n_extra, h.opt_g.floats(), h.opt_d.floats()]
         .iter()
         .try_fold(0usize, |a, &n| a.checked_add(n))
         .ok_or_else(|| bad("its header declares more numbers than a file can hold".into()))?;
@@ -328,7 +370,13 @@ pub fn restore_pair<C, G: Module, D: Module>(
     let (g, rest) = floats.split_at(ng);
     let (d, rest) = rest.split_at(nd);
     let (e, rest) = rest.split_at(ne);
-    let (ed, rest) = rest.split_at(ned);
+    let (ed, mut rest) = rest.split_at(ned);
+    let mut extra = Vec::with_capacity(h.extra.len());
+    for &n in &h.extra {
+        let (block, after) = rest.split_at(n);
+        extra.push(block.to_vec());
+        rest = after;
+    }
     let (mg, md) = rest.split_at(h.opt_g.floats());
     pair.g = assign(pair.g.clone(), g);
     pair.d = assign(pair.d.clone(), d);
@@ -350,5 +398,5 @@ pub fn restore_pair<C, G: Module, D: Module>(
     let scalar = |v: f32| Tensor::<1>::from_data(TensorData::new(vec![v], [1]), &core.plain);
     core.last_d = h.last_d.map(scalar);
     core.last_g = h.last_g.map(scalar);
-    Ok(())
+    Ok(extra)
 }

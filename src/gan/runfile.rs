@@ -21,10 +21,12 @@ pub enum FileKind {
     ImageRun,
     /// The shipped digit classifier (`assets/classifier.bin`), format version 1.
     Classifier,
+    /// A CycleGAN run (`CycleTrainer::save`), format version 1.
+    CycleRun,
 }
 
 /// The runs a run file may be, for telling one from the other.
-const RUNS: [FileKind; 2] = [FileKind::Run2d, FileKind::ImageRun];
+const RUNS: [FileKind; 3] = [FileKind::Run2d, FileKind::ImageRun, FileKind::CycleRun];
 
 impl FileKind {
     /// The first 8 bytes of a file of this kind: its name and format version (u16 BE).
@@ -33,6 +35,7 @@ impl FileKind {
             FileKind::Run2d => b"GANRUN\x00\x03",
             FileKind::ImageRun => b"GANIMG\x00\x02",
             FileKind::Classifier => b"GANCLS\x00\x01",
+            FileKind::CycleRun => b"GANCYC\x00\x01",
         }
     }
 
@@ -52,7 +55,7 @@ impl FileKind {
         match self {
             FileKind::Run2d => Some(2),
             FileKind::ImageRun => Some(1),
-            FileKind::Classifier => None,
+            FileKind::Classifier | FileKind::CycleRun => None,
         }
     }
 
@@ -62,6 +65,7 @@ impl FileKind {
             FileKind::Run2d => "a 2-D playground run",
             FileKind::ImageRun => "an image-GAN run",
             FileKind::Classifier => "a digit classifier",
+            FileKind::CycleRun => "a CycleGAN run",
         }
     }
 
@@ -88,7 +92,7 @@ impl FileKind {
                 bytes.len()
             )
         } else {
-            "this is not a GAN Playground run file (it starts with neither GANRUN nor GANIMG)"
+            "this is not a GAN Playground run file (it starts with none of GANRUN, GANIMG and GANCYC)"
                 .into()
         })
     }

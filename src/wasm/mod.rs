@@ -1,5 +1,5 @@
 //! The page's boundary: every `#[wasm_bindgen]` item lives under `src/wasm/`, one file per
-//! handle family ([`toy2d`], [`image`], [`eval`]). It converts arguments, calls the engine and
+//! handle family ([`toy2d`], [`image`], [`cycle`], [`eval`]). It converts arguments, calls the engine and
 //! maps errors to `JsError`s with the engine's messages; no tensor math here.
 //!
 //! Configs cross as plain objects and results as plain objects, both through
@@ -8,6 +8,7 @@
 //! so the page can keep stepping while a readback is in flight and never blocks on the GPU (a
 //! synchronous readback panics on WebGPU in wasm).
 
+pub mod cycle;
 pub mod eval;
 pub mod image;
 pub mod toy2d;

@@ -6,7 +6,8 @@
 //
 // window.playground is the 2-D labs' controller (the documented JS API), with `images` (the
 // image lab's controller once loaded, else null), `open(lab)`, `memory()`, `loseDevice()` and
-// `ready` (true once the lab the link opened has started).
+// `ready` (true once the lab the link opened has started), and `cycle` (the CycleGAN lab's
+// controller once loaded, else null; `openCycle()` loads it and resolves to it).
 
 import { EngineClient } from '../engine/client.js';
 import { splitHash } from '../core/link.js';
@@ -34,7 +35,7 @@ const { mountToy2d } = await import('../toy2d/page.js');
 window.playground = pg;
 
 /** What the link said, kept for the labs not opened yet, and the embed's view. */
-const state = { lab: HOME, main: '', image: '', evaluation: '', view: { hide: [], hideText: false }, defaults: null };
+const state = { lab: HOME, main: '', image: '', evaluation: '', cycle: '', view: { hide: [], hideText: false }, defaults: null };
 
 /** Notices that stay while what they say holds (the backend in use is not the one chosen). */
 const sticky = new Map();
@@ -52,7 +53,15 @@ function setSticky(key, text) {
   showNotices(shown);
 }
 
-const toy2d = mountToy2d(pg, { showNotices, setSticky, beforePlay: () => pg.images && pg.images.pause() });
+const toy2d = mountToy2d(pg, {
+  showNotices,
+  setSticky,
+  beforePlay: () => {
+    if (pg.images) pg.images.pause();
+    if (pg.cycle) pg.cycle.pause();
+  },
+});
+pg.cycle = null;
 
 /** The image lab: its controller and page, loaded once, when first needed. */
 let imagesLoaded = null;
@@ -63,7 +72,11 @@ function loadImages() {
       const lab = new ImageLab(client);
       mountImageLab(lab);
       // One engine thread: the run a person starts pauses the other one.
-      lab.addEventListener('playing', (e) => { if (e.detail.playing) pg.pause(); });
+      lab.addEventListener('playing', (e) => {
+        if (!e.detail.playing) return;
+        pg.pause();
+        if (pg.cycle) pg.cycle.pause();
+      });
       lab.addEventListener('configured', () => { pg.pause(); save(); });
       lab.addEventListener('settings', save);
       pg.images = lab;
@@ -71,6 +84,40 @@ function loadImages() {
     })();
   }
   return imagesLoaded;
+}
+
+/** The CycleGAN lab: its controller and page, loaded once, its run started from the link's part. */
+let cycleLoaded = null;
+function loadCycle() {
+  if (!cycleLoaded) {
+    cycleLoaded = (async () => {
+      const [{ CycleLab }, { mountCycleLab }] = await Promise.all([import('../cycle/lab.js'), import('../cycle/page.js')]);
+      const lab = new CycleLab(client);
+      lab.pad = mountCycleLab(lab);
+      // One engine thread: the run a person starts pauses the others.
+      lab.addEventListener('playing', (e) => {
+        if (!e.detail.playing) return;
+        pg.pause();
+        if (pg.images) pg.images.pause();
+      });
+      lab.addEventListener('configured', save);
+      pg.cycle = lab;
+      return lab;
+    })();
+    cycleLoaded.catch(() => { cycleLoaded = null; });
+  }
+  return cycleLoaded;
+}
+
+/** Starts the CycleGAN run from the link's part for it (each bad setting left out, with a notice). */
+async function startCycle() {
+  const lab = await loadCycle();
+  try {
+    return await lab.openLink(state.cycle);
+  } catch (e) {
+    await lab.configure({});
+    return [`the link's CycleGAN settings were not used: ${e.message}`];
+  }
 }
 
 /** The evaluation lab: its controller and page, on the image lab's session, loaded once. */
@@ -123,6 +170,7 @@ function save() {
     toy2d: pg.session ? pg.config() : state.main,
     image: image || state.image || null,
     evaluation: evalLab ? evalLab.linkText() : state.evaluation,
+    cycle: pg.cycle && pg.cycle.linkConfig() ? pg.cycle.linkConfig() : state.cycle,
     lab: state.lab === HOME ? null : state.lab,
     view: state.view,
     defaults: state.defaults,
@@ -157,10 +205,15 @@ async function open(name) {
   if (LABS[name].section === 'toy2d' && !pg.session) notices.push(...await startToy2d());
   if (LABS[name].section === 'image') await loadImages();
   if (name === 'eval') notices.push(...(await loadEval()).linkNotices.splice(0));
+  if (LABS[name].section === 'cycle' && !(pg.cycle && pg.cycle.session)) notices.push(...await startCycle());
   save();
   return notices;
 }
 pg.open = open;
+pg.openCycle = async () => {
+  await open('cycle');
+  return pg.cycle;
+};
 
 // configure({mode: 'images', ...}) starts an image run (and shows its lab); every other
 // configure is the 2-D labs'.
@@ -221,10 +274,13 @@ async function fromHash() {
     notices.push(`ignored lab = ${JSON.stringify(String(lab).slice(0, 40))}: not one of ${Object.keys(LABS).join(', ')}`);
     lab = HOME;
   }
-  Object.assign(state, { main: parts.main, image: parts.image, evaluation: parts.evaluation, view: { hide: parts.hide, hideText: parts.hideText } });
+  Object.assign(state, { main: parts.main, image: parts.image, evaluation: parts.evaluation, cycle: parts.cycle, view: { hide: parts.hide, hideText: parts.hideText } });
   notices.push(...applyHides(state.view));
   pg.pause();
   if (pg.images) pg.images.pause();
+  if (pg.cycle) pg.cycle.pause();
+  // A CycleGAN run is remade from the link when one ran already (a link edited by hand).
+  if (pg.cycle && pg.cycle.session) notices.push(...await startCycle());
   // A 2-D run is (re)made from the link when a 2-D lab shows, or when one ran already.
   if (LABS[lab].section === 'toy2d' || pg.session) notices.push(...await startToy2d());
   if (parts.image && imageChosen) {

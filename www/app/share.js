@@ -33,17 +33,18 @@ function elementSnippet(config, base, imageConfig, defaults) {
  * left out for the home lab) and the embed's hides.
  * @param {{toy2d: object|string, image: object|string|null, lab: string|null, view: object, defaults: object}} state
  */
-export function writeHash({ toy2d, image, evaluation, lab, view, defaults }) {
+export function writeHash({ toy2d, image, evaluation, cycle = null, lab, view, defaults }) {
   const d = defaults || { toy2d: null, image: null };
-  const part = (c, prefix = '') => (typeof c === 'string'
+  const part = (c, prefix = '', known = d.image, always = ['seed', 'arch']) => (typeof c === 'string'
     ? c.split('&').filter(Boolean).map((p) => `${prefix}${p}`).join('&')
-    : encodeHash(c, {}, prefix, d.image, ['seed', 'arch']).slice(1));
+    : encodeHash(c, {}, prefix, known, always).slice(1));
   const parts = [typeof toy2d === 'string' ? part(toy2d) : encodeHash(toy2d, view, '', d.toy2d).slice(1)];
   // Before the 2-D lab has a run, its part is the link's own text, and the hides follow it.
   if (typeof toy2d === 'string') parts.push(encodeHash({}, view).slice(1));
   if (lab) parts.push(`lab=${lab}`);
   if (image) parts.push(part(image, IMAGE_PREFIX));
   if (evaluation) parts.push(part(evaluation, 'ev.'));
+  if (cycle) parts.push(part(cycle, 'cyc.', d.cycle || null, ['seed']));
   history.replaceState(null, '', `${location.pathname}${location.search}#${parts.filter(Boolean).join('&')}`);
   const base = new URL('.', location.href).href;
   $('share-link').value = location.href;

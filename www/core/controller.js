@@ -86,6 +86,38 @@ export class LabController extends EventTarget {
   }
 
   /**
+   * Pauses, has the engine start a run (`args` for the engine's `open`) and makes it the
+   * current one (the lab's `adopt`); if the engine refuses, the current run is kept, and plays
+   * on if it was playing. Resolves to the full config in force.
+   */
+  async replaceRun(args) {
+    const wasPlaying = this.playing;
+    this.playing = false;
+    let made;
+    try {
+      made = await this.openRun(args);
+    } catch (e) {
+      if (wasPlaying) this.play();
+      throw e;
+    }
+    this.linkNotices = made.notices || [];
+    this.adopt(made);
+    if (wasPlaying) this.play();
+    return made.full;
+  }
+
+  /**
+   * Starts the run a link's text describes (each bad setting left out); resolves to the
+   * notices. The 2-D labs read their links their own way.
+   */
+  openLink(link) {
+    return this.exclusive(async () => {
+      await this.replaceRun({ link });
+      return this.linkNotices;
+    });
+  }
+
+  /**
    * Starts playing: frame after frame of training, each one request to the engine and one
    * answer, the next request at the display's next frame. Asking again as soon as an answer is
    * in trained ~30 % more steps a second, but a worker that never rests takes the CPU the page's

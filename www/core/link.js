@@ -28,7 +28,8 @@ function decoded(text) {
 
 /**
  * A hash cut by section: the lab it shows (`lab=`, or null), the 2-D labs' part, the image
- * run's (its `img.` keys, prefix removed) and the evaluation lab's (`ev.` keys, prefix removed),
+ * run's (its `img.` keys, prefix removed), the evaluation lab's (`ev.` keys, prefix removed) and
+ * the CycleGAN run's (`cyc.` keys, prefix removed),
  * each a hash string without '#'; and the embed's view
  * (`<name>_hide=true`, `hideText=true`), which need no engine to read. Hide names are decoded
  * and must look like a control's id (HIDE_NAME); others are left out with a notice.
@@ -37,6 +38,7 @@ export function splitHash(hash) {
   const main = [];
   const image = [];
   const evaluation = [];
+  const cycle = [];
   let lab = null;
   const hide = [];
   const notices = [];
@@ -58,10 +60,11 @@ export function splitHash(hash) {
     }
     if (part.startsWith(IMAGE_PREFIX)) image.push(part.slice(IMAGE_PREFIX.length));
     else if (part.startsWith('ev.')) evaluation.push(part.slice(3));
+    else if (part.startsWith(SECTIONS.cycle.prefix)) cycle.push(part.slice(SECTIONS.cycle.prefix.length));
     else if (part.startsWith('lab=')) lab = decoded(part.slice(4));
     else main.push(part);
   }
-  return { lab, main: main.join('&'), image: image.join('&'), evaluation: evaluation.join('&'), hide, hideText, notices };
+  return { lab, main: main.join('&'), image: image.join('&'), evaluation: evaluation.join('&'), cycle: cycle.join('&'), hide, hideText, notices };
 }
 
 /** Longest hash read, in characters (a drawing of 2,000 points takes ~30,000). */

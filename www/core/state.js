@@ -154,6 +154,27 @@ export function splitImageConfig(config, page = IMAGE_PAGE_DEFAULTS) {
   return { engine, page: out };
 }
 
+/** The CycleGAN lab's page keys and their defaults. */
+export const CYCLE_PAGE_DEFAULTS = { backend: 'auto' };
+/** Fixed test digits per row of the CycleGAN lab (one of each digit). */
+export const CYCLE_VIEW = { rows: 10, everyMs: 800 };
+/** How often the engine keeps a CycleGAN run's last good state: rounds, or ms. */
+export const CYCLE_SNAPSHOTS = { every: 100, ms: 10000 };
+
+/** Splits a CycleGAN config into the engine's part and the page's (checked). */
+export function splitCycleConfig(config, page = CYCLE_PAGE_DEFAULTS) {
+  const engine = {};
+  const out = { ...page };
+  for (const [k, v] of Object.entries(config || {})) {
+    if (k in CYCLE_PAGE_DEFAULTS) out[k] = v;
+    else engine[k] = v;
+  }
+  if (!BACKENDS.includes(out.backend)) {
+    throw new Error(`backend = ${JSON.stringify(out.backend)} is not one of ${BACKENDS.join(', ')}`);
+  }
+  return { engine, page: out };
+}
+
 /**
  * The sections of the page's state by lab kind: the prefix of their keys in the link, their
  * page keys' defaults, a check of one page setting, and the engine part of a whole config.
@@ -173,6 +194,13 @@ export const SECTIONS = {
     check: (one) => splitImageConfig(one),
     split: (c) => splitImageConfig(c).engine,
   },
+  cycle: {
+    prefix: 'cyc.',
+    defaults: CYCLE_PAGE_DEFAULTS,
+    keys: Object.keys(CYCLE_PAGE_DEFAULTS),
+    check: (one) => splitCycleConfig(one),
+    split: (c) => splitCycleConfig(c).engine,
+  },
 };
 
 /** The labs the page shows, by route (`lab=` in the link), and which section each uses. */
@@ -181,6 +209,7 @@ export const LABS = {
   losses: { section: 'toy2d', title: 'Loss lab' },
   images: { section: 'image', title: 'Image GANs' },
   eval: { section: 'image', title: 'Evaluation' },
+  cycle: { section: 'cycle', title: 'CycleGAN' },
 };
 /** The lab a link without `lab=` opens. */
 export const HOME = 'playground';

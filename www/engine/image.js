@@ -142,22 +142,6 @@ export class ImageSession extends Session {
     return this.guard(() => this.run.main.images(this.gridLatents));
   }
 
-  startFrame() {
-    return { losses: [] };
-  }
-
-  async trainChunk(n, request, answer) {
-    const s = await this.run.main.step(n);
-    this.last = s;
-    answer.losses.push(s);
-  }
-
-  untilDue() {
-    return Infinity;
-  }
-
-  async readoutsDue() {}
-
   /**
    * After the frame's rounds: the grid's images (`grid`: 'always', or 'due' every 600 ms) and,
    * with `judge`, the classifier's verdict every 10 s.

@@ -14,6 +14,7 @@ export const SESSION_OPS = {
   base: ['frame', 'save', 'resume', 'describe'],
   toy2d: ['samples', 'view', 'live'],
   image: ['images', 'setTruncation', 'setAnchor', 'setAnchorDigit', 'randomAnchors', 'anchorImages', 'drawPath', 'interpolate', 'score', 'accuracy', 'evalPrepare', 'evalMetric', 'quizDeck', 'quizMachines'],
+  cycle: ['rows', 'translate'],
 };
 
 /** Whether `method` is an operation of sessions of `kind`. */

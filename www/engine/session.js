@@ -178,6 +178,26 @@ export class Session {
     }));
   }
 
+  /** A frame's answer before its chunks (labs with more readouts add to it). */
+  startFrame() {
+    return { losses: [] };
+  }
+
+  /** Trains one chunk of `n` steps, its losses to the answer (the image labs' way). */
+  async trainChunk(n, request, answer) {
+    const s = await this.run.main.step(n);
+    this.last = s;
+    answer.losses.push(s);
+  }
+
+  /** Steps until the next readout is due between chunks (none by default). */
+  untilDue() {
+    return Infinity;
+  }
+
+  /** The readouts due between chunks (none by default). */
+  async readoutsDue() {}
+
   /** Steps that fit `budgetMs` at the measured pace (grown and shrunk gently). */
   stepsFor(budgetMs) {
     const ms = Number.isFinite(this.msPerStep) ? this.msPerStep : null;

@@ -111,34 +111,6 @@ export class ImageLab extends LabController {
     return this.exclusive(() => this.replaceRun({ config, page: this.page }));
   }
 
-  /** Starts the run a link's text describes (each bad setting left out); resolves to the notices. */
-  openLink(link) {
-    return this.exclusive(async () => {
-      await this.replaceRun({ link });
-      return this.linkNotices;
-    });
-  }
-
-  /**
-   * Pauses, has the engine start a run (`args` for the engine's `open`) and makes it the current
-   * one; if the engine refuses, the current run is kept, and plays on if it was playing.
-   */
-  async replaceRun(args) {
-    const wasPlaying = this.playing;
-    this.playing = false;
-    let made;
-    try {
-      made = await this.openRun(args);
-    } catch (e) {
-      if (wasPlaying) this.play();
-      throw e;
-    }
-    this.linkNotices = made.notices || [];
-    this.adopt(made);
-    if (wasPlaying) this.play();
-    return made.full;
-  }
-
   /** Makes a run the engine started (open, resume, or a move to the CPU) the current one. */
   adopt(made) {
     this.run = { handle: this.session.id, backend: made.backend, reason: made.reason, real: made.real, params: made.params, step: made.step };
