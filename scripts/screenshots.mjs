@@ -25,6 +25,21 @@ try {
           await new Promise((r) => setTimeout(r, 200));
         }
       }],
+      ['cycle', '#lab=cycle', async (pg) => {
+        const lab = pg.cycle;
+        for (let i = 0; i < 40; i++) await lab.step(10);
+        // A 7 on the pad: a bar, then a slanted stroke.
+        const { ink, drawPad, translateDrawing } = lab.pad;
+        for (let x = 8; x <= 20; x++) for (const y of [7, 8]) ink[y * 28 + x] = 1;
+        for (let k = 0; k <= 13; k++) {
+          const [x, y] = [Math.round(19 - 0.45 * k), 9 + k];
+          ink[y * 28 + x] = 1;
+          ink[y * 28 + x + 1] = 0.7;
+        }
+        drawPad();
+        translateDrawing();
+        await new Promise((r) => { setTimeout(r, 1500); });
+      }],
     ]) {
       const { page, problems } = await openPage(env, hash);
       await page.setViewportSize(viewport);

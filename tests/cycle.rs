@@ -150,30 +150,30 @@ fn the_uci_digits_are_upscaled_in_blocks_and_refused_when_broken() {
     cells[0] = 16;
     cells[63] = 8;
     let px = upscale(&cells);
-    for (r, c) in [(2, 2), (4, 4), (2, 4)] {
+    // Cell (0, 0) is box pixels 0-2 (floor(8 i / 20) = 0 for i < 3), at 4-6 of 28; cell (7, 7)
+    // is box pixels 18-19, at 22-23.
+    for (r, c) in [(4, 4), (6, 6), (4, 6)] {
         assert_eq!(px[r * 28 + c], 255);
     }
-    for (r, c) in [(23, 23), (25, 25)] {
+    for (r, c) in [(22, 22), (23, 23)] {
         assert_eq!(px[r * 28 + c], 128);
     }
-    assert_eq!(px[28 + 1], 0, "the margin is blank");
-    assert_eq!(px[5 * 28 + 5], 0, "the block ends at 3 pixels");
-    assert_eq!(px.iter().filter(|&&p| p > 0).count(), 18);
+    assert_eq!(px[3 * 28 + 4], 0, "the margin is blank");
+    assert_eq!(px[7 * 28 + 7], 0, "the first block ends at 3 pixels");
+    assert_eq!(px[24 * 28 + 24], 0, "the box ends at 24");
+    assert_eq!(px.iter().filter(|&&p| p > 0).count(), 9 + 4);
 
     let b = uci_digits();
     assert_eq!(b.len(), 1797);
     let test = b.indices(Split::Test).len();
-    assert!((340..=370).contains(&test), "{test} test digits");
+    assert_eq!(test, 355, "every fifth digit of each class is test");
     let counts = b.class_counts(Split::Train);
     assert!(
         counts.iter().all(|&n| (110..=135).contains(&n)),
         "{counts:?}"
     );
     let validation = b.indices(Split::Validation).len();
-    assert!(
-        (160..=180).contains(&validation),
-        "{validation} validation digits"
-    );
+    assert!(validation == 183, "{validation} validation digits");
     // Every pixel is one of the 17 levels, and the 2-pixel margin is blank.
     let img = b.image(0);
     assert!(
@@ -323,4 +323,72 @@ fn bad_input_gets_a_message() {
     );
     file[n / 2] ^= 1;
     assert!(load(&file).contains("checksum"));
+}
+
+#[test]
+fn the_domain_task_balances_both_collections_per_split() {
+    let (a, b) = (digits(), uci_digits());
+    let d = gan_playground::data::optdigits::domain_set(&a, &b);
+    for s in [Split::Train, Split::Validation, Split::Test] {
+        let idx = d.indices(s);
+        let ones = idx.iter().filter(|&&i| d.label(i) == 1).count();
+        assert_eq!(
+            ones,
+            b.indices(s).len(),
+            "{s:?}: every UCI digit, labelled 1"
+        );
+        assert_eq!(
+            idx.len(),
+            2 * ones,
+            "{s:?}: as many MNIST digits, labelled 0"
+        );
+    }
+    // The first domain digit is MNIST's first training digit; the UCI ones follow the MNIST
+    // ones of their split, in order.
+    assert_eq!(d.image(0), a.image(a.indices(Split::Train)[0]));
+    let n = b.indices(Split::Train).len();
+    assert_eq!(d.image(n), b.image(b.indices(Split::Train)[0]));
+}
+
+#[test]
+fn the_hand_made_translation_counts_ink_per_cell() {
+    use gan_playground::data::optdigits::to_cells;
+    // Box pixels 0-4 by 0-4 inked (at 4-8 of 28): cells (0, 0), (0, 1), (1, 0), (1, 1) are
+    // fully inked (each spans 2.5 pixels), the rest blank.
+    let mut px = vec![0.0f32; PIXELS];
+    for y in 4..9 {
+        for x in 4..9 {
+            px[y * 28 + x] = 0.9;
+        }
+    }
+    let cells = to_cells(&px);
+    assert_eq!([cells[0], cells[1], cells[8], cells[9]], [16; 4]);
+    assert_eq!(cells.iter().map(|&c| c as u32).sum::<u32>(), 64);
+    // A pixel split by a cell edge counts by its part inside: box pixel 2 (at 6 of 28) alone
+    // is half in cell 0 (1 / 2 of a pixel in a 6.25-pixel cell, vertically whole: 2 rows).
+    let mut px = vec![0.0f32; PIXELS];
+    px[4 * 28 + 6] = 1.0;
+    px[5 * 28 + 6] = 1.0;
+    let cells = to_cells(&px);
+    assert_eq!(cells[0], (16.0f64 * 1.0 / 6.25).round() as u8);
+    assert_eq!(cells[1], (16.0f64 * 1.0 / 6.25).round() as u8);
+    // Faint ink (at or under 1/2) is not ink.
+    assert!(to_cells(&vec![0.5; PIXELS]).iter().all(|&c| c == 0));
+}
+
+#[test]
+fn the_uci_reader_learns_from_both_writers_and_is_tested_on_uci_digits() {
+    use gan_playground::data::optdigits::{to_cells, uci_reader_set, upscale};
+    let (a, b) = (digits(), uci_digits());
+    let r = uci_reader_set(&a, &b);
+    assert_eq!(r.len(), b.len() + a.indices(Split::Train).len());
+    assert_eq!(r.indices(Split::Test).len(), b.indices(Split::Test).len());
+    assert_eq!(
+        r.indices(Split::Validation).len(),
+        b.indices(Split::Validation).len()
+    );
+    let first = a.indices(Split::Train)[0];
+    let d: Vec<f32> = a.image(first).iter().map(|&p| p as f32 / 255.0).collect();
+    assert_eq!(r.image(b.len()), upscale(&to_cells(&d)).as_slice());
+    assert_eq!(r.label(b.len()), a.label(first));
 }
