@@ -1,10 +1,12 @@
 // Screenshots of each lab at a laptop's size (1280 x 900) and a phone's (390 x 844), after a
 // short run, into docs/screens/ (the README shows them). Rerun: node scripts/screenshots.mjs
+// [OUT] [LAB...] (only the labs named, e.g. cycle; all by default)
 import { mkdirSync } from 'node:fs';
 import { openPage, start } from './lib/browser.mjs';
 
 const OUT = process.argv[2] || 'docs/screens';
 mkdirSync(OUT, { recursive: true });
+const ONLY = process.argv.slice(3);
 const SIZES = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
 const env = await start();
 try {
@@ -41,6 +43,7 @@ try {
         await new Promise((r) => { setTimeout(r, 1500); });
       }],
     ]) {
+      if (ONLY.length && !ONLY.includes(lab)) continue;
       const { page, problems } = await openPage(env, hash);
       await page.setViewportSize(viewport);
       await page.evaluate(`(${prepare.toString()})(window.playground)`);

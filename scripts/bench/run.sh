@@ -35,3 +35,6 @@ node scripts/bench/conditional.mjs
 # The semi-supervised GAN: 100 labels in the page for 5 minutes, seeds 1-3, then 10 to 300 labels
 # natively (its own section; ~30 minutes).
 node scripts/bench/semi.mjs
+# CycleGAN: 10 minutes in the page with the cycle loss on and off, measured natively, then the
+# same two natively for 6,000 rounds (its own section; ~40 minutes).
+node scripts/bench/cycle.mjs
