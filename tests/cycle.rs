@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! CycleGAN (issue 25): the loss pieces against hand-computed values, the history pool, the UCI
 //! digits' asset, a tiny run lowering the cycle error, save/load continuing bit-exactly, and
 //! bad input refused with a message.
