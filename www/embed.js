@@ -5,10 +5,11 @@
 //
 // Every attribute but `hide`, `hide-text`, `height`, `src`, `any-origin` and `lab` is a setting
 // (kebab-case or the config key itself: `lr-d` or `lrd` both mean lrD; `img.arch`,
-// `img.batch-size`: the image run's settings, kebab-case); names that are no setting are
-// ignored with a notice in the console. The element frames the page (index.html beside www/,
-// or `src`: http(s) only, and only on the origin embed.js came from unless `any-origin` is
-// set) with those settings in its link, so several embeds on one page run independently.
+// `img.batch-size`: the image run's settings, `cyc.lambda-cycle`: the CycleGAN run's,
+// kebab-case); names that are no setting are ignored with a notice in the console. The element
+// frames the page (index.html beside www/, or `src`: http(s) only, and only on the origin
+// embed.js came from unless `any-origin` is set) with those settings in its link, so several
+// embeds on one page run independently.
 // `height` is a number with px (the default unit) or vh. A setting the element cannot read
 // (`points` that are not JSON) is said inside the element.
 //
@@ -18,7 +19,7 @@
 // promise. `element.ready()` resolves once the frame's runs have started.
 
 import { IMAGE_PREFIX, encodeHash } from './core/link.js';
-import { IMAGE_PAGE_DEFAULTS, LABS, PAGE_KEYS } from './core/state.js';
+import { CYCLE_PAGE_DEFAULTS, IMAGE_PAGE_DEFAULTS, LABS, PAGE_KEYS, SECTIONS } from './core/state.js';
 
 /** Config keys as the page spells them, for attributes (which HTML lower-cases). */
 const KEYS = [
@@ -32,18 +33,28 @@ const IMAGE_KEYS = [
   'arch', 'loss', 'zDim', 'codes', 'infoWeight', 'prior', 'genWidth', 'discWidth', 'lrG', 'lrD', 'lrHalfLife',
   'beta1', 'beta2', 'batchSize', 'k', 'emaDecay', 'genRefine', 'seed', ...Object.keys(IMAGE_PAGE_DEFAULTS),
 ];
+/** The CycleGAN run's keys (after `cyc.`). */
+const CYCLE_KEYS = [
+  'genWidth', 'blocks', 'discWidth', 'loss', 'lambdaCycle', 'lambdaIdentity', 'poolSize', 'lrG', 'lrD',
+  'lrHalfLife', 'beta1', 'beta2', 'batchSize', 'seed', ...Object.keys(CYCLE_PAGE_DEFAULTS),
+];
 const lower = (keys) => new Map(keys.map((k) => [k.toLowerCase(), k]));
 const BY_LOWER = lower(KEYS);
-const IMAGE_BY_LOWER = lower(IMAGE_KEYS);
+/** The prefixed sections' keys by their lower-cased spelling. */
+const PREFIXED = [
+  [IMAGE_PREFIX, lower(IMAGE_KEYS)],
+  [SECTIONS.cycle.prefix, lower(CYCLE_KEYS)],
+];
 const NOT_SETTINGS = new Set(['hide', 'hide-text', 'height', 'src', 'any-origin', 'lab', 'style', 'class', 'id', 'title']);
 /** Where embed.js came from: frames go to this origin unless `any-origin` is set. */
 const HOME = new URL(import.meta.url);
 
 /** The setting an attribute name stands for, or null. */
 function settingOf(name) {
-  if (name.startsWith(IMAGE_PREFIX)) {
-    const key = IMAGE_BY_LOWER.get(name.slice(IMAGE_PREFIX.length).replace(/-/g, ''));
-    return key ? IMAGE_PREFIX + key : null;
+  for (const [prefix, byLower] of PREFIXED) {
+    if (!name.startsWith(prefix)) continue;
+    const key = byLower.get(name.slice(prefix.length).replace(/-/g, ''));
+    return key ? prefix + key : null;
   }
   return BY_LOWER.get(name.replace(/-/g, '')) || null;
 }

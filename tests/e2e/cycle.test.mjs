@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { openPage, start } from '../../scripts/lib/browser.mjs';
+import { header, reseal } from '../../scripts/lib/runfile.mjs';
 
 let env;
 let page;
@@ -122,6 +123,28 @@ test('save and load continue exactly', async () => {
   assert.equal(loaded.seed, 3);
   const again = await page.evaluate(() => window.playground.cycle.step(2));
   assert.deepEqual(again, go);
+});
+
+test('a diverging run stops with a message and a Resume button, and a good file trains on', async () => {
+  const good = await page.evaluate(async () => Array.from(await window.playground.cycle.saveRun()));
+  const step = await page.evaluate(() => window.playground.cycle.last.step);
+  // D_B's last float (its head's bias) set to 1e30 in the saved file: D_B's least-squares
+  // cost overflows in the first round.
+  const file = Buffer.from(good);
+  const { header: h, at } = header(file);
+  file.writeFloatLE(1e30, at + 4 * (h.genFloats + h.discFloats - 1));
+  await page.evaluate((b) => window.playground.cycle.loadRun(Uint8Array.from(b)), Array.from(reseal(file)));
+  const msg = await page.evaluate(() => window.playground.cycle.step(1).then(() => 'no divergence', (e) => e.message));
+  assert.match(msg, /training diverged at step \d+: a loss became NaN or infinite; lower the learning rates/);
+  await page.waitForSelector('#cyc-error:not([hidden])');
+  assert.match(await page.textContent('#cyc-error'), /training diverged/);
+  assert.ok(await page.isVisible('#cyc-resume'), 'a Resume button is offered');
+  assert.match(await page.textContent('#cyc-resume'), new RegExp(`Resume from round ${step} \\(the last good state\\) with the learning rates ÷ 10`));
+  // The good file loads and trains on from its round.
+  await page.evaluate((b) => window.playground.cycle.loadRun(Uint8Array.from(b)), good);
+  const s = await page.evaluate(() => window.playground.cycle.step(1));
+  assert.equal(s.step, step + 1);
+  assert.ok(Number.isFinite(s.lossDB));
 });
 
 test('the settings start new runs, the link follows, and Train plays and pauses', async () => {

@@ -71,8 +71,12 @@ test('the first screen holds the plane and the primary controls, at 1280 x 900 a
       assert.ok(b.h > 0 && b.top >= 0 && b.bottom <= viewport.height + 0.5 && b.right <= viewport.width + 0.5,
         `${name}: #${id} is not in the first screen: ${JSON.stringify(b)}`);
     }
-    // Nothing is wider than the screen.
+    // Nothing is wider than the screen, and every lab's tab is on it.
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name}: horizontal overflow`);
+    const offTabs = await page.evaluate(() => [...document.querySelectorAll('nav.labs a')]
+      .filter((a) => { const r = a.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth + 0.5; })
+      .map((a) => a.textContent.trim()));
+    assert.deepEqual(offTabs, [], `${name}: lab tabs past the screen's edge`);
     if (touch) {
       // Touch targets: the run's buttons, the data thumbnails and the layer chips are 40 px or more.
       const small = await page.evaluate(() => [...document.querySelectorAll('.run-bar button, .thumb, .layers .chip, #backend-chip')]

@@ -320,7 +320,12 @@ test('a cross-origin embed is driven through postMessage, with promises', async 
       const bad = await el.playground.step(-1).then(() => 'resolved', (e) => e.message);
       const unknown = await el.playground.constructor().then(() => 'resolved', (e) => e.message);
       const images = await el.playground.images.stats().then(() => 'resolved', (e) => e.message);
-      return { direct, step: s.step, seed: cfg.seed, bad, unknown, images };
+      const early = await el.playground.cycle.stats().then(() => 'resolved', (e) => e.message);
+      await el.playground.open('cycle');
+      const cycle = await el.playground.cycle.step(2);
+      const cycleLink = await el.playground.cycle.linkConfig();
+      const empty = await el.playground.cycle.translate(new Array(784).fill(0)).then(() => 'resolved', (e) => e.message);
+      return { direct, step: s.step, seed: cfg.seed, bad, unknown, images, early, cycle, cycleLink, empty };
     });
     assert.equal(out.direct, 'SecurityError', 'the frame is on another origin');
     assert.equal(out.step, 5);
@@ -328,6 +333,12 @@ test('a cross-origin embed is driven through postMessage, with promises', async 
     assert.match(out.bad, /n must be an integer from 1 to 100000/);
     assert.match(out.unknown, /unknown call "constructor"/);
     assert.match(out.images, /no image run yet/);
+    assert.match(out.early, /no CycleGAN run yet: call open\("cycle"\) first/);
+    assert.equal(out.cycle.step, 2, 'the CycleGAN lab trains through postMessage');
+    assert.ok(Number.isFinite(out.cycle.cycleA), 'and answers its losses');
+    assert.equal(out.cycleLink.lambdaCycle, 0, 'cyc.lambda-cycle reached the run');
+    assert.equal(out.cycleLink.poolSize, 5, 'cyc.pool-size too');
+    assert.match(out.empty, /drawing|empty|ink/i, 'an empty drawing is refused with a message');
     assert.equal(await page.evaluate(() => window.pwned), undefined);
     assert.deepEqual(problems, []);
     await page.close();

@@ -3,13 +3,23 @@
 // lab from a fixed list, and are answered to the caller's origin only. The same calls as
 // window.playground, each answered once its promise settles.
 
-/** What may be called: the 2-D labs' API and the image lab's (`images.<name>`). */
+/**
+ * What may be called: the 2-D labs' API, the image lab's (`images.<name>`) and the CycleGAN
+ * lab's (`cycle.<name>`, once `open('cycle')` has loaded it).
+ */
 const CALLS = {
   '': ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'reset', 'step', 'stepPhase', 'stats',
     'theory', 'probes', 'samples', 'curvesCsv', 'config', 'open', 'memory'],
   images: ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'score', 'setTruncation',
     'setAnchorFromGrid', 'randomAnchors', 'images', 'anchorImages', 'drawPath', 'interpolateAnchors',
     'setInterpolation', 'stats', 'linkConfig', 'curvesCsv'],
+  cycle: ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'stats', 'rows', 'translate',
+    'linkConfig'],
+};
+/** Why a lab's calls cannot be made yet. */
+const NOT_YET = {
+  images: 'no image run yet: call configure({mode: "images"}) first',
+  cycle: 'no CycleGAN run yet: call open("cycle") first',
 };
 
 /** Data a message can carry (functions, class instances with methods are not). */
@@ -39,7 +49,7 @@ export function listen(pg, wired, ready) {
           throw new Error(`unknown call ${JSON.stringify(path.join('.').slice(0, 60))}`);
         }
         const target = where ? pg[where] : pg;
-        if (!target) throw new Error(where === 'images' ? 'no image run yet: call configure({mode: "images"}) first' : 'not ready');
+        if (!target) throw new Error(NOT_YET[where] || 'not ready');
         value = await target[method](...(Array.isArray(d.args) ? d.args : []));
       }
       reply({ ok: true, value: plain(value) });

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! images cycle-classifiers [--epochs N] [--seed S]   (writes assets/uci-classifier.bin, assets/domain-classifier.bin)
-//! images cycle-train [--set JSON] [--rounds N] [--every N] [--out FILE.gancyc]
+//! images cycle-train [--set JSON] [--rounds N] [--every N] [--measure-every N] [--out FILE.gancyc]
 //! images cycle-eval --run FILE.gancyc
 //! ```
 //! The measures, on the held-out test digits of both collections (997 MNIST, 357 UCI):
@@ -111,6 +111,9 @@ pub struct Measures {
     /// The same two shares for a translation made by hand (`to_cells`: the UCI preprocessing
     /// applied to a): what the UCI classifier makes of MNIST's shapes in the UCI style.
     by_hand_ab: [f64; 2],
+    /// Share of the UCI digits themselves (no translation) whose digit the MNIST classifier
+    /// names: where an F that changed nothing would stand on content B -> A.
+    untranslated_ba: f64,
     /// Mean |F(G(a)) - a|, pixels in [0, 1].
     cycle_l1_a: f64,
     /// Mean |G(F(b)) - b|.
@@ -167,6 +170,7 @@ pub fn measure(t: &CycleTrainer, a: &Mnist, b: &Mnist) -> Result<Measures, Strin
             accuracy(&probs(&uci_net, &hand)?, &ya),
             accuracy(&probs(&domain_net, &hand)?, &vec![1u8; na]),
         ],
+        untranslated_ba: accuracy(&probs(&mnist_net, &xb)?, &yb),
         cycle_l1_a: l1(fga, &xa),
         cycle_l1_b: l1(gfb, &xb),
         fid_ab: fid(&f_ga, &f_b, FEATURES).map_err(e)?,
@@ -183,6 +187,7 @@ pub fn measure(t: &CycleTrainer, a: &Mnist, b: &Mnist) -> Result<Measures, Strin
 /// `images cycle-train`: trains natively, printing the losses, then the measures.
 pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
     let (mut json, mut rounds, mut every, mut out) = ("{}".to_string(), 1000usize, 100usize, None);
+    let mut measure_every = 0usize;
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--set" => json = value(&mut it, &flag)?,
@@ -193,6 +198,11 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
             }
             "--every" => {
                 every = value(&mut it, &flag)?
+                    .parse()
+                    .map_err(|e| format!("{flag}: {e}"))?
+            }
+            "--measure-every" => {
+                measure_every = value(&mut it, &flag)?
                     .parse()
                     .map_err(|e| format!("{flag}: {e}"))?
             }
@@ -223,6 +233,11 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
             1000.0 * t0.elapsed().as_secs_f64() / n as f64,
             start.elapsed().as_secs_f64()
         );
+        // The measures along the way (a line of JSON each), to see where a run stands when.
+        if measure_every > 0 && done < rounds && done % measure_every < n {
+            let m = measure(&t, &a, &b)?;
+            println!("{}", serde_json::to_string(&m).expect("numbers serialise"));
+        }
     }
     if let Some(path) = out {
         let bytes = block_on(t.save()).map_err(|e| e.to_string())?;
