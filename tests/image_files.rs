@@ -154,3 +154,22 @@ fn hostile_image_run_files_are_refused_or_load_what_was_saved() {
     };
     fuzz::run("image run", &file, 200, 11, load);
 }
+
+#[test]
+fn looking_at_a_run_before_it_trains_changes_nothing() {
+    // burn initialises a zero bias lazily, and a lazy parameter shares its pending state with
+    // its clones: a view through a frozen copy must not take a bias out of training.
+    let device = Device::flex();
+    for arch in [ImageArch::Dcgan, ImageArch::Mlp] {
+        let mut looked = ImageTrainer::new(small(arch), digits(), &device).unwrap();
+        let mut not = ImageTrainer::new(small(arch), digits(), &device).unwrap();
+        shown(&looked);
+        looked.train(3);
+        not.train(3);
+        assert_same(
+            &looked,
+            &not,
+            &format!("{arch:?}, looked at before training"),
+        );
+    }
+}

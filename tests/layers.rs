@@ -1,7 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The house rules, checked on the source text (the layer picture is at the top of
 //! `src/lib.rs` and in the README's architecture section):
-//! - `gan/`, `nn/` and `data/` never import a family (`toy2d`, `image`, `cycle`, `eval`) or `wasm`;
+//! - `gan/`, `nn/` and `data/` never import a family (`toy2d`, `image`, `cycle`, `stack`, `eval`) or `wasm`;
 //! - a family never imports another family;
 //! - nothing but `src/wasm/` names `wasm_bindgen` or `js_sys`;
 //! - `www/views/` and `www/core/` never touch the engine: they import only their own folders
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const KERNEL: [&str; 3] = ["gan", "nn", "data"];
-const FAMILIES: [&str; 4] = ["toy2d", "image", "cycle", "eval"];
+const FAMILIES: [&str; 5] = ["toy2d", "image", "cycle", "stack", "eval"];
 
 /// Every file under `dir` (relative to the crate root) whose name ends with `ext`.
 fn files(dir: &str, ext: &str) -> Vec<PathBuf> {

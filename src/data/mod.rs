@@ -3,6 +3,7 @@
 //! digits brought to MNIST's shape ([`optdigits`], CycleGAN's second domain). `data/` imports
 //! only `gan/` and the error type.
 
+pub mod captions;
 pub mod mnist;
 pub mod optdigits;
 pub mod toy2d;

@@ -8,6 +8,7 @@
 //! images score --samples FILE.u8 [--classifier assets/classifier.bin]
 //! images sample|real|features|eval|stats ...   (the evaluation commands: see eval.rs)
 //! images cycle-classifiers|cycle-train|cycle-eval ...   (CycleGAN: see cycle.rs)
+//! images captions   (StackGAN's caption attributes on the training digits: see captions.rs)
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
 //! `--every` rounds (an SGAN run's held-out accuracy with them, and its baseline's; and, with `--score-every`, the share of 1,000 samples the shipped classifier
@@ -32,6 +33,8 @@ fn main() {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+mod captions;
 #[cfg(not(target_arch = "wasm32"))]
 mod cycle;
 #[cfg(not(target_arch = "wasm32"))]
@@ -65,7 +68,8 @@ mod cli {
                          images features --samples SAMPLES.npy --out FEATURES.npy [--probs PROBS.npy]\n       \
                          images eval --samples SAMPLES.npy [--against test|train|OTHER.npy] [--metrics is,fid,kid,parzen,pr,dc,digits] [--seed S]\n       \
                          images stats --out assets/real-stats.json\n       \
-                         images cycle-classifiers|cycle-train|cycle-eval ... (see src/bin/images/cycle.rs)";
+                         images cycle-classifiers|cycle-train|cycle-eval ... (see src/bin/images/cycle.rs)\n       \
+                         images captions";
 
     pub(crate) fn asset(name: &str) -> String {
         format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -252,6 +256,7 @@ mod cli {
             "features" => return crate::eval::features(it),
             "eval" => return crate::eval::eval(it),
             "stats" => return crate::eval::stats(it),
+            "captions" => return crate::captions::captions(it),
             "cycle-classifiers" => return crate::cycle::classifiers(it),
             "cycle-train" => return crate::cycle::train(it),
             "cycle-eval" => return crate::cycle::eval(it),
