@@ -11,13 +11,13 @@
 //! Instance norm without learned scale (the paper's code: `affine=False`): it keeps no running
 //! statistics, so training and viewing compute the same thing. Weights from N(0, 0.02).
 
-use burn::module::{Module, Param};
+use burn::module::Module;
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::tensor::{Device, Tensor, activation};
 
 use crate::data::PIXELS;
 use crate::gan::rng::Rng;
-use crate::nn::init::{DCGAN, conv as lazy_conv, up};
+use crate::nn::init::{DCGAN, conv, eager, up};
 
 /// Side of an image.
 const SIDE: usize = 28;
@@ -25,24 +25,6 @@ const SIDE: usize = 28;
 pub const PATCHES: usize = 49;
 /// Instance norm's epsilon (PyTorch's).
 const EPS: f64 = 1e-5;
-
-/// A convolution as [`lazy_conv`] builds it, its zero bias made a tensor now: burn makes a
-/// bias it initialises lazily, and a lazy parameter shares its pending state with its clones,
-/// so that the frozen copy of the discriminators the generators' step uses (`no_grad`) took
-/// the discriminators' own biases out of training (they then trained only after a load, and
-/// a loaded run did not continue exactly).
-fn conv(
-    channels: [usize; 2],
-    kernel: usize,
-    stride: usize,
-    init: crate::nn::init::Init,
-    rng: &mut Rng,
-    device: &Device,
-) -> Conv2d {
-    let mut layer = lazy_conv(channels, kernel, stride, init, rng, device);
-    layer.bias = Some(Param::from_tensor(Tensor::zeros([channels[1]], device)));
-    layer
-}
 
 /// Each image's each channel brought to mean 0 and variance 1 over its pixels (biased
 /// variance, plus 1e-5), as `InstanceNorm2d(affine=False)`.
@@ -81,16 +63,16 @@ pub struct CycleGenerator {
 impl CycleGenerator {
     /// A fresh generator of base width `c` with `blocks` residual blocks, drawn from `rng`.
     pub fn init(c: usize, blocks: usize, rng: &mut Rng, device: &Device) -> Self {
-        let input = conv([1, c], 3, 1, DCGAN, rng, device);
-        let down = conv([c, 2 * c], 4, 2, DCGAN, rng, device);
+        let input = eager(conv([1, c], 3, 1, DCGAN, rng, device));
+        let down = eager(conv([c, 2 * c], 4, 2, DCGAN, rng, device));
         let blocks = (0..blocks)
             .map(|_| ResBlock {
-                first: conv([2 * c, 2 * c], 3, 1, DCGAN, rng, device),
-                second: conv([2 * c, 2 * c], 3, 1, DCGAN, rng, device),
+                first: eager(conv([2 * c, 2 * c], 3, 1, DCGAN, rng, device)),
+                second: eager(conv([2 * c, 2 * c], 3, 1, DCGAN, rng, device)),
             })
             .collect();
         let up = up([2 * c, c], rng, device);
-        let output = conv([c, 1], 3, 1, DCGAN, rng, device);
+        let output = eager(conv([c, 1], 3, 1, DCGAN, rng, device));
         Self {
             input,
             down,
@@ -126,9 +108,9 @@ impl PatchCritic {
     /// A fresh discriminator of base width `c`, drawn from `rng`.
     pub fn init(c: usize, rng: &mut Rng, device: &Device) -> Self {
         Self {
-            down1: conv([1, c], 4, 2, DCGAN, rng, device),
-            down2: conv([c, 2 * c], 4, 2, DCGAN, rng, device),
-            head: conv([2 * c, 1], 3, 1, DCGAN, rng, device),
+            down1: eager(conv([1, c], 4, 2, DCGAN, rng, device)),
+            down2: eager(conv([c, 2 * c], 4, 2, DCGAN, rng, device)),
+            head: eager(conv([2 * c, 1], 3, 1, DCGAN, rng, device)),
         }
     }
 

@@ -108,6 +108,22 @@ pub fn conv(
     conv
 }
 
+/// A convolution with a zero bias built by [`conv`] (DCGAN's init), its bias a tensor now: burn
+/// initialises a zero bias
+/// lazily, and a lazy parameter shares its pending state with its clones, so a frozen copy
+/// (`no_grad`) used before the layer's own first update takes the bias out of training (the
+/// CycleGAN's discriminators lost theirs so: docs/decisions.md).
+pub fn eager(mut layer: Conv2d) -> Conv2d {
+    if layer.bias.is_some() {
+        let weight = layer.weight.val(); // [c_out, c_in, k, k]
+        layer.bias = Some(Param::from_tensor(Tensor::zeros(
+            [weight.dims()[0]],
+            &weight.device(),
+        )));
+    }
+    layer
+}
+
 /// A 4x4, stride-2, padding-1 transposed convolution with DCGAN's weights: doubles the side.
 pub fn up([c_in, c_out]: [usize; 2], rng: &mut Rng, device: &Device) -> ConvTranspose2d {
     let mut conv = ConvTranspose2dConfig::new([c_in, c_out], [4, 4])
