@@ -5,7 +5,7 @@
 
 import { LabController, isDeviceLoss, promised } from '../core/controller.js';
 import { runBytes } from '../core/runfile.js';
-import { PAGE_DEFAULTS, TOY2D_SNAPSHOTS, TOY2D_VIEW } from '../core/state.js';
+import { PAGE_DEFAULTS, TOY2D_SNAPSHOTS, TOY2D_VIEW, twinConfig } from '../core/state.js';
 
 /**
  * The settings a run changes while it trains (the engine's LIVE_KEYS, src/toy2d/train.rs, and
@@ -326,7 +326,7 @@ export class Toy2dLab extends LabController {
       dFakeMean: of(th, 'dFakeMean'),
       theoryStep: of(th, 'step'),
       twin: this.twin ? {
-        loss: this.page.compare === 'conditional' ? this.engineConfig.loss : this.page.compare,
+        loss: twinConfig(this.engineConfig, this.page.compare).loss,
         lossD: this.twinLast.lossD,
         lossG: this.twinLast.lossG,
         gradNormMinimax: of(twinProbe, 'gradNormMinimax'),
