@@ -10,8 +10,11 @@
 //!   (upsampled by nearest neighbour): a stage II that writes nothing returns the stage-I image
 //!   at 28 x 28, so it refines, it does not redraw.
 //! - **The discriminators** judge an image with a caption (matching-aware, section 3.1: a real
-//!   image with the wrong caption is a fake too): convolutions down to 4 x 4, the features
-//!   joined with the caption's code, a hidden layer, one logit.
+//!   image with the wrong caption is a fake too): convolutions down to 4 x 4, a hidden layer
+//!   of features φ(x), and the logit ψ(φ(x)) + ⟨P ĉ, φ(x)⟩, the caption's code projected onto
+//!   the features (the projection discriminator, Miyato and Koyama, 2018, as the image lab's
+//!   cGAN; joining the code to the features instead left the digit unread: measured, the
+//!   digit named at chance after 2,000 rounds).
 //!
 //! Every convolution's bias is a tensor from the start ([`eager`]): stage I is frozen
 //! (`no_grad`) while stage II trains.
@@ -130,6 +133,8 @@ pub struct StageDiscriminator {
     downs: Vec<Conv2d>,
     hidden: Linear,
     head: Linear,
+    /// The caption's code to the features' space.
+    project: Linear,
 }
 
 impl StageDiscriminator {
@@ -143,8 +148,9 @@ impl StageDiscriminator {
         downs.push(eager(conv([c, 2 * c], 3, 2, DCGAN, rng, device))); // 7 -> 4
         Self {
             downs,
-            hidden: linear(2 * c * 16 + s.code, 4 * c, Init::FanInUniform, rng, device),
+            hidden: linear(2 * c * 16, 4 * c, Init::FanInUniform, rng, device),
             head: linear(4 * c, 1, Init::FanInUniform, rng, device),
+            project: linear(s.code, 4 * c, Init::FanInUniform, rng, device),
         }
     }
 
@@ -156,8 +162,9 @@ impl StageDiscriminator {
             h = activation::leaky_relu(conv.forward(h), 0.2);
         }
         let f = h.reshape([b as i32, -1]); // [b, 2c 16]
-        let h = activation::leaky_relu(self.hidden.forward(Tensor::cat(vec![f, code], 1)), 0.2);
-        self.head.forward(h)
+        let h = activation::leaky_relu(self.hidden.forward(f), 0.2); // [b, 4c]
+        let matched = (self.project.forward(code) * h.clone()).sum_dim(1); // [b, 1]
+        self.head.forward(h) + matched
     }
 }
 
