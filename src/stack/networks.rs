@@ -13,8 +13,9 @@
 //!   image with the wrong caption is a fake too): convolutions down to 4 x 4, a hidden layer
 //!   of features φ(x), and the logit ψ(φ(x)) + ⟨P ĉ, φ(x)⟩, the caption's code projected onto
 //!   the features (the projection discriminator, Miyato and Koyama, 2018, as the image lab's
-//!   cGAN; joining the code to the features instead left the digit unread: measured, the
-//!   digit named at chance after 2,000 rounds).
+//!   cGAN). The first version joined the code to the features; runs with it named the digit
+//!   at chance, but the fix changed the learning rates and the KL's scale at the same time, so
+//!   the join alone is not proven at fault (docs/decisions.md).
 //!
 //! Every convolution's bias is a tensor from the start ([`eager`]): stage I is frozen
 //! (`no_grad`) while stage II trains.

@@ -43,9 +43,8 @@ pub struct StageTwo {
 
 /// A stage's judge: the matching-aware discriminator with its own caption encoder (trained
 /// with D, as the paper's D compresses the text embedding with its own layer), read through μ.
-/// Reading G's encoder instead lets the conditioning collapse: the KL pulls G's μ to 0 for
-/// every caption, D then cannot tell captions apart, and nothing rewards G for telling them
-/// apart either (measured: the digit named at chance after 4,000 rounds).
+/// D reading G's encoder instead (the KL pulls G's μ towards 0 for every caption) named the
+/// digit at chance after 4,000 rounds; see docs/decisions.md for what else changed with it.
 #[derive(Module, Debug)]
 pub struct Judge {
     pub text: TextEncoder,
