@@ -42,6 +42,11 @@ try {
         translateDrawing();
         await new Promise((r) => { setTimeout(r, 1500); });
       }],
+      ['stack', '#lab=stack&stk.stageOneRounds=600&stk.caption=a%20thick%20seven%20slanted%20right', async (pg) => {
+        const lab = pg.stack;
+        for (let i = 0; i < 8; i++) await lab.step(100);
+        await new Promise((r) => { setTimeout(r, 500); });
+      }],
     ]) {
       if (ONLY.length && !ONLY.includes(lab)) continue;
       const { page, problems } = await openPage(env, hash);

@@ -1,7 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! StackGAN's training run (issue 26): the matching-aware cost and the 2 x 2 average against
 //! hand-computed values, stage II trained with stage I frozen (stage I's images do not move),
-//! the same seed giving the same run, and a short run whose costs stay finite.
+//! the same seed giving the same run, and a short run whose costs stay finite; the schedule,
+//! save and load continuing bit-exactly, and bad input refused with a message.
 
 #[path = "common/digits.rs"]
 mod common_digits;
@@ -52,7 +53,7 @@ fn pictures(t: &StackTrainer) -> (Vec<f32>, Vec<f32>) {
         .collect();
     let z: Vec<f32> = (0..3 * s.z_dim).map(|i| (i as f32 * 0.37).sin()).collect();
     let eps: Vec<f32> = (0..3 * s.code).map(|i| (i as f32 * 0.91).cos()).collect();
-    block_on(t.images(&captions, &z, &eps)).unwrap()
+    block_on(t.images(&captions, &z, &eps).unwrap()).unwrap()
 }
 
 #[test]
@@ -113,7 +114,7 @@ fn the_same_seed_gives_the_same_run_and_its_costs_stay_finite() {
     };
     let (a, b) = (run(), run());
     assert_eq!(a, b);
-    for x in [a.0.0, a.0.1, a.1.0, a.1.1] {
+    for x in [a.0.loss_d, a.0.loss_g, a.1.loss_d, a.1.loss_g] {
         assert!(x.is_finite() && x > 0.0, "cost {x}");
     }
     // Pictures are tanh outputs: inside (-1, 1).
@@ -147,4 +148,99 @@ fn settings_are_read_from_json_and_bad_ones_are_refused_by_name() {
     .expect("a code of 0 components is refused")
     .to_string();
     assert!(e.contains("code"), "{e}");
+}
+
+#[test]
+fn the_schedule_trains_stage_one_then_stage_two_or_both_in_turn() {
+    let mut t = StackTrainer::new(
+        StackConfig {
+            stage_one_rounds: 3,
+            ..small()
+        },
+        digits(),
+        &device(),
+    )
+    .unwrap();
+    assert_eq!(t.stage_now(), Stage::One);
+    t.step(2);
+    assert_eq!((t.rounds(), t.stage_now()), ([2, 0], Stage::One));
+    t.step(3);
+    assert_eq!((t.rounds(), t.stage_now()), ([3, 2], Stage::Two));
+    let s = block_on(t.losses()).unwrap();
+    assert_eq!((s.step, s.rounds_one, s.rounds_two, s.stage), (5, 3, 2, 2));
+    let mut both = StackTrainer::new(
+        StackConfig {
+            together: true,
+            ..small()
+        },
+        digits(),
+        &device(),
+    )
+    .unwrap();
+    both.step(2);
+    assert_eq!((both.rounds(), both.step_count()), ([2, 2], 2));
+    assert_eq!(block_on(both.losses()).unwrap().stage, 0);
+}
+
+#[test]
+fn save_and_load_continue_bit_exactly() {
+    let config = StackConfig {
+        stage_one_rounds: 2,
+        ..small()
+    };
+    let mut t = StackTrainer::new(config, digits(), &device()).unwrap();
+    t.step(3);
+    let bytes = block_on(t.save()).unwrap();
+    assert_eq!(&bytes[..6], b"GANSTK");
+    let mut u = StackTrainer::load(&bytes, digits(), &device()).unwrap();
+    assert_eq!((u.step_count(), u.rounds()), (3, [2, 1]));
+    assert_eq!(block_on(u.losses()).unwrap(), block_on(t.losses()).unwrap());
+    t.step(3);
+    u.step(3);
+    assert_eq!(block_on(u.losses()).unwrap(), block_on(t.losses()).unwrap());
+    assert_eq!(pictures(&u), pictures(&t));
+    // A fresh run saves and loads too (no costs yet).
+    let fresh = StackTrainer::new(small(), digits(), &device()).unwrap();
+    let v = StackTrainer::load(&block_on(fresh.save()).unwrap(), digits(), &device()).unwrap();
+    assert!(block_on(v.losses()).unwrap().loss_d.is_nan());
+}
+
+#[test]
+fn bad_input_gets_a_message() {
+    let t = StackTrainer::new(small(), digits(), &device()).unwrap();
+    let s = t.config().shape();
+    let captions = vec![tokenize("a seven").0];
+    let e = t
+        .images(&captions, &[0.0; 3], &vec![0.0; s.code])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("each caption needs 4 and"), "{e}");
+    let load = |b: &[u8]| {
+        StackTrainer::load(b, digits(), &device())
+            .err()
+            .unwrap()
+            .to_string()
+    };
+    let image = gan_playground::image::ImageTrainer::new(
+        gan_playground::image::ImageConfig::default(),
+        digits(),
+        &device(),
+    )
+    .unwrap();
+    let image_file = block_on(image.save()).unwrap();
+    assert!(load(&image_file).contains("this file is an image-GAN run"));
+    let mut file = block_on(t.save()).unwrap();
+    let n = file.len();
+    let cut = load(&file[..n - 100]);
+    assert!(
+        cut.contains("truncated") || cut.contains("damaged"),
+        "{cut}"
+    );
+    file[n / 2] ^= 1;
+    assert!(load(&file).contains("checksum"));
+    let e = StackConfig::from_json(r#"{"stageOneRounds": 2000000}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("stageOneRounds"), "{e}");
 }

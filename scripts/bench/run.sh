@@ -38,3 +38,6 @@ node scripts/bench/semi.mjs
 # CycleGAN: 10 minutes in the page with the cycle loss on and off, measured natively, then the
 # same two natively for 6,000 rounds (its own section; ~40 minutes).
 node scripts/bench/cycle.mjs
+# StackGAN: a round of each stage timed in the page, 10 minutes of Train in the page, measured
+# natively, then the same rounds natively (its own section; ~20 minutes).
+node scripts/bench/stack.mjs

@@ -143,9 +143,24 @@ pub const VOCABULARY: [&str; 27] = [
     "bold", "fine", "digit", "number", "leaning", "the",
 ];
 
+/// What a reader's word means in the captions' own words (the training captions hold only
+/// those, so only their embeddings are trained): synonyms read as the word they stand for, and
+/// filler words ("the", "digit", "normal": a normal stroke goes unsaid) are dropped (None).
+fn canonical(word: &str) -> Option<&str> {
+    match word {
+        "straight" => Some("upright"),
+        "slanting" | "leaning" => Some("slanted"),
+        "bold" => Some("thick"),
+        "fine" => Some("thin"),
+        "the" | "digit" | "number" | "normal" => None,
+        w => Some(w),
+    }
+}
+
 /// A typed caption as vocabulary indices, and the words that are not in the vocabulary (in the
 /// order typed, each once). Words are split on anything that is not a letter or a digit and
-/// lowercased; a digit typed as a numeral ("7") reads as its word.
+/// lowercased; a digit typed as a numeral ("7") reads as its word; synonyms read as the
+/// captions' words and filler words are dropped ([`canonical`]).
 pub fn tokenize(text: &str) -> (Vec<usize>, Vec<String>) {
     let (mut known, mut unknown) = (Vec::new(), Vec::<String>::new());
     for raw in text
@@ -158,7 +173,9 @@ pub fn tokenize(text: &str) -> (Vec<usize>, Vec<String>) {
             _ => word,
         };
         match VOCABULARY.iter().position(|v| *v == word) {
-            Some(i) => known.push(i),
+            Some(i) => known.extend(
+                canonical(VOCABULARY[i]).and_then(|w| VOCABULARY.iter().position(|v| *v == w)),
+            ),
             None if !unknown.contains(&word) => unknown.push(word),
             None => {}
         }
@@ -413,6 +430,10 @@ mod tests {
         let words: Vec<&str> = known.iter().map(|&i| VOCABULARY[i]).collect();
         assert_eq!(words, ["a", "thick", "seven", "slanted", "right"]);
         assert!(unknown.is_empty());
+        // Synonyms read as the captions' words; filler is dropped.
+        let (known, _) = tokenize("the bold digit 7 leaning right");
+        let words: Vec<&str> = known.iter().map(|&i| VOCABULARY[i]).collect();
+        assert_eq!(words, ["thick", "seven", "slanted", "right"]);
         let (known, unknown) = read_caption("a fluffy seven, fluffy and purple").unwrap();
         assert_eq!(known.len(), 2, "a, seven");
         assert_eq!(unknown, ["fluffy", "and", "purple"]);

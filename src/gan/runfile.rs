@@ -23,10 +23,17 @@ pub enum FileKind {
     Classifier,
     /// A CycleGAN run (`CycleTrainer::save`), format version 1.
     CycleRun,
+    /// A StackGAN run (`StackTrainer::save`), format version 1.
+    StackRun,
 }
 
 /// The runs a run file may be, for telling one from the other.
-const RUNS: [FileKind; 3] = [FileKind::Run2d, FileKind::ImageRun, FileKind::CycleRun];
+const RUNS: [FileKind; 4] = [
+    FileKind::Run2d,
+    FileKind::ImageRun,
+    FileKind::CycleRun,
+    FileKind::StackRun,
+];
 
 impl FileKind {
     /// The first 8 bytes of a file of this kind: its name and format version (u16 BE).
@@ -36,6 +43,7 @@ impl FileKind {
             FileKind::ImageRun => b"GANIMG\x00\x02",
             FileKind::Classifier => b"GANCLS\x00\x01",
             FileKind::CycleRun => b"GANCYC\x00\x01",
+            FileKind::StackRun => b"GANSTK\x00\x01",
         }
     }
 
@@ -55,7 +63,7 @@ impl FileKind {
         match self {
             FileKind::Run2d => Some(2),
             FileKind::ImageRun => Some(1),
-            FileKind::Classifier | FileKind::CycleRun => None,
+            FileKind::Classifier | FileKind::CycleRun | FileKind::StackRun => None,
         }
     }
 
@@ -66,6 +74,7 @@ impl FileKind {
             FileKind::ImageRun => "an image-GAN run",
             FileKind::Classifier => "a digit classifier",
             FileKind::CycleRun => "a CycleGAN run",
+            FileKind::StackRun => "a StackGAN run",
         }
     }
 
@@ -92,7 +101,7 @@ impl FileKind {
                 bytes.len()
             )
         } else {
-            "this is not a GAN Playground run file (it starts with none of GANRUN, GANIMG and GANCYC)"
+            "this is not a GAN Playground run file (it starts with none of GANRUN, GANIMG, GANCYC and GANSTK)"
                 .into()
         })
     }

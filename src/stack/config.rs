@@ -39,6 +39,11 @@ pub struct StackConfig {
     pub beta2: f64,
     /// Digits per minibatch.
     pub batch_size: usize,
+    /// Rounds of stage I before stage II starts (the paper trains stage I first, then stage II
+    /// with stage I frozen).
+    pub stage_one_rounds: usize,
+    /// Train both stages in turn from the start instead (a round of each).
+    pub together: bool,
     /// Seed of every random draw (weights, minibatches, latents, augmentation).
     pub seed: u64,
 }
@@ -58,6 +63,8 @@ impl Default for StackConfig {
             beta1: 0.5,
             beta2: 0.999,
             batch_size: 64,
+            stage_one_rounds: 10000,
+            together: false,
             seed: 1,
         }
     }
@@ -84,6 +91,13 @@ impl StackConfig {
         check_f64("klWeight", self.kl_weight, 0.0, 100.0, "0 (off) to 100")?;
         // The matching-aware cost pairs each digit with the next one's caption: two at least.
         check_usize("batchSize", self.batch_size, 2, 256, "2 to 256")?;
+        check_usize(
+            "stageOneRounds",
+            self.stage_one_rounds,
+            0,
+            1_000_000,
+            "0 (straight to stage II) to 1,000,000 rounds",
+        )?;
         check_rates(
             self.lr_d,
             self.lr_g,

@@ -7,19 +7,27 @@
 //! captions shifted by one digit (mismatched pairs). D's cost is the matching-aware one,
 //! softplus(−D(real, right)) + ½ (softplus(D(fake, right)) + softplus(D(real, wrong))); then
 //! G's, the non-saturating softplus(−D(fake, right)) plus the KL weight times conditioning
-//! augmentation's KL. Each D reads captions through its own encoder ([`Judge`]). The save file, the lab and the measures are issue 26's next steps.
+//! augmentation's KL. Each D reads captions through its own encoder ([`Judge`]).
+//!
+//! The page trains on a schedule ([`StackTrainer::step`]): stage I for the config's
+//! `stageOneRounds`, then stage II (or both in turn from the start, `together`). A run saves
+//! to one file (`GANSTK`) and continues from it exactly.
 
 use std::sync::Arc;
 
 use burn::module::Module;
 use burn::optim::GradientsParams;
 use burn::tensor::{Device, Tensor, TensorData, activation};
+use serde::Serialize;
 
 use crate::data::captions::Caption;
 use crate::data::{Mnist, PIXELS, Split};
 use crate::error::GanError;
 use crate::gan::optim::Optimizer;
-use crate::gan::run::{RunConfig, RunCore, read_vec};
+use crate::gan::run::{
+    Pair, RunConfig, RunCore, read_header, read_vec, restore_pair_with, save_pair_with,
+};
+use crate::gan::runfile::FileKind;
 use crate::nn::init::normal;
 use crate::stack::config::StackConfig;
 use crate::stack::networks::{
@@ -58,6 +66,42 @@ impl Judge {
     }
 }
 
+/// Both stages' trained sides: what G's optimiser steps (one Adam, its moments by parameter,
+/// so a stage's round moves only that stage).
+#[derive(Module, Debug)]
+pub struct Generators {
+    pub one: StageOne,
+    pub two: StageTwo,
+}
+
+/// Both stages' judges.
+#[derive(Module, Debug)]
+pub struct Judges {
+    pub one: Judge,
+    pub two: Judge,
+}
+
+/// The last round's costs, with where the schedule stands.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackStats {
+    /// Rounds trained so far (a round of each stage in turn counts once).
+    pub step: u64,
+    /// Rounds of stage I trained.
+    pub rounds_one: u64,
+    /// Rounds of stage II trained.
+    pub rounds_two: u64,
+    /// The stage the next round trains: 1, 2, or 0 for both in turn.
+    pub stage: u8,
+    /// The last D update's matching-aware cost.
+    pub loss_d: f32,
+    /// The last G update's non-saturating cost (without the KL).
+    pub loss_g: f32,
+}
+
+/// Stage I's and stage II's pixels, flat.
+pub type Pictures = (Vec<f32>, Vec<f32>);
+
 /// Which stage a round trains.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -76,11 +120,7 @@ pub struct StackTrainer {
     train: Vec<usize>,
     /// Each training digit's caption, as vocabulary indices.
     captions: Vec<Vec<usize>>,
-    one: StageOne,
-    two: StageTwo,
-    d_one: Judge,
-    d_two: Judge,
-    opt: [Optimizer; 4],
+    nets: Pair<Generators, Judges>,
     core: RunCore,
     /// Rounds of each stage trained.
     rounds: [u64; 2],
@@ -162,20 +202,67 @@ impl StackTrainer {
             d: StageDiscriminator::new(s, 28, &mut rng, &ad),
         };
         let (b1, b2) = (config.beta1, config.beta2);
-        let adam = || Optimizer::adam(b1, b2);
+        let nets = Pair {
+            g: Generators { one, two },
+            d: Judges {
+                one: d_one,
+                two: d_two,
+            },
+            ema: None,
+            ema_d: None,
+            opt_g: Optimizer::adam(b1, b2),
+            opt_d: Optimizer::adam(b1, b2),
+        };
         Ok(Self {
             config,
             data,
             train,
             captions,
-            one,
-            two,
-            d_one,
-            d_two,
-            opt: [adam(), adam(), adam(), adam()],
+            nets,
             core,
             rounds: [0, 0],
         })
+    }
+
+    /// Rounds trained so far.
+    pub fn step_count(&self) -> u64 {
+        self.core.step
+    }
+
+    /// The device the run computes on (without autodiff).
+    pub fn device(&self) -> &Device {
+        &self.core.plain
+    }
+
+    /// Scalars of (both stages' encoders and generators, both judges).
+    pub fn parameter_counts(&self) -> (usize, usize) {
+        (self.nets.g.num_params(), self.nets.d.num_params())
+    }
+
+    /// Changes the learning rates from the next round on; refused, with the key named, if out
+    /// of range.
+    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), GanError> {
+        self.config = self.config.with_learning_rates(lr_d, lr_g)?;
+        Ok(())
+    }
+
+    /// The stage the schedule trains next: both in turn (`together`), else stage I until it
+    /// has had `stageOneRounds`, then stage II.
+    pub fn stage_now(&self) -> Stage {
+        if self.config.together {
+            Stage::Both
+        } else if self.rounds[0] < self.config.stage_one_rounds as u64 {
+            Stage::One
+        } else {
+            Stage::Two
+        }
+    }
+
+    /// Trains `rounds` rounds on the schedule ([`Self::stage_now`]), reading nothing back.
+    pub fn step(&mut self, rounds: usize) {
+        for _ in 0..rounds {
+            self.train(self.stage_now(), 1);
+        }
     }
 
     /// Rounds of stage I and of stage II trained so far.
@@ -225,21 +312,29 @@ impl StackTrainer {
         let (n, c) = (self.config.batch_size, &self.config);
         let (lr_d, lr_g) = c.rates_at(self.rounds[0]);
         let real = downsample(x); // [n, 1, 14, 14]
-        let (code, kl) = self.one.text.augmented(right.clone(), &mut self.core.rng);
+        let g = &self.nets.g.one;
+        let (code, kl) = g.text.augmented(right.clone(), &mut self.core.rng);
         let z = normal([n, c.z_dim], 1.0, &mut self.core.rng, &self.core.plain);
-        let fake = activation::tanh(self.one.g.logits(z, code)); // [n, 1, 14, 14]
+        let fake = activation::tanh(g.g.logits(z, code)); // [n, 1, 14, 14]
         let (cost_d, gan) = judge(
-            &mut self.d_one,
-            &mut self.opt[1],
+            &mut self.nets.d.one,
+            &mut self.nets.opt_d,
             lr_d,
             real,
             fake,
             right,
             wrong,
         );
+        self.update_g(lr_g, cost_d, gan, kl);
+    }
+
+    /// G's step down its GAN cost plus the weighted KL (only the stage that made the graph
+    /// has gradients), and the costs kept for [`Self::losses`].
+    fn update_g(&mut self, lr_g: f64, cost_d: Tensor<1>, gan: Tensor<1>, kl: Tensor<1>) {
+        let c = &self.config;
         let cost = gan.clone() + kl.mul_scalar(c.kl_weight / c.code as f64);
-        let grads = GradientsParams::from_grads(cost.backward(), &self.one);
-        self.one = self.opt[0].step(lr_g, self.one.clone(), grads);
+        let grads = GradientsParams::from_grads(cost.backward(), &self.nets.g);
+        self.nets.g = self.nets.opt_g.step(lr_g, self.nets.g.clone(), grads);
         self.core.last_d = Some(cost_d.detach());
         self.core.last_g = Some(gan.detach());
     }
@@ -250,49 +345,112 @@ impl StackTrainer {
         let (lr_d, lr_g) = c.rates_at(self.rounds[1]);
         let real = x.reshape([n, 1, 28, 28]);
         // Stage I, frozen: its image of these captions, recorded in no graph.
-        let frozen = self.one.clone().no_grad();
+        let frozen = self.nets.g.one.clone().no_grad();
         let (code_one, _) = frozen.text.augmented(right.clone(), &mut self.core.rng);
         let z = normal([n, c.z_dim], 1.0, &mut self.core.rng, &self.core.plain);
         let low = frozen.g.logits(z, code_one).detach(); // [n, 1, 14, 14]
-        let (code, kl) = self.two.text.augmented(right.clone(), &mut self.core.rng);
-        let fake = activation::tanh(self.two.g.logits(low, code)); // [n, 1, 28, 28]
+        let g = &self.nets.g.two;
+        let (code, kl) = g.text.augmented(right.clone(), &mut self.core.rng);
+        let fake = activation::tanh(g.g.logits(low, code)); // [n, 1, 28, 28]
         let (cost_d, gan) = judge(
-            &mut self.d_two,
-            &mut self.opt[3],
+            &mut self.nets.d.two,
+            &mut self.nets.opt_d,
             lr_d,
             real,
             fake,
             right,
             wrong,
         );
-        let cost = gan.clone() + kl.mul_scalar(c.kl_weight / c.code as f64);
-        let grads = GradientsParams::from_grads(cost.backward(), &self.two);
-        self.two = self.opt[2].step(lr_g, self.two.clone(), grads);
-        self.core.last_d = Some(cost_d.detach());
-        self.core.last_g = Some(gan.detach());
+        self.update_g(lr_g, cost_d, gan, kl);
     }
 
-    /// The last round's (D's cost, G's GAN cost), read back asynchronously; a NaN or infinite
-    /// one is [`GanError::Diverged`].
-    pub fn losses(&self) -> impl Future<Output = Result<(f32, f32), GanError>> + 'static {
+    /// The last round's costs and the schedule, read back asynchronously; a NaN or infinite
+    /// cost is [`GanError::Diverged`].
+    pub fn losses(&self) -> impl Future<Output = Result<StackStats, GanError>> + 'static {
         let stats = self.core.losses();
-        async move { stats.await.map(|s| (s.loss_d, s.loss_g)) }
+        let [rounds_one, rounds_two] = self.rounds;
+        let stage = match self.stage_now() {
+            Stage::One => 1,
+            Stage::Two => 2,
+            Stage::Both => 0,
+        };
+        async move {
+            stats.await.map(|s| StackStats {
+                step: s.step,
+                rounds_one,
+                rounds_two,
+                stage,
+                loss_d: s.loss_d,
+                loss_g: s.loss_g,
+            })
+        }
+    }
+
+    /// The run as one file: both stages, both judges, the optimisers' moments, the rounds of
+    /// each stage, the step, the last costs and the RNG state (one asynchronous read).
+    pub fn save(&self) -> impl Future<Output = Result<Vec<u8>, GanError>> + 'static {
+        let rounds = self.rounds.map(|r| r as f32).to_vec();
+        let rounds = Tensor::from_data(TensorData::new(rounds, [2]), &self.core.plain);
+        save_pair_with(
+            FileKind::StackRun,
+            &self.config,
+            &self.core,
+            &self.nets,
+            vec![rounds],
+        )
+    }
+
+    /// A run saved by `save`, on `device` (plain), continuing exactly where it was. Refuses,
+    /// with a message, what is not a StackGAN run, a truncated or corrupt file, and one whose
+    /// networks or stage counts do not fit its own config and step.
+    pub fn load(bytes: &[u8], data: Arc<Mnist>, device: &Device) -> Result<Self, GanError> {
+        let (h, at) = read_header::<StackConfig>(FileKind::StackRun, bytes)?;
+        let mut t = StackTrainer::new(h.config.clone(), data, device)?;
+        if h.extra != [2] {
+            return Err(GanError::RunFile(format!(
+                "its stage counts ({:?} numbers) are not the two a StackGAN run keeps",
+                h.extra
+            )));
+        }
+        let extra = restore_pair_with(FileKind::StackRun, &h, bytes, at, &mut t.core, &mut t.nets)?;
+        // Exact as f32 up to 2^24 rounds of a stage; each at most the run's rounds.
+        let count = |v: f32| {
+            (v >= 0.0 && v.fract() == 0.0 && v <= (1u32 << 24) as f32 && v as u64 <= h.step)
+                .then_some(v as u64)
+        };
+        match (count(extra[0][0]), count(extra[0][1])) {
+            (Some(one), Some(two)) => t.rounds = [one, two],
+            _ => {
+                return Err(GanError::RunFile(format!(
+                    "its stage counts {:?} are not whole numbers of rounds up to its step {}",
+                    extra[0], h.step
+                )));
+            }
+        }
+        Ok(t)
     }
 
     /// Both stages' images (`[n, 196]` and `[n, 784]`, pixels in [-1, 1], flat) of `captions`
     /// (one per image, vocabulary indices) for the latents `z` (`[n, z_dim]` flat) and the
     /// augmentation draws `eps` (`[n, code]` flat; zeros: each caption's mean code), read back
-    /// asynchronously.
+    /// asynchronously. Refuses (with the sizes named) latents or draws that do not fit.
     pub fn images(
         &self,
         captions: &[Vec<usize>],
         z: &[f32],
         eps: &[f32],
-    ) -> impl Future<Output = Result<(Vec<f32>, Vec<f32>), GanError>> + 'static {
+    ) -> Result<impl Future<Output = Result<Pictures, GanError>> + 'static, GanError> {
         let s = self.config.shape();
         let n = captions.len();
-        assert_eq!(z.len(), n * s.z_dim, "one latent per caption");
-        assert_eq!(eps.len(), n * s.code, "one draw per caption");
+        if n == 0 || z.len() != n * s.z_dim || eps.len() != n * s.code {
+            return Err(GanError::Data(format!(
+                "images: {} latent numbers and {} draws for {n} captions; each caption needs {} and {}",
+                z.len(),
+                eps.len(),
+                s.z_dim,
+                s.code
+            )));
+        }
         let device = &self.core.plain;
         let bags = bag_of_words(captions, device);
         let eps = Tensor::<2>::from_data(TensorData::new(eps.to_vec(), [n, s.code]), device);
@@ -301,14 +459,14 @@ impl StackTrainer {
             let (mu, log_var) = text.gaussian(bags.clone());
             mu + log_var.mul_scalar(0.5).exp() * eps.clone()
         };
-        let (one, two) = (self.one.clone().valid(), self.two.clone().valid());
-        let low = one.g.logits(z, code(&one.text));
-        let high = two.g.logits(low.clone(), code(&two.text));
+        let nets = self.nets.g.valid();
+        let low = nets.one.g.logits(z, code(&nets.one.text));
+        let high = nets.two.g.logits(low.clone(), code(&nets.two.text));
         let (low, high) = (
             activation::tanh(low).reshape([n, 196]),
             activation::tanh(high).reshape([n, PIXELS]),
         );
-        async move { Ok((read_vec(low).await?, read_vec(high).await?)) }
+        Ok(async move { Ok((read_vec(low).await?, read_vec(high).await?)) })
     }
 
     /// The run's settings.

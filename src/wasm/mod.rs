@@ -1,5 +1,5 @@
 //! The page's boundary: every `#[wasm_bindgen]` item lives under `src/wasm/`, one file per
-//! handle family ([`toy2d`], [`image`], [`cycle`], [`eval`]). It converts arguments, calls the engine and
+//! handle family ([`toy2d`], [`image`], [`cycle`], [`stack`], [`eval`]). It converts arguments, calls the engine and
 //! maps errors to `JsError`s with the engine's messages; no tensor math here.
 //!
 //! Configs cross as plain objects and results as plain objects, both through
@@ -11,6 +11,7 @@
 pub mod cycle;
 pub mod eval;
 pub mod image;
+pub mod stack;
 pub mod toy2d;
 
 use std::cell::RefCell;

@@ -7,7 +7,8 @@
 // window.playground is the 2-D labs' controller (the documented JS API), with `images` (the
 // image lab's controller once loaded, else null), `open(lab)`, `memory()`, `loseDevice()` and
 // `ready` (true once the lab the link opened has started), and `cycle` (the CycleGAN lab's
-// controller once loaded, else null; `openCycle()` loads it and resolves to it).
+// controller once loaded, else null; `openCycle()` loads it and resolves to it), and `stack`
+// (the StackGAN lab's, the same way; `openStack()`).
 
 import { EngineClient } from '../engine/client.js';
 import { splitHash } from '../core/link.js';
@@ -35,7 +36,7 @@ const { mountToy2d } = await import('../toy2d/page.js');
 window.playground = pg;
 
 /** What the link said, kept for the labs not opened yet, and the embed's view. */
-const state = { lab: HOME, main: '', image: '', evaluation: '', cycle: '', view: { hide: [], hideText: false }, defaults: null };
+const state = { lab: HOME, main: '', image: '', evaluation: '', cycle: '', stack: '', view: { hide: [], hideText: false }, defaults: null };
 
 /** Notices that stay while what they say holds (the backend in use is not the one chosen). */
 const sticky = new Map();
@@ -59,9 +60,11 @@ const toy2d = mountToy2d(pg, {
   beforePlay: () => {
     if (pg.images) pg.images.pause();
     if (pg.cycle) pg.cycle.pause();
+    if (pg.stack) pg.stack.pause();
   },
 });
 pg.cycle = null;
+pg.stack = null;
 
 /** The image lab: its controller and page, loaded once, when first needed. */
 let imagesLoaded = null;
@@ -76,6 +79,7 @@ function loadImages() {
         if (!e.detail.playing) return;
         pg.pause();
         if (pg.cycle) pg.cycle.pause();
+        if (pg.stack) pg.stack.pause();
       });
       lab.addEventListener('configured', () => { pg.pause(); save(); });
       lab.addEventListener('settings', save);
@@ -99,6 +103,7 @@ function loadCycle() {
         if (!e.detail.playing) return;
         pg.pause();
         if (pg.images) pg.images.pause();
+        if (pg.stack) pg.stack.pause();
       });
       lab.addEventListener('configured', save);
       pg.cycle = lab;
@@ -117,6 +122,42 @@ async function startCycle() {
   } catch (e) {
     await lab.configure({});
     return [`the link's CycleGAN settings were not used: ${e.message}`];
+  }
+}
+
+/** The StackGAN lab: its controller and page, loaded once, its run started from the link's part. */
+let stackLoaded = null;
+function loadStack() {
+  if (!stackLoaded) {
+    stackLoaded = (async () => {
+      const [{ StackLab }, { mountStackLab }] = await Promise.all([import('../stack/lab.js'), import('../stack/page.js')]);
+      const lab = new StackLab(client);
+      mountStackLab(lab);
+      // One engine thread: the run a person starts pauses the others.
+      lab.addEventListener('playing', (e) => {
+        if (!e.detail.playing) return;
+        pg.pause();
+        if (pg.images) pg.images.pause();
+        if (pg.cycle) pg.cycle.pause();
+      });
+      lab.addEventListener('configured', save);
+      lab.addEventListener('settings', save);
+      pg.stack = lab;
+      return lab;
+    })();
+    stackLoaded.catch(() => { stackLoaded = null; });
+  }
+  return stackLoaded;
+}
+
+/** Starts the StackGAN run from the link's part for it (each bad setting left out, with a notice). */
+async function startStack() {
+  const lab = await loadStack();
+  try {
+    return await lab.openLink(state.stack);
+  } catch (e) {
+    await lab.configure({});
+    return [`the link's StackGAN settings were not used: ${e.message}`];
   }
 }
 
@@ -171,6 +212,7 @@ function save() {
     image: image || state.image || null,
     evaluation: evalLab ? evalLab.linkText() : state.evaluation,
     cycle: pg.cycle && pg.cycle.linkConfig() ? pg.cycle.linkConfig() : state.cycle,
+    stack: pg.stack && pg.stack.linkConfig() ? pg.stack.linkConfig() : state.stack,
     lab: state.lab === HOME ? null : state.lab,
     view: state.view,
     defaults: state.defaults,
@@ -206,6 +248,7 @@ async function open(name) {
   if (LABS[name].section === 'image') await loadImages();
   if (name === 'eval') notices.push(...(await loadEval()).linkNotices.splice(0));
   if (LABS[name].section === 'cycle' && !(pg.cycle && pg.cycle.session)) notices.push(...await startCycle());
+  if (LABS[name].section === 'stack' && !(pg.stack && pg.stack.session)) notices.push(...await startStack());
   save();
   return notices;
 }
@@ -213,6 +256,10 @@ pg.open = open;
 pg.openCycle = async () => {
   await open('cycle');
   return pg.cycle;
+};
+pg.openStack = async () => {
+  await open('stack');
+  return pg.stack;
 };
 
 // configure({mode: 'images', ...}) starts an image run (and shows its lab); every other
@@ -274,13 +321,15 @@ async function fromHash() {
     notices.push(`ignored lab = ${JSON.stringify(String(lab).slice(0, 40))}: not one of ${Object.keys(LABS).join(', ')}`);
     lab = HOME;
   }
-  Object.assign(state, { main: parts.main, image: parts.image, evaluation: parts.evaluation, cycle: parts.cycle, view: { hide: parts.hide, hideText: parts.hideText } });
+  Object.assign(state, { main: parts.main, image: parts.image, evaluation: parts.evaluation, cycle: parts.cycle, stack: parts.stack, view: { hide: parts.hide, hideText: parts.hideText } });
   notices.push(...applyHides(state.view));
   pg.pause();
   if (pg.images) pg.images.pause();
   if (pg.cycle) pg.cycle.pause();
-  // A CycleGAN run is remade from the link when one ran already (a link edited by hand).
+  if (pg.stack) pg.stack.pause();
+  // A CycleGAN or StackGAN run is remade from the link when one ran already (a link edited by hand).
   if (pg.cycle && pg.cycle.session) notices.push(...await startCycle());
+  if (pg.stack && pg.stack.session) notices.push(...await startStack());
   // A 2-D run is (re)made from the link when a 2-D lab shows, or when one ran already.
   if (LABS[lab].section === 'toy2d' || pg.session) notices.push(...await startToy2d());
   if (parts.image && imageChosen) {

@@ -33,7 +33,7 @@ function elementSnippet(config, base, imageConfig, defaults) {
  * left out for the home lab) and the embed's hides.
  * @param {{toy2d: object|string, image: object|string|null, lab: string|null, view: object, defaults: object}} state
  */
-export function writeHash({ toy2d, image, evaluation, cycle = null, lab, view, defaults }) {
+export function writeHash({ toy2d, image, evaluation, cycle = null, stack = null, lab, view, defaults }) {
   const d = defaults || { toy2d: null, image: null };
   const part = (c, prefix = '', known = d.image, always = ['seed', 'arch']) => (typeof c === 'string'
     ? c.split('&').filter(Boolean).map((p) => `${prefix}${p}`).join('&')
@@ -45,6 +45,7 @@ export function writeHash({ toy2d, image, evaluation, cycle = null, lab, view, d
   if (image) parts.push(part(image, IMAGE_PREFIX));
   if (evaluation) parts.push(part(evaluation, 'ev.'));
   if (cycle) parts.push(part(cycle, 'cyc.', d.cycle || null, ['seed']));
+  if (stack) parts.push(part(stack, 'stk.', d.stack || null, ['seed']));
   history.replaceState(null, '', `${location.pathname}${location.search}#${parts.filter(Boolean).join('&')}`);
   const base = new URL('.', location.href).href;
   $('share-link').value = location.href;

@@ -29,7 +29,7 @@ function decoded(text) {
 /**
  * A hash cut by section: the lab it shows (`lab=`, or null), the 2-D labs' part, the image
  * run's (its `img.` keys, prefix removed), the evaluation lab's (`ev.` keys, prefix removed) and
- * the CycleGAN run's (`cyc.` keys, prefix removed),
+ * the CycleGAN run's (`cyc.` keys, prefix removed), the StackGAN run's (`stk.` keys, prefix removed),
  * each a hash string without '#'; and the embed's view
  * (`<name>_hide=true`, `hideText=true`), which need no engine to read. Hide names are decoded
  * and must look like a control's id (HIDE_NAME); others are left out with a notice.
@@ -39,6 +39,7 @@ export function splitHash(hash) {
   const image = [];
   const evaluation = [];
   const cycle = [];
+  const stack = [];
   let lab = null;
   const hide = [];
   const notices = [];
@@ -61,10 +62,11 @@ export function splitHash(hash) {
     if (part.startsWith(IMAGE_PREFIX)) image.push(part.slice(IMAGE_PREFIX.length));
     else if (part.startsWith('ev.')) evaluation.push(part.slice(3));
     else if (part.startsWith(SECTIONS.cycle.prefix)) cycle.push(part.slice(SECTIONS.cycle.prefix.length));
+    else if (part.startsWith(SECTIONS.stack.prefix)) stack.push(part.slice(SECTIONS.stack.prefix.length));
     else if (part.startsWith('lab=')) lab = decoded(part.slice(4));
     else main.push(part);
   }
-  return { lab, main: main.join('&'), image: image.join('&'), evaluation: evaluation.join('&'), cycle: cycle.join('&'), hide, hideText, notices };
+  return { lab, main: main.join('&'), image: image.join('&'), evaluation: evaluation.join('&'), cycle: cycle.join('&'), stack: stack.join('&'), hide, hideText, notices };
 }
 
 /** Longest hash read, in characters (a drawing of 2,000 points takes ~30,000). */

@@ -11,6 +11,7 @@ const KINDS = {
   toy2d: { magic: 'GANRUN', noun: 'a 2-D playground run' },
   image: { magic: 'GANIMG', noun: 'an image-GAN run' },
   cycle: { magic: 'GANCYC', noun: 'a CycleGAN run' },
+  stack: { magic: 'GANSTK', noun: 'a StackGAN run' },
 };
 
 const fail = (why) => new Error(`could not load the run: ${why}`);
@@ -22,7 +23,7 @@ export function checkHead(head, size, kind) {
   }
   const magic = String.fromCharCode(...head.subarray(0, 6));
   if (size < 12 || !Object.values(KINDS).some((k) => k.magic === magic)) {
-    throw fail(`this is not a GAN Playground run file (${size < 12 ? `${size} bytes` : 'it starts with none of GANRUN, GANIMG and GANCYC'})`);
+    throw fail(`this is not a GAN Playground run file (${size < 12 ? `${size} bytes` : 'it starts with none of GANRUN, GANIMG, GANCYC and GANSTK'})`);
   }
   if (magic !== KINDS[kind].magic) {
     const found = Object.values(KINDS).find((k) => k.magic === magic);

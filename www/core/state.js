@@ -175,6 +175,40 @@ export function splitCycleConfig(config, page = CYCLE_PAGE_DEFAULTS) {
   return { engine, page: out };
 }
 
+/** The StackGAN lab's page keys and their defaults: the caption shown is shared in the link. */
+export const STACK_PAGE_DEFAULTS = { backend: 'auto', caption: 'a thin two slanted left' };
+/** The longest caption read (src/data/captions.rs MAX_CAPTION_CHARS). */
+export const MAX_CAPTION_CHARS = 200;
+/** Latents per row of the StackGAN lab, and how often its images refresh while training. */
+export const STACK_VIEW = { n: 8, everyMs: 800 };
+/** How often the engine keeps a StackGAN run's last good state: rounds, or ms. */
+export const STACK_SNAPSHOTS = { every: 50, ms: 10000 };
+
+/** Checks a caption's form (the engine reads its words): a string of at most 200 characters. */
+export function checkCaption(caption) {
+  if (typeof caption !== 'string') throw new Error('caption: type a caption, e.g. "a thin two slanted left"');
+  const n = [...caption].length;
+  if (n > MAX_CAPTION_CHARS) {
+    throw new Error(`the caption is ${n} characters long: keep it under ${MAX_CAPTION_CHARS} (e.g. "a thick seven slanted right")`);
+  }
+  return caption;
+}
+
+/** Splits a StackGAN config into the engine's part and the page's (checked). */
+export function splitStackConfig(config, page = STACK_PAGE_DEFAULTS) {
+  const engine = {};
+  const out = { ...page };
+  for (const [k, v] of Object.entries(config || {})) {
+    if (k in STACK_PAGE_DEFAULTS) out[k] = v;
+    else engine[k] = v;
+  }
+  if (!BACKENDS.includes(out.backend)) {
+    throw new Error(`backend = ${JSON.stringify(out.backend)} is not one of ${BACKENDS.join(', ')}`);
+  }
+  checkCaption(out.caption);
+  return { engine, page: out };
+}
+
 /**
  * The sections of the page's state by lab kind: the prefix of their keys in the link, their
  * page keys' defaults, a check of one page setting, and the engine part of a whole config.
@@ -201,6 +235,13 @@ export const SECTIONS = {
     check: (one) => splitCycleConfig(one),
     split: (c) => splitCycleConfig(c).engine,
   },
+  stack: {
+    prefix: 'stk.',
+    defaults: STACK_PAGE_DEFAULTS,
+    keys: Object.keys(STACK_PAGE_DEFAULTS),
+    check: (one) => splitStackConfig(one),
+    split: (c) => splitStackConfig(c).engine,
+  },
 };
 
 /** The labs the page shows, by route (`lab=` in the link), and which section each uses. */
@@ -210,6 +251,7 @@ export const LABS = {
   images: { section: 'image', title: 'Image GANs' },
   eval: { section: 'image', title: 'Evaluation' },
   cycle: { section: 'cycle', title: 'CycleGAN' },
+  stack: { section: 'stack', title: 'StackGAN' },
 };
 /** The lab a link without `lab=` opens. */
 export const HOME = 'playground';

@@ -4,15 +4,16 @@
 // cannot start a worker runs it on its own thread. It answers the operations of
 // www/engine/ops.js with plain data (numbers, objects, typed arrays).
 
-import { CYCLE_PAGE_DEFAULTS, IMAGE_PAGE_DEFAULTS, PAGE_DEFAULTS } from '../core/state.js';
+import { CYCLE_PAGE_DEFAULTS, IMAGE_PAGE_DEFAULTS, PAGE_DEFAULTS, STACK_PAGE_DEFAULTS } from '../core/state.js';
 import { chooseBackend, loadBuild, wasmMemory } from './backend.js';
 import { EVENTS, HOST_OPS, isSessionOp } from './ops.js';
 import { CycleSession } from './cycle.js';
 import { ImageSession } from './image.js';
+import { StackSession } from './stack.js';
 import { Toy2dSession } from './toy2d.js';
 
 /** The labs' sessions by kind. */
-const LABS = { toy2d: Toy2dSession, image: ImageSession, cycle: CycleSession };
+const LABS = { toy2d: Toy2dSession, image: ImageSession, cycle: CycleSession, stack: StackSession };
 /** Sessions by id. */
 const sessions = new Map();
 let nextId = 1;
@@ -162,7 +163,7 @@ export function asset(name, what) {
 const host = { startRun, lostWithin, cpuBuild, asset };
 
 /**
- * Starts a lab's run: `lab` is 'toy2d', 'image' or 'cycle', the rest is the lab's (a config, a link's
+ * Starts a lab's run: `lab` is 'toy2d', 'image', 'cycle' or 'stack', the rest is the lab's (a config, a link's
  * text, or a saved file's bytes; the backend wanted). The old session `replace`, if given, is
  * freed once the new run exists (and kept if it cannot be made). Resolves to {id, ...} with
  * what the page shows of the run.
@@ -212,6 +213,7 @@ export async function defaults() {
     toy2d: { ...mod.defaultConfig(), ...PAGE_DEFAULTS },
     image: { ...mod.validateImageConfig({}), ...IMAGE_PAGE_DEFAULTS },
     cycle: { ...mod.validateCycleConfig({}), ...CYCLE_PAGE_DEFAULTS },
+    stack: { ...mod.validateStackConfig({}), ...STACK_PAGE_DEFAULTS },
   };
 }
 

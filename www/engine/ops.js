@@ -15,6 +15,7 @@ export const SESSION_OPS = {
   toy2d: ['samples', 'view', 'live'],
   image: ['images', 'setTruncation', 'setAnchor', 'setAnchorDigit', 'randomAnchors', 'anchorImages', 'drawPath', 'interpolate', 'score', 'accuracy', 'evalPrepare', 'evalMetric', 'quizDeck', 'quizMachines'],
   cycle: ['rows', 'translate'],
+  stack: ['images', 'setCaption'],
 };
 
 /** Whether `method` is an operation of sessions of `kind`. */

@@ -9,7 +9,7 @@
 //! images sample|real|features|eval|stats ...   (the evaluation commands: see eval.rs)
 //! images cycle-classifiers|cycle-train|cycle-eval ...   (CycleGAN: see cycle.rs)
 //! images captions   (StackGAN's caption attributes on the training digits: see captions.rs)
-//! images stack-train ...   (StackGAN: see stack.rs)
+//! images stack-train|stack-eval ...   (StackGAN: see stack.rs)
 //! ```
 //! `train` trains on the training split of assets/mnist.bin, printing the losses every
 //! `--every` rounds (an SGAN run's held-out accuracy with them, and its baseline's; and, with `--score-every`, the share of 1,000 samples the shipped classifier
@@ -73,7 +73,8 @@ mod cli {
                          images stats --out assets/real-stats.json\n       \
                          images cycle-classifiers|cycle-train|cycle-eval ... (see src/bin/images/cycle.rs)\n       \
                          images captions\n       \
-                         images stack-train [--set JSON] [--rounds-one N] [--rounds-two N] [--both] (see src/bin/images/stack.rs)";
+                         images stack-train [--set JSON] [--rounds-one N] [--rounds-two N] [--both] (see src/bin/images/stack.rs)\n       \
+                         images stack-eval --run FILE.ganstk";
 
     pub(crate) fn asset(name: &str) -> String {
         format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -262,6 +263,7 @@ mod cli {
             "stats" => return crate::eval::stats(it),
             "captions" => return crate::captions::captions(it),
             "stack-train" => return crate::stack::train(it),
+            "stack-eval" => return crate::stack::eval(it),
             "cycle-classifiers" => return crate::cycle::classifiers(it),
             "cycle-train" => return crate::cycle::train(it),
             "cycle-eval" => return crate::cycle::eval(it),

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! images stack-train [--set JSON] [--rounds-one N] [--rounds-two N] [--both] [--every N] [--measure-every N]
+//! images stack-eval --run FILE.ganstk
 //! ```
 //! Stage I trains first, then stage II with stage I frozen (`--both`: a round of each in turn
 //! for `--rounds-one` rounds, then stage II alone for `--rounds-two`). The measures, on one
@@ -11,6 +12,7 @@
 //! with the caption's; FID of stage II's images and of stage I's upsampled against the test
 //! digits (the evaluation lab's FID on the classifier's 64 features), beside the FID of the
 //! training digits against the test digits (where a perfect generator would stand).
+//! `stack-eval` measures a run saved from the page (or anywhere) the same way.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -73,7 +75,7 @@ pub fn measure(t: &StackTrainer, data: &Mnist, seed: u64) -> Result<Measures, St
     let z: Vec<f32> = (0..n * s.z_dim).map(|_| rng.normal() as f32).collect();
     let eps: Vec<f32> = (0..n * s.code).map(|_| rng.normal() as f32).collect();
     let tokens: Vec<Vec<usize>> = wanted.iter().map(Caption::tokens).collect();
-    let (low, high) = block_on(t.images(&tokens, &z, &eps)).map_err(e)?;
+    let (low, high) = block_on(t.images(&tokens, &z, &eps).map_err(e)?).map_err(e)?;
     let dev = Device::flex();
     let unit = |v: &[f32]| v.iter().map(|p| (p + 1.0) / 2.0).collect::<Vec<f32>>();
     let high = unit(&high);
@@ -135,7 +137,8 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
             let n = every.min(rounds - done);
             let t0 = Instant::now();
             t.train(stage, n);
-            let (d, g) = block_on(t.losses()).map_err(|e| e.to_string())?;
+            let s = block_on(t.losses()).map_err(|e| e.to_string())?;
+            let (d, g) = (s.loss_d, s.loss_g);
             done += n;
             println!(
                 "{stage:?} round {done:>6}  D {d:.3}  G {g:.3}  {:.1} ms/round  {:.0} s",
@@ -148,6 +151,25 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
             }
         }
     }
+    let m = measure(&t, &data, 7)?;
+    println!("{}", serde_json::to_string(&m).expect("numbers serialise"));
+    Ok(())
+}
+
+/// `images stack-eval --run FILE`: the measures of a saved run (a line of JSON).
+pub fn eval(mut it: impl Iterator<Item = String>) -> Result<(), String> {
+    let mut run = None;
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--run" => run = Some(value(&mut it, &flag)?),
+            other => return Err(format!("unknown flag `{other}`")),
+        }
+    }
+    let path = run.ok_or("stack-eval needs --run FILE.ganstk")?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+    let data = Arc::new(digits()?);
+    let t = StackTrainer::load(&bytes, data.clone(), &Device::flex())
+        .map_err(|e| format!("{path}: {e}"))?;
     let m = measure(&t, &data, 7)?;
     println!("{}", serde_json::to_string(&m).expect("numbers serialise"));
     Ok(())
