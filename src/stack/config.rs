@@ -24,7 +24,10 @@ pub struct StackConfig {
     /// Base channels of both discriminators.
     pub disc_width: usize,
     /// Weight of conditioning augmentation's KL in G's cost, the KL averaged over the code's
-    /// components as the paper's code averages it (its weight: 2.0); 0 turns the penalty off.
+    /// components as the paper's code averages it; 0 turns the penalty off. The paper's code
+    /// weighs it 2.0; here 0.2: in a page's minutes 2.0 held the code so close to N(0, I) that
+    /// the digit was named for 62 % of samples after 4,000 stage-I rounds, against 85 % at 0.2
+    /// with a better FID (docs/decisions.md, StackGAN).
     pub kl_weight: f64,
     /// Learning rate of the generators with their caption encoders (Adam; the paper's 2e-4 is
     /// slow for a page's minutes: 1e-3 for G and 5e-4 for D, as the image lab's DCGAN).
@@ -56,7 +59,7 @@ impl Default for StackConfig {
             embed: 16,
             gen_width: 16,
             disc_width: 16,
-            kl_weight: 2.0,
+            kl_weight: 0.2,
             lr_g: 1e-3,
             lr_d: 5e-4,
             lr_half_life: 0,

@@ -11,8 +11,7 @@ use crate::data::{Mnist, parse_optdigits};
 use crate::error::GanError;
 use crate::gan::run::RunConfig;
 use crate::wasm::{
-    check_rounds, device_of, js_err, json_object, parse_config, pool_object, promise_bytes,
-    promise_f32, promise_of,
+    check_rounds, device_of, js_err, json_object, parse_config, promise_f32, promise_of,
 };
 
 fn parse(config: &JsValue) -> Result<CycleConfig, GanError> {
@@ -72,17 +71,6 @@ impl CycleGanTrainer {
         Ok(CycleGanTrainer { trainer, backend })
     }
 
-    /// Resolves to the run as one file (a Uint8Array), read back asynchronously.
-    pub fn save(&self) -> Promise {
-        promise_bytes(self.trainer.save())
-    }
-
-    /// Sets the learning rates from the next round on; throws with the key named if out of range.
-    #[wasm_bindgen(js_name = setLearningRates)]
-    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), JsError> {
-        self.trainer.set_learning_rates(lr_d, lr_g).map_err(js_err)
-    }
-
     /// Trains `rounds` rounds, then resolves to the losses (see `losses`); rejects on NaN.
     pub fn step(&mut self, rounds: u32) -> Result<Promise, JsError> {
         check_rounds("step", rounds, self.trainer.config().cost())?;
@@ -125,33 +113,6 @@ impl CycleGanTrainer {
         let idx = self.trainer.fixed_digits(b, n.clamp(1, 1000) as usize);
         self.trainer.digit_pixels(b, &idx)
     }
-
-    /// Rounds trained so far.
-    #[wasm_bindgen(js_name = stepCount)]
-    pub fn step_count(&self) -> f64 {
-        self.trainer.step_count() as f64
-    }
-
-    /// What burn's WebGPU memory pool holds (see the image lab's handle).
-    #[wasm_bindgen(js_name = memoryPool)]
-    pub fn memory_pool(&self) -> JsValue {
-        pool_object(self.trainer.device())
-    }
-
-    /// Scalars of `[G and F, D_A and D_B]`.
-    #[wasm_bindgen(js_name = parameterCounts)]
-    pub fn parameter_counts(&self) -> Vec<f64> {
-        let (g, d) = self.trainer.parameter_counts();
-        vec![g as f64, d as f64]
-    }
-
-    /// The backend this run trains on.
-    pub fn backend(&self) -> String {
-        self.backend.name().to_string()
-    }
-
-    /// The run's full config.
-    pub fn config(&self) -> Result<JsValue, JsError> {
-        json_object(&self.trainer.config().to_json())
-    }
 }
+
+run_handle!(CycleGanTrainer, "Scalars of `[G and F, D_A and D_B]`.");

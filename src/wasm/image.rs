@@ -13,8 +13,7 @@ use crate::gan::latent::{self, Interpolation};
 use crate::gan::run::RunConfig;
 use crate::image::{ImageConfig, ImageTrainer};
 use crate::wasm::{
-    check_rounds, device_of, js_err, json_object, parse_config, pool_object, promise_bytes,
-    promise_f32, promise_of,
+    check_rounds, device_of, js_err, json_object, parse_config, promise_f32, promise_of,
 };
 
 fn parse(config: &JsValue) -> Result<ImageConfig, GanError> {
@@ -112,19 +111,6 @@ impl ImageGanTrainer {
         let (backend, device) = device_of(&backend).await?;
         let trainer = ImageTrainer::load(&bytes, digits(&mnist)?, &device).map_err(js_err)?;
         Ok(ImageGanTrainer { trainer, backend })
-    }
-
-    /// Resolves to the run as one file (a Uint8Array: config, weights and batch-norm
-    /// statistics, the moving average, optimiser state, step and RNG state), read back
-    /// asynchronously on every backend.
-    pub fn save(&self) -> Promise {
-        promise_bytes(self.trainer.save())
-    }
-
-    /// Sets the learning rates from the next round on; throws with the key named if out of range.
-    #[wasm_bindgen(js_name = setLearningRates)]
-    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), JsError> {
-        self.trainer.set_learning_rates(lr_d, lr_g).map_err(js_err)
     }
 
     /// Trains `rounds` rounds (k D updates + one G update each) without reading back.
@@ -238,33 +224,9 @@ impl ImageGanTrainer {
             .map_err(|_| JsError::new("could not build the labelled digits"))?;
         Ok(out.into())
     }
-
-    /// Rounds trained so far.
-    #[wasm_bindgen(js_name = stepCount)]
-    pub fn step_count(&self) -> f64 {
-        self.trainer.step_count() as f64
-    }
-
-    /// What the device's allocator holds (see `GanTrainer.memoryPool`).
-    #[wasm_bindgen(js_name = memoryPool)]
-    pub fn memory_pool(&self) -> JsValue {
-        pool_object(self.trainer.device())
-    }
-
-    /// Scalars of `[G, D]`: parameters, and batch norm's running statistics.
-    #[wasm_bindgen(js_name = parameterCounts)]
-    pub fn parameter_counts(&self) -> Vec<f64> {
-        let (g, d) = self.trainer.parameter_counts();
-        vec![g as f64, d as f64]
-    }
-
-    /// The backend this run trains on.
-    pub fn backend(&self) -> String {
-        self.backend.name().to_string()
-    }
-
-    /// The run's full config.
-    pub fn config(&self) -> Result<JsValue, JsError> {
-        json_object(&self.trainer.config().to_json())
-    }
 }
+
+run_handle!(
+    ImageGanTrainer,
+    "Scalars of `[G, D]`: parameters, and batch norm's running statistics."
+);

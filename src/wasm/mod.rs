@@ -8,6 +8,63 @@
 //! so the page can keep stepping while a readback is in flight and never blocks on the GPU (a
 //! synchronous readback panics on WebGPU in wasm).
 
+/// The methods every training handle of the image-sized families shares, for a handle with
+/// fields `trainer` (with `save`, `set_learning_rates`, `step_count`, `device`,
+/// `parameter_counts` and `config`) and `backend`: `save`, `setLearningRates`, `stepCount`,
+/// `memoryPool`, `parameterCounts` (`$counts` says what its two numbers are), `backend` and
+/// `config`.
+macro_rules! run_handle {
+    ($handle:ty, $counts:literal) => {
+        #[wasm_bindgen]
+        impl $handle {
+            /// Resolves to the run as one file (a Uint8Array: config, weights, optimiser state,
+            /// step and RNG state), read back asynchronously on every backend.
+            pub fn save(&self) -> Promise {
+                $crate::wasm::promise_bytes(self.trainer.save())
+            }
+
+            /// Sets the learning rates from the next round on; throws with the key named if
+            /// out of range.
+            #[wasm_bindgen(js_name = setLearningRates)]
+            pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), JsError> {
+                self.trainer
+                    .set_learning_rates(lr_d, lr_g)
+                    .map_err($crate::wasm::js_err)
+            }
+
+            /// Rounds trained so far.
+            #[wasm_bindgen(js_name = stepCount)]
+            pub fn step_count(&self) -> f64 {
+                self.trainer.step_count() as f64
+            }
+
+            /// What burn's allocator holds on the run's device: `{allocs, bytesInUse,
+            /// bytesReserved}`, or null on the CPU backends.
+            #[wasm_bindgen(js_name = memoryPool)]
+            pub fn memory_pool(&self) -> JsValue {
+                $crate::wasm::pool_object(self.trainer.device())
+            }
+
+            #[doc = $counts]
+            #[wasm_bindgen(js_name = parameterCounts)]
+            pub fn parameter_counts(&self) -> Vec<f64> {
+                let (g, d) = self.trainer.parameter_counts();
+                vec![g as f64, d as f64]
+            }
+
+            /// The backend this run trains on.
+            pub fn backend(&self) -> String {
+                self.backend.name().to_string()
+            }
+
+            /// The run's full config.
+            pub fn config(&self) -> Result<JsValue, JsError> {
+                $crate::wasm::json_object(&self.trainer.config().to_json())
+            }
+        }
+    };
+}
+
 pub mod cycle;
 pub mod eval;
 pub mod image;

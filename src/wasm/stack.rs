@@ -14,9 +14,7 @@ use crate::gan::cost::Cost;
 use crate::gan::run::RunConfig;
 use crate::stack::StackConfig;
 use crate::stack::trainer::StackTrainer;
-use crate::wasm::{
-    device_of, js_err, json_object, parse_config, pool_object, promise_bytes, promise_of,
-};
+use crate::wasm::{device_of, js_err, json_object, parse_config, promise_of};
 
 fn parse(config: &JsValue) -> Result<StackConfig, GanError> {
     parse_config(config, StackConfig::from_value, StackConfig::default)
@@ -63,17 +61,6 @@ impl StackGanTrainer {
         let data = Arc::new(Mnist::parse(&mnist).map_err(js_err)?);
         let trainer = StackTrainer::load(&bytes, data, &device).map_err(js_err)?;
         Ok(StackGanTrainer { trainer, backend })
-    }
-
-    /// Resolves to the run as one file (a Uint8Array), read back asynchronously.
-    pub fn save(&self) -> Promise {
-        promise_bytes(self.trainer.save())
-    }
-
-    /// Sets the learning rates from the next round on; throws with the key named if out of range.
-    #[wasm_bindgen(js_name = setLearningRates)]
-    pub fn set_learning_rates(&mut self, lr_d: f64, lr_g: f64) -> Result<(), JsError> {
-        self.trainer.set_learning_rates(lr_d, lr_g).map_err(js_err)
     }
 
     /// Trains `rounds` rounds on the schedule (stage I for `stageOneRounds`, then stage II; or
@@ -128,33 +115,9 @@ impl StackGanTrainer {
             Ok(out.into())
         }))
     }
-
-    /// Rounds trained so far.
-    #[wasm_bindgen(js_name = stepCount)]
-    pub fn step_count(&self) -> f64 {
-        self.trainer.step_count() as f64
-    }
-
-    /// What burn's WebGPU memory pool holds (see the image lab's handle).
-    #[wasm_bindgen(js_name = memoryPool)]
-    pub fn memory_pool(&self) -> JsValue {
-        pool_object(self.trainer.device())
-    }
-
-    /// Scalars of `[both stages' encoders and generators, both judges]`.
-    #[wasm_bindgen(js_name = parameterCounts)]
-    pub fn parameter_counts(&self) -> Vec<f64> {
-        let (g, d) = self.trainer.parameter_counts();
-        vec![g as f64, d as f64]
-    }
-
-    /// The backend this run trains on.
-    pub fn backend(&self) -> String {
-        self.backend.name().to_string()
-    }
-
-    /// The run's full config.
-    pub fn config(&self) -> Result<JsValue, JsError> {
-        json_object(&self.trainer.config().to_json())
-    }
 }
+
+run_handle!(
+    StackGanTrainer,
+    "Scalars of `[both stages' encoders and generators, both judges]`."
+);

@@ -41,7 +41,7 @@ test('a link opens the StackGAN lab with its settings and caption, and both stag
   const full = await page.evaluate(() => window.playground.stack.full);
   assert.equal(full.stageOneRounds, 3);
   assert.equal(full.seed, 3);
-  assert.equal(full.klWeight, 2);
+  assert.equal(full.klWeight, 0.2);
   assert.match(await page.textContent('#notice'), /StackGAN run: ignored unknown setting "stk\.colour"/);
   assert.match(await page.evaluate(() => location.hash), /lab=stack.*stk\.stageOneRounds=3.*stk\.seed=3.*stk\.caption=a%20thick%20seven/);
   assert.equal(await page.inputValue('#stk-caption'), 'a thick seven');

@@ -2,7 +2,7 @@
 // -> G(F(B))), the loss chart and the drawing pad, wired to the lab's controller
 // (www/cycle/lab.js). Drawing only: the controller talks to the engine.
 
-import { download } from '../app/download.js';
+import { wireRunBar } from '../app/run-bar.js';
 import { drawDigits } from '../views/digits.js';
 import { SeriesChart } from '../views/series.js';
 import { PIXELS } from './lab.js';
@@ -44,10 +44,6 @@ export function drawRows(canvas, pixels, n) {
 export function mountCycleLab(lab) {
   const $ = (id) => document.getElementById(id);
   const status = (text) => { $('cyc-status').textContent = text; };
-  const showError = (msg) => {
-    $('cyc-error').hidden = !msg;
-    $('cyc-error').textContent = msg ? `CycleGAN run: ${msg}` : '';
-  };
   const chart = new SeriesChart($('cyc-losses'), {
     title: 'losses by round',
     series: [
@@ -101,9 +97,13 @@ export function mountCycleLab(lab) {
   lab.addEventListener('rows', (e) => {
     if (e.detail.pixels) drawRows(rows, e.detail.pixels, e.detail.pixels.length / 6 / PIXELS);
   });
+  wireRunBar(lab, {
+    prefix: 'cyc',
+    fileName: (step) => `cyclegan-round${step}.gancyc`,
+    settings: ['cyc-cycle', 'cyc-identity', 'cyc-pool', 'cyc-loss', 'cyc-seed'],
+    readControls,
+  });
   lab.addEventListener('configured', (e) => {
-    showError('');
-    $('cyc-resume').hidden = true;
     showControls(e.detail.full);
     chart.clear();
     chart.draw();
@@ -115,49 +115,7 @@ export function mountCycleLab(lab) {
     chart.draw();
     renderStatus();
   });
-  lab.addEventListener('playing', (e) => { $('cyc-play').textContent = e.detail.playing ? 'Pause' : 'Train'; });
-  lab.addEventListener('pause', () => { $('cyc-play').textContent = 'Train'; translateDrawing(); });
-  lab.addEventListener('notice', (e) => showError(String(e.detail)));
-  lab.addEventListener('error', (e) => {
-    $('cyc-play').textContent = 'Train';
-    const diverged = /diverged/.test(e.detail) && lab.resumableStep() !== null;
-    showError(diverged ? e.detail : `${e.detail}. Press New run to start again.`);
-    if (diverged) {
-      const { lrD, lrG } = lab.full;
-      $('cyc-resume').textContent = `Resume from round ${lab.resumableStep()} (the last good state) with the learning rates ÷ 10`;
-      $('cyc-resume').onclick = () => {
-        $('cyc-resume').hidden = true;
-        lab.resume({ lrD: Math.max(1e-7, lrD / 10), lrG: Math.max(1e-7, lrG / 10) }).catch((err) => showError(err.message));
-      };
-      $('cyc-resume').hidden = false;
-    }
-  });
-
-  $('cyc-play').addEventListener('click', () => (lab.playing ? lab.pause() : lab.play()).catch((e) => showError(e.message)));
-  $('cyc-step').addEventListener('click', () => lab.step(1).catch((e) => showError(e.message)));
-  $('cyc-new').addEventListener('click', () => lab.configure(readControls()).catch((e) => showError(e.message)));
-  for (const id of ['cyc-cycle', 'cyc-identity', 'cyc-pool', 'cyc-loss', 'cyc-seed']) {
-    // A setting is a new run (the one playing goes on playing).
-    $(id).addEventListener('change', () => lab.configure(readControls()).catch((e) => showError(e.message)));
-  }
-  $('cyc-save').addEventListener('click', async () => {
-    try {
-      const bytes = await lab.saveRun();
-      download(`cyclegan-round${lab.last.step}.gancyc`, new Blob([bytes], { type: 'application/octet-stream' }));
-    } catch (e) {
-      showError(e.message);
-    }
-  });
-  $('cyc-load').addEventListener('change', async (e) => {
-    const file = e.target.files && e.target.files[0];
-    e.target.value = '';
-    if (!file) return;
-    try {
-      await lab.loadRun(file);
-    } catch (err) {
-      showError(`${file.name}: ${err.message}`);
-    }
-  });
+  lab.addEventListener('pause', translateDrawing);
 
   // The pad: a 28 x 28 drawing, ink in [0, 1], drawn with a soft brush along the pointer.
   const pad = $('cyc-pad');

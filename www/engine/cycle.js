@@ -2,8 +2,7 @@
 // (domain B), its rows on fixed test digits (A -> G(A) -> F(G(A)) and B -> F(B) -> G(F(B))),
 // refreshed with the frames that are due, and translations of what a person draws.
 
-import { decodeHash } from '../core/link.js';
-import { CYCLE_PAGE_DEFAULTS, CYCLE_SNAPSHOTS, CYCLE_VIEW, SECTIONS, splitCycleConfig } from '../core/state.js';
+import { CYCLE_PAGE_DEFAULTS, CYCLE_SNAPSHOTS, CYCLE_VIEW, splitCycleConfig } from '../core/state.js';
 import { Session } from './session.js';
 
 /** Pixels of a 28 x 28 digit. */
@@ -26,33 +25,10 @@ export class CycleSession extends Session {
     ]);
   }
 
-  /**
-   * Starts the run from `bytes` (a saved CycleGAN run), from `config`, or from a link's text
-   * `link` (each bad setting left out, with a notice). Resolves to {notices, rows}.
-   */
-  async start({ config = {}, link = null, bytes = null, learningRates = null, page = null }) {
-    const notices = [];
+  /** Starts the run (see `Session.startFrom`); resolves to {notices, rows, n, losses}. */
+  start(args) {
     this.domains();
-    if (bytes) {
-      this.page = { ...CYCLE_PAGE_DEFAULTS, ...(page || {}) };
-      await this.restore(bytes, this.page.backend, learningRates);
-    } else {
-      if (link !== null) {
-        const mod = await this.host.cpuBuild();
-        const defaults = { ...mod.validateCycleConfig({}), ...CYCLE_PAGE_DEFAULTS };
-        const decoded = decodeHash(link, defaults, (c) => mod.validateCycleConfig(c), SECTIONS.cycle);
-        notices.push(...decoded.notices.map((n) => `CycleGAN run: ${n.replace(/setting "/, `setting "${SECTIONS.cycle.prefix}`)}`));
-        config = decoded.config;
-      }
-      try {
-        await this.create(config, page);
-      } catch (e) {
-        if (link === null) throw e;
-        notices.push(`the link's CycleGAN settings were not used: ${e.message}`);
-        await this.create({});
-      }
-    }
-    return { notices, ...(await this.after()) };
+    return this.startFrom(args, { pageDefaults: CYCLE_PAGE_DEFAULTS, validate: 'validateCycleConfig', noun: 'CycleGAN' });
   }
 
   /** A fresh run of `config` (engine and page keys; page keys left out keep `page`'s). */
@@ -92,9 +68,9 @@ export class CycleSession extends Session {
     return this.guard(() => this.run.main.rows(CYCLE_VIEW.rows));
   }
 
-  /** After the frame's rounds: the rows (`rows`: 'always', or 'due' every CYCLE_VIEW.everyMs). */
-  async endFrame(answer, { rows = 'always' }) {
-    if (rows === 'always' || (rows === 'due' && performance.now() - this.lastRowsAt > CYCLE_VIEW.everyMs)) {
+  /** After the frame's rounds: the rows (`readouts`: 'always', or 'due' every CYCLE_VIEW.everyMs). */
+  async endFrame(answer, { readouts = 'always' }) {
+    if (readouts === 'always' || (readouts === 'due' && performance.now() - this.lastRowsAt > CYCLE_VIEW.everyMs)) {
       answer.rows = await this.readRows();
     }
     answer.stats = { ...this.last, good: this.good && this.good.step, msPerStep: this.msPerStep ?? NaN };

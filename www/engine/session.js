@@ -5,6 +5,9 @@
 // (www/engine/toy2d.js, www/engine/image.js) says how to make its run, how to train a chunk,
 // and what a frame reads back.
 
+import { decodeHash } from '../core/link.js';
+import { SECTIONS } from '../core/state.js';
+
 /** How long a frame trains when the page gives a time budget and no step count (ms). */
 export const FRAME_BUDGET_MS = 24;
 
@@ -65,6 +68,39 @@ export class Session {
       throw e;
     }
     return main;
+  }
+
+  /**
+   * Starts the run from `bytes` (a saved run), from `config`, or from a link's text `link`
+   * (each bad setting left out, with a notice; settings the engine refuses together give the
+   * defaults, with a notice): the start of the labs whose link is one section of `stk.`-like
+   * keys. `spec`: the lab's page defaults, the name of the build's config check, the run in
+   * words. The lab gives `create(config, page)`, `restore(bytes, backend, rates)` and `after()`.
+   * Resolves to {notices, ...after()}.
+   */
+  async startFrom({ config = {}, link = null, bytes = null, learningRates = null, page = null }, { pageDefaults, validate, noun }) {
+    const notices = [];
+    if (bytes) {
+      this.page = { ...pageDefaults, ...(page || {}) };
+      await this.restore(bytes, this.page.backend, learningRates);
+    } else {
+      if (link !== null) {
+        const mod = await this.host.cpuBuild();
+        const section = SECTIONS[this.kind];
+        const defaults = { ...mod[validate]({}), ...pageDefaults };
+        const decoded = decodeHash(link, defaults, (c) => mod[validate](c), section);
+        notices.push(...decoded.notices.map((n) => `${noun} run: ${n.replace(/setting "/, `setting "${section.prefix}`)}`));
+        config = decoded.config;
+      }
+      try {
+        await this.create(config, page);
+      } catch (e) {
+        if (link === null) throw e;
+        notices.push(`the link's ${noun} settings were not used: ${e.message}`);
+        await this.create({});
+      }
+    }
+    return { notices, ...(await this.after()) };
   }
 
   /** What every lab's page is told of a run besides its frames (labs add their own keys). */

@@ -3,8 +3,7 @@
 // pictures of the page's caption: a row of latents z with the caption's mean code, and a row
 // of conditioning-augmentation draws ĉ for one z, each shown at both stages.
 
-import { decodeHash } from '../core/link.js';
-import { SECTIONS, STACK_PAGE_DEFAULTS, STACK_SNAPSHOTS, STACK_VIEW, splitStackConfig } from '../core/state.js';
+import { STACK_PAGE_DEFAULTS, STACK_SNAPSHOTS, STACK_VIEW, splitStackConfig } from '../core/state.js';
 import { Session } from './session.js';
 
 /** A seeded stream of standard normal draws (mulberry32 and Box–Muller): the pictures' z and ε. */
@@ -35,33 +34,10 @@ export class StackSession extends Session {
     return this.host.asset('mnist.bin', 'the MNIST digits');
   }
 
-  /**
-   * Starts the run from `bytes` (a saved StackGAN run), from `config`, or from a link's text
-   * `link` (each bad setting left out, with a notice). Resolves to {notices, losses}.
-   */
-  async start({ config = {}, link = null, bytes = null, learningRates = null, page = null }) {
-    const notices = [];
+  /** Starts the run (see `Session.startFrom`); resolves to {notices, losses}. */
+  start(args) {
     this.digits();
-    if (bytes) {
-      this.page = { ...STACK_PAGE_DEFAULTS, ...(page || {}) };
-      await this.restore(bytes, this.page.backend, learningRates);
-    } else {
-      if (link !== null) {
-        const mod = await this.host.cpuBuild();
-        const defaults = { ...mod.validateStackConfig({}), ...STACK_PAGE_DEFAULTS };
-        const decoded = decodeHash(link, defaults, (c) => mod.validateStackConfig(c), SECTIONS.stack);
-        notices.push(...decoded.notices.map((n) => `StackGAN run: ${n.replace(/setting "/, `setting "${SECTIONS.stack.prefix}`)}`));
-        config = decoded.config;
-      }
-      try {
-        await this.create(config, page);
-      } catch (e) {
-        if (link === null) throw e;
-        notices.push(`the link's StackGAN settings were not used: ${e.message}`);
-        await this.create({});
-      }
-    }
-    return { notices, ...(await this.after()) };
+    return this.startFrom(args, { pageDefaults: STACK_PAGE_DEFAULTS, validate: 'validateStackConfig', noun: 'StackGAN' });
   }
 
   /** A fresh run of `config` (engine and page keys; page keys left out keep `page`'s). */
@@ -115,9 +91,12 @@ export class StackSession extends Session {
     return { one: r.one, two: r.two, unknown: Array.from(r.unknown), n };
   }
 
-  /** After the frame's rounds: the pictures (`view`: {caption, draw}) when due. */
-  async endFrame(answer, { images = 'due', view = null }) {
-    if (view && (images === 'always' || performance.now() - this.lastImagesAt > STACK_VIEW.everyMs)) {
+  /**
+   * After the frame's rounds: the pictures of `view` ({caption, draw}), `readouts` 'always' or
+   * 'due' every STACK_VIEW.everyMs.
+   */
+  async endFrame(answer, { readouts = 'due', view = null }) {
+    if (view && (readouts === 'always' || performance.now() - this.lastImagesAt > STACK_VIEW.everyMs)) {
       try {
         answer.images = await this.readImages(view);
       } catch (e) {

@@ -4,7 +4,7 @@
 // controller talks to the engine. Every text from a caption goes to the page as text, never
 // as HTML.
 
-import { download } from '../app/download.js';
+import { wireRunBar } from '../app/run-bar.js';
 import { SeriesChart } from '../views/series.js';
 import { allCaptions } from './lab.js';
 
@@ -66,10 +66,6 @@ export function drawPictures(canvas, { one, two, n }) {
 export function mountStackLab(lab) {
   const $ = (id) => document.getElementById(id);
   const status = (text) => { $('stk-status').textContent = text; };
-  const showError = (msg) => {
-    $('stk-error').hidden = !msg;
-    $('stk-error').textContent = msg ? `StackGAN run: ${msg}` : '';
-  };
   const captionMessage = (msg) => { $('stk-caption-msg').textContent = msg; };
   const chart = new SeriesChart($('stk-losses'), {
     title: 'costs by round',
@@ -136,9 +132,13 @@ export function mountStackLab(lab) {
       : `“${e.detail.caption}” after round ${e.detail.step}`);
   });
   lab.addEventListener('caption-error', (e) => captionMessage(String(e.detail)));
+  wireRunBar(lab, {
+    prefix: 'stk',
+    fileName: (step) => `stackgan-round${step}.ganstk`,
+    settings: ['stk-kl', 'stk-stage-one', 'stk-together', 'stk-seed'],
+    readControls,
+  });
   lab.addEventListener('configured', (e) => {
-    showError('');
-    $('stk-resume').hidden = true;
     showControls(e.detail.full, e.detail.page);
     chart.clear();
     chart.draw();
@@ -149,54 +149,11 @@ export function mountStackLab(lab) {
     chart.draw();
     renderStatus();
   });
-  lab.addEventListener('playing', (e) => { $('stk-play').textContent = e.detail.playing ? 'Pause' : 'Train'; });
-  lab.addEventListener('pause', () => { $('stk-play').textContent = 'Train'; });
-  lab.addEventListener('notice', (e) => showError(String(e.detail)));
-  lab.addEventListener('error', (e) => {
-    $('stk-play').textContent = 'Train';
-    const diverged = /diverged/.test(e.detail) && lab.resumableStep() !== null;
-    showError(diverged ? e.detail : `${e.detail}. Press New run to start again.`);
-    if (diverged) {
-      const { lrD, lrG } = lab.full;
-      $('stk-resume').textContent = `Resume from round ${lab.resumableStep()} (the last good state) with the learning rates ÷ 10`;
-      $('stk-resume').onclick = () => {
-        $('stk-resume').hidden = true;
-        lab.resume({ lrD: Math.max(1e-7, lrD / 10), lrG: Math.max(1e-7, lrG / 10) }).catch((err) => showError(err.message));
-      };
-      $('stk-resume').hidden = false;
-    }
-  });
-
-  $('stk-play').addEventListener('click', () => (lab.playing ? lab.pause() : lab.play()).catch((e) => showError(e.message)));
-  $('stk-step').addEventListener('click', () => lab.step(1).catch((e) => showError(e.message)));
-  $('stk-new').addEventListener('click', () => lab.configure(readControls()).catch((e) => showError(e.message)));
   $('stk-draws').addEventListener('click', () => lab.newDraws().catch((e) => captionMessage(e.message)));
-  for (const id of ['stk-kl', 'stk-stage-one', 'stk-together', 'stk-seed']) {
-    // A setting is a new run (the one playing goes on playing).
-    $(id).addEventListener('change', () => lab.configure(readControls()).catch((e) => showError(e.message)));
-  }
   const useCaption = () => lab.setCaption($('stk-caption').value).catch((e) => captionMessage(e.message));
   $('stk-caption').addEventListener('change', useCaption);
   $('stk-caption-form').addEventListener('submit', (e) => {
     e.preventDefault();
     useCaption();
-  });
-  $('stk-save').addEventListener('click', async () => {
-    try {
-      const bytes = await lab.saveRun();
-      download(`stackgan-round${lab.last.step}.ganstk`, new Blob([bytes], { type: 'application/octet-stream' }));
-    } catch (e) {
-      showError(e.message);
-    }
-  });
-  $('stk-load').addEventListener('change', async (e) => {
-    const file = e.target.files && e.target.files[0];
-    e.target.value = '';
-    if (!file) return;
-    try {
-      await lab.loadRun(file);
-    } catch (err) {
-      showError(`${file.name}: ${err.message}`);
-    }
   });
 }
