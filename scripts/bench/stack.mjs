@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { start } from '../lib/browser.mjs';
 import { writeSection } from '../lib/bench-section.mjs';
 import { IMAGES_BIN, imagesJson, option } from '../lib/bench-cli.mjs';
+import { header } from '../lib/runfile.mjs';
 
 const minutes = Number(option('minutes', 10));
 const out = option('out', 'bench-results');
@@ -56,7 +57,9 @@ async function inPage(env) {
   const file = join(out, 'stack-page.ganstk');
   writeFileSync(file, Uint8Array.from(r.bytes));
   const { bytes, ...rest } = r;
-  return { seconds, ...rest, msOne: timing.one, msTwo: timing.two, ...imagesJson('stack-eval', '--run', file) };
+  // The settings the page trained with, as its saved run records them.
+  const { config } = header(Buffer.from(Uint8Array.from(bytes))).header;
+  return { seconds, ...rest, config, msOne: timing.one, msTwo: timing.two, ...imagesJson('stack-eval', '--run', file) };
 }
 
 /** The same rounds of each stage natively: ms per round of each (median of its chunks) and the measures. */
@@ -84,14 +87,17 @@ async function measure() {
 }
 
 const result = option('from', null) ? JSON.parse(readFileSync(option('from'), 'utf8')) : await measure();
+// Results written before the config was kept: read it from the page's saved run.
+result.page.config ??= header(readFileSync(join(out, 'stack-page.ganstk'))).header.config;
 writeFileSync(join(out, 'stack.json'), JSON.stringify(result, null, 2));
 
 const pct = (v) => `${(100 * v).toFixed(1)} %`;
 const row = (where, r) => `| ${where} | ${r.rounds[0]} + ${r.rounds[1]} | ${r.msOne.toFixed(1)} / ${r.msTwo.toFixed(1)} | ${pct(r.digitTwo)} | ${pct(r.digitOne)} | ${pct(r.thickness)} | ${pct(r.slant)} | ${pct(r.attributes)} | ${r.fidTwo.toFixed(2)} / ${r.fidOneUpsampled.toFixed(2)} |`;
+const c = result.page.config;
 writeSection('stack', [
   '## StackGAN (digits from their measured captions)',
   '',
-  `Written by \`node scripts/bench/stack.mjs\` on ${result.date}: the default StackGAN (z 16, code 8, embedding 16, widths 16, KL weight 2, Adam G 1e-3 / D 5e-4 / β₁ 0.5, batch 64, stage I for 10,000 rounds then stage II, seed 1), trained with the Train button in the page for ${result.minutes} minutes (wasm CPU; ms per round of each stage from \`step(n)\` on fresh runs before), then natively (release build) for the same rounds of each stage. Measured by \`images stack-eval\` with one sample per held-out test digit's caption (997): the shipped classifier names the caption's digit in stage II's image (and in stage I's, upsampled); thickness and slant measured on stage II's image agree with the caption's; FID (the shipped classifier's 64 features) against the test digits, of stage II and of stage I upsampled (the training digits stand ${result.page.fidTrain.toFixed(2)} from them). Issue 26's targets after 10 minutes in the page: digit ≥ 90 %, attributes ≥ 80 %, FID of stage II below stage I's.`,
+  `Written by \`node scripts/bench/stack.mjs\` on ${result.date}: the default StackGAN (z ${c.zDim}, code ${c.code}, embedding ${c.embed}, widths ${c.genWidth} / ${c.discWidth}, KL weight ${c.klWeight}, Adam G ${c.lrG} / D ${c.lrD} / β₁ ${c.beta1}, batch ${c.batchSize}, stage I for ${c.stageOneRounds} rounds then stage II, seed ${c.seed}), trained with the Train button in the page for ${result.minutes} minutes (wasm CPU; ms per round of each stage from \`step(n)\` on fresh runs before), then natively (release build) for the same rounds of each stage. Measured by \`images stack-eval\` with one sample per held-out test digit's caption (997): the shipped classifier names the caption's digit in stage II's image (and in stage I's, upsampled); thickness and slant measured on stage II's image agree with the caption's; FID (the shipped classifier's 64 features) against the test digits, of stage II and of stage I upsampled (the training digits stand ${result.page.fidTrain.toFixed(2)} from them). Issue 26's targets after 10 minutes in the page: digit ≥ 90 %, attributes ≥ 80 %, FID of stage II below stage I's.`,
   '',
   '| where | rounds (I + II) | ms / round (I / II) | digit (II) | digit (I) | thickness | slant | both attributes | FID II / I upsampled |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
