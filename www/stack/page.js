@@ -5,6 +5,7 @@
 // as HTML.
 
 import { wireRunBar } from '../app/run-bar.js';
+import { digitCanvas } from '../views/digits.js';
 import { SeriesChart } from '../views/series.js';
 import { allCaptions } from './lab.js';
 
@@ -12,22 +13,6 @@ import { allCaptions } from './lab.js';
 const CELL = 36;
 const LABEL_W = 92;
 const ROW_NAMES = ['stage I 14²', 'stage II 28²'];
-
-/** One square grey image (`side` x `side` values in [0, 1], 0 black) as a canvas its size. */
-function greyCanvas(pixels, offset, side) {
-  const c = document.createElement('canvas');
-  c.width = side;
-  c.height = side;
-  const ctx = c.getContext('2d');
-  const img = ctx.createImageData(side, side);
-  for (let i = 0; i < side * side; i++) {
-    const v = Math.round(255 * Math.min(1, Math.max(0, pixels[offset + i])));
-    img.data.fill(v, 4 * i, 4 * i + 3);
-    img.data[4 * i + 3] = 255;
-  }
-  ctx.putImageData(img, 0, 0);
-  return c;
-}
 
 /** Each block's heading above its two rows. */
 const HEADINGS = ['eight latents z, each with the caption\'s mean code μ', 'one z, eight draws of ĉ ~ N(μ, σ²)'];
@@ -53,7 +38,7 @@ export function drawPictures(canvas, { one, two, n }) {
       ctx.fillText(ROW_NAMES[r], 4, y + CELL / 2 + 4);
       const [pixels, side] = r === 0 ? [one, 14] : [two, 28];
       for (let k = 0; k < n; k++) {
-        ctx.drawImage(greyCanvas(pixels, (block * n + k) * side * side, side), LABEL_W + k * CELL + 1, y + 1, CELL - 2, CELL - 2);
+        ctx.drawImage(digitCanvas(pixels, (block * n + k) * side * side, side), LABEL_W + k * CELL + 1, y + 1, CELL - 2, CELL - 2);
       }
     }
   }

@@ -3,14 +3,14 @@
 
 const SIDE = 28;
 
-/** One 28 x 28 digit (784 values in [0, 1]) as a canvas the size of the digit. */
-export function digitCanvas(pixels, offset) {
+/** One `side` x `side` digit (values in [0, 1], 0 black; 28 x 28 by default) as a canvas its size. */
+export function digitCanvas(pixels, offset, side = SIDE) {
   const c = document.createElement('canvas');
-  c.width = SIDE;
-  c.height = SIDE;
+  c.width = side;
+  c.height = side;
   const ctx = c.getContext('2d');
-  const img = ctx.createImageData(SIDE, SIDE);
-  for (let i = 0; i < SIDE * SIDE; i++) {
+  const img = ctx.createImageData(side, side);
+  for (let i = 0; i < side * side; i++) {
     const v = Math.round(255 * Math.min(1, Math.max(0, pixels[offset + i])));
     img.data[4 * i] = v;
     img.data[4 * i + 1] = v;
