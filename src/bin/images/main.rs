@@ -76,8 +76,21 @@ mod cli {
                          images stack-train [--set JSON] [--rounds-one N] [--rounds-two N] [--both] (see src/bin/images/stack.rs)\n       \
                          images stack-eval --run FILE.ganstk";
 
+    /// The path of the project's asset `name`: under the checkout the command runs in (the
+    /// nearest folder up from the current one with a Cargo.toml and an assets/ folder), else
+    /// under the checkout that built it. Found at run time because the cargo target folder is
+    /// shared between checkouts (CI's clone and the working one), so one binary serves both.
     pub(crate) fn asset(name: &str) -> String {
-        format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))
+        let here = std::env::current_dir().ok();
+        let root = here
+            .as_deref()
+            .and_then(|d| {
+                d.ancestors()
+                    .find(|a| a.join("Cargo.toml").is_file() && a.join("assets").is_dir())
+            })
+            .map(|a| a.to_string_lossy().into_owned())
+            .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").to_string());
+        format!("{root}/assets/{name}")
     }
 
     pub(crate) fn digits() -> Result<Mnist, String> {
