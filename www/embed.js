@@ -6,7 +6,8 @@
 // Every attribute but `hide`, `hide-text`, `height`, `src`, `any-origin` and `lab` is a setting
 // (kebab-case or the config key itself: `lr-d` or `lrd` both mean lrD; `img.arch`,
 // `img.batch-size`: the image run's settings, `cyc.lambda-cycle`: the CycleGAN run's,
-// kebab-case); names that are no setting are ignored with a notice in the console. The element
+// `stk.kl-weight`, `stk.caption`: the StackGAN run's, kebab-case); names that are no setting
+// are ignored with a notice in the console. The element
 // frames the page (index.html beside www/, or `src`: http(s) only, and only on the origin
 // embed.js came from unless `any-origin` is set) with those settings in its link, so several
 // embeds on one page run independently.
@@ -19,7 +20,9 @@
 // promise. `element.ready()` resolves once the frame's runs have started.
 
 import { IMAGE_PREFIX, encodeHash } from './core/link.js';
-import { CYCLE_PAGE_DEFAULTS, IMAGE_PAGE_DEFAULTS, LABS, PAGE_KEYS, SECTIONS } from './core/state.js';
+import {
+  CYCLE_PAGE_DEFAULTS, IMAGE_PAGE_DEFAULTS, LABS, PAGE_KEYS, SECTIONS, STACK_PAGE_DEFAULTS,
+} from './core/state.js';
 
 /** Config keys as the page spells them, for attributes (which HTML lower-cases). */
 const KEYS = [
@@ -38,12 +41,18 @@ const CYCLE_KEYS = [
   'genWidth', 'blocks', 'discWidth', 'loss', 'lambdaCycle', 'lambdaIdentity', 'poolSize', 'lrG', 'lrD',
   'lrHalfLife', 'beta1', 'beta2', 'batchSize', 'seed', ...Object.keys(CYCLE_PAGE_DEFAULTS),
 ];
+/** The StackGAN run's keys (after `stk.`; src/stack/config.rs). */
+const STACK_KEYS = [
+  'zDim', 'code', 'embed', 'genWidth', 'discWidth', 'klWeight', 'attributeMismatch', 'lrG', 'lrD', 'lrHalfLife',
+  'beta1', 'beta2', 'batchSize', 'stageOneRounds', 'together', 'seed', ...Object.keys(STACK_PAGE_DEFAULTS),
+];
 const lower = (keys) => new Map(keys.map((k) => [k.toLowerCase(), k]));
 const BY_LOWER = lower(KEYS);
 /** The prefixed sections' keys by their lower-cased spelling. */
 const PREFIXED = [
   [IMAGE_PREFIX, lower(IMAGE_KEYS)],
   [SECTIONS.cycle.prefix, lower(CYCLE_KEYS)],
+  [SECTIONS.stack.prefix, lower(STACK_KEYS)],
 ];
 const NOT_SETTINGS = new Set(['hide', 'hide-text', 'height', 'src', 'any-origin', 'lab', 'style', 'class', 'id', 'title']);
 /** Where embed.js came from: frames go to this origin unless `any-origin` is set. */

@@ -325,7 +325,17 @@ test('a cross-origin embed is driven through postMessage, with promises', async 
       const cycle = await el.playground.cycle.step(2);
       const cycleLink = await el.playground.cycle.linkConfig();
       const empty = await el.playground.cycle.translate(new Array(784).fill(0)).then(() => 'resolved', (e) => e.message);
-      return { direct, step: s.step, seed: cfg.seed, bad, unknown, images, early, cycle, cycleLink, empty };
+      const earlyStack = await el.playground.stack.stats().then(() => 'resolved', (e) => e.message);
+      await el.playground.open('stack');
+      const stack = await el.playground.stack.step(2);
+      const stackLink = await el.playground.stack.linkConfig();
+      const pictures = await el.playground.stack.setCaption('a thin two slanted left');
+      const noWord = await el.playground.stack.setCaption('<b>xyzzy</b>').then(() => 'resolved', (e) => e.message);
+      const stackStats = await el.playground.stack.stats();
+      return {
+        direct, step: s.step, seed: cfg.seed, bad, unknown, images, early, cycle, cycleLink, empty,
+        earlyStack, stack, stackLink, pictures: { n: pictures.n, two: pictures.two.length }, noWord, caption: stackStats.caption,
+      };
     });
     assert.equal(out.direct, 'SecurityError', 'the frame is on another origin');
     assert.equal(out.step, 5);
@@ -339,6 +349,13 @@ test('a cross-origin embed is driven through postMessage, with promises', async 
     assert.equal(out.cycleLink.lambdaCycle, 0, 'cyc.lambda-cycle reached the run');
     assert.equal(out.cycleLink.poolSize, 5, 'cyc.pool-size too');
     assert.match(out.empty, /drawing|empty|ink/i, 'an empty drawing is refused with a message');
+    assert.match(out.earlyStack, /no StackGAN run yet: call open\("stack"\) first/);
+    assert.equal(out.stack.step, 2, 'the StackGAN lab trains through postMessage');
+    assert.equal(out.stackLink.klWeight, 0, 'stk.kl-weight reached the run');
+    assert.equal(out.stackLink.caption, 'a thick seven', 'stk.caption too');
+    assert.equal(out.pictures.two, 2 * out.pictures.n * 784, 'setCaption answers the pictures');
+    assert.match(out.noWord, /xyzzy/, 'a caption with no known word is refused, naming the word');
+    assert.equal(out.caption, 'a thin two slanted left', 'the caption set through postMessage is the lab\'s');
     assert.equal(await page.evaluate(() => window.pwned), undefined);
     assert.deepEqual(problems, []);
     await page.close();

@@ -4,8 +4,9 @@
 // window.playground, each answered once its promise settles.
 
 /**
- * What may be called: the 2-D labs' API, the image lab's (`images.<name>`) and the CycleGAN
- * lab's (`cycle.<name>`, once `open('cycle')` has loaded it).
+ * What may be called: the 2-D labs' API, the image lab's (`images.<name>`), the CycleGAN
+ * lab's (`cycle.<name>`, once `open('cycle')` has loaded it) and the StackGAN lab's
+ * (`stack.<name>`, once `open('stack')` has).
  */
 const CALLS = {
   '': ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'reset', 'step', 'stepPhase', 'stats',
@@ -15,11 +16,14 @@ const CALLS = {
     'setInterpolation', 'stats', 'linkConfig', 'curvesCsv'],
   cycle: ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'stats', 'rows', 'translate',
     'linkConfig'],
+  stack: ['configure', 'loadRun', 'saveRun', 'resume', 'play', 'pause', 'step', 'stats', 'images', 'setCaption',
+    'newDraws', 'linkConfig'],
 };
 /** Why a lab's calls cannot be made yet. */
 const NOT_YET = {
   images: 'no image run yet: call configure({mode: "images"}) first',
   cycle: 'no CycleGAN run yet: call open("cycle") first',
+  stack: 'no StackGAN run yet: call open("stack") first',
 };
 
 /** Data a message can carry (functions, class instances with methods are not). */
