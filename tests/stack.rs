@@ -119,6 +119,21 @@ fn the_same_seed_gives_the_same_run_and_its_costs_stay_finite() {
     }
     // Pictures are tanh outputs: inside (-1, 1).
     assert!(a.2.1.iter().all(|p| p.abs() < 1.0));
+    // Mismatched captions with an attribute changed are other pairs for D: another cost.
+    let mut t = StackTrainer::new(
+        StackConfig {
+            attribute_mismatch: 1.0,
+            ..small()
+        },
+        digits(),
+        &device(),
+    )
+    .unwrap();
+    t.train(Stage::One, 1);
+    let mut u = StackTrainer::new(small(), digits(), &device()).unwrap();
+    u.train(Stage::One, 1);
+    let (dt, du) = (block_on(t.losses()).unwrap(), block_on(u.losses()).unwrap());
+    assert_ne!(dt.loss_d, du.loss_d, "the wrong captions reached D");
 }
 
 #[test]
@@ -128,6 +143,7 @@ fn settings_are_read_from_json_and_bad_ones_are_refused_by_name() {
     assert_eq!(StackConfig::from_json(&c.to_json()).unwrap(), c);
     for (json, key) in [
         (r#"{"klWeight": -1}"#, "klWeight"),
+        (r#"{"attributeMismatch": 1.5}"#, "attributeMismatch"),
         (r#"{"batchSize": 1}"#, "batchSize"),
         (r#"{"genWidth": 1000}"#, "genWidth"),
         (r#"{"lrG": 5}"#, "lrG"),
@@ -186,6 +202,7 @@ fn the_schedule_trains_stage_one_then_stage_two_or_both_in_turn() {
 fn save_and_load_continue_bit_exactly() {
     let config = StackConfig {
         stage_one_rounds: 2,
+        attribute_mismatch: 0.5,
         ..small()
     };
     let mut t = StackTrainer::new(config, digits(), &device()).unwrap();

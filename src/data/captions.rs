@@ -129,6 +129,20 @@ impl Caption {
         format!("{article} {}", words.join(" "))
     }
 
+    /// The caption with its thickness (`thickness`) or else its slant changed to another word;
+    /// `to` (0 or 1) picks which of the two others.
+    pub fn with_attribute_changed(self, thickness: bool, to: usize) -> Caption {
+        let other = |k: usize| (k + 1 + (to & 1)) % 3;
+        let mut c = self;
+        if thickness {
+            c.thickness = [Thickness::Thin, Thickness::Normal, Thickness::Thick]
+                [other(self.thickness as usize)];
+        } else {
+            c.slant = [Slant::Left, Slant::Upright, Slant::Right][other(self.slant as usize)];
+        }
+        c
+    }
+
     /// The caption's words as vocabulary indices (what the text encoder reads).
     pub fn tokens(&self) -> Vec<usize> {
         tokenize(&self.text()).0
@@ -456,5 +470,23 @@ mod tests {
         };
         assert_eq!(c.text(), "a thin upright eight");
         assert!(tokenize(&c.text()).1.is_empty());
+    }
+
+    #[test]
+    fn a_mismatched_attribute_changes_one_word_to_each_other_word() {
+        let c = Caption {
+            digit: 7,
+            thickness: Thickness::Thick,
+            slant: Slant::Right,
+        };
+        let texts = |thickness| [0, 1].map(|to| c.with_attribute_changed(thickness, to).text());
+        assert_eq!(
+            texts(true),
+            ["a thin seven slanted right", "a seven slanted right"]
+        );
+        assert_eq!(
+            texts(false),
+            ["a thick seven slanted left", "a thick upright seven"]
+        );
     }
 }

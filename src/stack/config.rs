@@ -29,6 +29,10 @@ pub struct StackConfig {
     /// the digit was named for 62 % of samples after 4,000 stage-I rounds, against 85 % at 0.2
     /// with a better FID (docs/decisions.md, StackGAN).
     pub kl_weight: f64,
+    /// Share of the matching-aware D's mismatched captions that are the digit's own caption
+    /// with its thickness or its slant changed (one of the two, to another word); the rest are
+    /// another digit's caption, as the paper pairs them. 0 is the paper's.
+    pub attribute_mismatch: f64,
     /// Learning rate of the generators with their caption encoders (Adam; the paper's 2e-4 is
     /// slow for a page's minutes: 1e-3 for G and 5e-4 for D, as the image lab's DCGAN).
     pub lr_g: f64,
@@ -60,6 +64,7 @@ impl Default for StackConfig {
             gen_width: 16,
             disc_width: 16,
             kl_weight: 0.2,
+            attribute_mismatch: 0.0,
             lr_g: 1e-3,
             lr_d: 5e-4,
             lr_half_life: 0,
@@ -92,6 +97,13 @@ impl StackConfig {
         check_usize("genWidth", self.gen_width, 2, 64, "2 to 64 channels")?;
         check_usize("discWidth", self.disc_width, 2, 64, "2 to 64 channels")?;
         check_f64("klWeight", self.kl_weight, 0.0, 100.0, "0 (off) to 100")?;
+        check_f64(
+            "attributeMismatch",
+            self.attribute_mismatch,
+            0.0,
+            1.0,
+            "0 (another digit's caption, as the paper) to 1 (one attribute changed)",
+        )?;
         // The matching-aware cost pairs each digit with the next one's caption: two at least.
         check_usize("batchSize", self.batch_size, 2, 256, "2 to 256")?;
         check_usize(

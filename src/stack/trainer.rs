@@ -3,8 +3,10 @@
 //! discriminator), then stage II with stage I frozen (its own encoder and the refinement
 //! against the 28 x 28 discriminator), as the paper trains them.
 //!
-//! One round of a stage: a minibatch of training digits with their captions, and the same
-//! captions shifted by one digit (mismatched pairs). D's cost is the matching-aware one,
+//! One round of a stage: a minibatch of training digits with their captions, and mismatched
+//! captions: the same captions shifted by one digit, as the paper pairs them, or (a share
+//! `attributeMismatch` of them) the digit's own caption with its thickness or slant changed,
+//! so that D must read the attributes as well as the digit. D's cost is the matching-aware one,
 //! softplus(−D(real, right)) + ½ (softplus(D(fake, right)) + softplus(D(real, wrong))); then
 //! G's, the non-saturating softplus(−D(fake, right)) plus the KL weight times conditioning
 //! augmentation's KL. Each D reads captions through its own encoder ([`Judge`]).
@@ -118,8 +120,8 @@ pub struct StackTrainer {
     config: StackConfig,
     data: Arc<Mnist>,
     train: Vec<usize>,
-    /// Each training digit's caption, as vocabulary indices.
-    captions: Vec<Vec<usize>>,
+    /// Each training digit's caption.
+    captions: Vec<Caption>,
     nets: Pair<Generators, Judges>,
     core: RunCore,
     /// Rounds of each stage trained.
@@ -180,7 +182,7 @@ impl StackTrainer {
         }
         let captions = train
             .iter()
-            .map(|&i| Caption::of(data.label(i), data.image(i)).tokens())
+            .map(|&i| Caption::of(data.label(i), data.image(i)))
             .collect();
         let (core, mut rng) = RunCore::new(config.seed, device);
         let ad = device.clone().autodiff();
@@ -281,8 +283,20 @@ impl StackTrainer {
             let image = self.data.image(self.train[k]);
             x.extend(image.iter().map(|&p| p as f32 / 127.5 - 1.0));
         }
-        let right: Vec<Vec<usize>> = picks.iter().map(|&k| self.captions[k].clone()).collect();
-        let wrong: Vec<Vec<usize>> = (0..n).map(|i| right[(i + 1) % n].clone()).collect();
+        let right: Vec<Caption> = picks.iter().map(|&k| self.captions[k]).collect();
+        let share = self.config.attribute_mismatch;
+        let wrong: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                if share > 0.0 && self.core.rng.uniform() < share {
+                    let flip = self.core.rng.below(2);
+                    let to = self.core.rng.below(2);
+                    right[i].with_attribute_changed(flip == 0, to).tokens()
+                } else {
+                    right[(i + 1) % n].tokens()
+                }
+            })
+            .collect();
+        let right: Vec<Vec<usize>> = right.iter().map(Caption::tokens).collect();
         let device = &self.core.plain;
         let x = Tensor::from_data(TensorData::new(x, [n, PIXELS]), device);
         (

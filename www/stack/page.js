@@ -70,6 +70,7 @@ export function mountStackLab(lab) {
     const seed = Number($('stk-seed').value);
     return {
       klWeight: Number($('stk-kl').value),
+      attributeMismatch: Number($('stk-mismatch').value),
       stageOneRounds: Number($('stk-stage-one').value),
       together: $('stk-together').checked,
       seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
@@ -85,6 +86,7 @@ export function mountStackLab(lab) {
       sel.value = text;
     };
     set('stk-kl', full.klWeight);
+    set('stk-mismatch', full.attributeMismatch);
     set('stk-stage-one', full.stageOneRounds);
     $('stk-together').checked = full.together;
     $('stk-seed').value = full.seed;
@@ -120,7 +122,7 @@ export function mountStackLab(lab) {
   wireRunBar(lab, {
     prefix: 'stk',
     fileName: (step) => `stackgan-round${step}.ganstk`,
-    settings: ['stk-kl', 'stk-stage-one', 'stk-together', 'stk-seed'],
+    settings: ['stk-kl', 'stk-mismatch', 'stk-stage-one', 'stk-together', 'stk-seed'],
     readControls,
   });
   lab.addEventListener('configured', (e) => {
