@@ -82,6 +82,40 @@ fn downsampling_averages_each_two_by_two_block() {
 }
 
 #[test]
+fn the_pictures_show_a_moving_average_that_leaves_training_alone() {
+    let off = StackConfig {
+        ema_decay: 0.0,
+        ..small()
+    };
+    let mut t = StackTrainer::new(small(), digits(), &device()).unwrap();
+    let mut u = StackTrainer::new(off, digits(), &device()).unwrap();
+    let both = |t: &mut StackTrainer, u: &mut StackTrainer, stage, rounds| {
+        t.train(stage, rounds);
+        u.train(stage, rounds);
+        let (a, b) = (block_on(t.losses()).unwrap(), block_on(u.losses()).unwrap());
+        assert_eq!(a, b, "the average changed the training");
+    };
+    both(&mut t, &mut u, Stage::One, 1);
+    assert_eq!(
+        pictures(&t),
+        pictures(&u),
+        "the first average is the weights"
+    );
+    both(&mut t, &mut u, Stage::One, 2);
+    let (low, high) = pictures(&t);
+    assert_ne!(low, pictures(&u).0, "stage I's pictures are not averaged");
+    both(&mut t, &mut u, Stage::Two, 2);
+    let (low_after, high_after) = pictures(&t);
+    assert_eq!(low, low_after, "stage II's rounds moved stage I's average");
+    assert_ne!(high, high_after, "stage II's average did not move");
+    assert_ne!(
+        high_after,
+        pictures(&u).1,
+        "stage II's pictures are not averaged"
+    );
+}
+
+#[test]
 fn stage_two_trains_with_stage_one_frozen() {
     let mut t = StackTrainer::new(small(), digits(), &device()).unwrap();
     t.train(Stage::One, 3);
@@ -144,6 +178,7 @@ fn settings_are_read_from_json_and_bad_ones_are_refused_by_name() {
     for (json, key) in [
         (r#"{"klWeight": -1}"#, "klWeight"),
         (r#"{"attributeMismatch": 1.5}"#, "attributeMismatch"),
+        (r#"{"emaDecay": 1}"#, "emaDecay"),
         (r#"{"batchSize": 1}"#, "batchSize"),
         (r#"{"genWidth": 1000}"#, "genWidth"),
         (r#"{"lrG": 5}"#, "lrG"),

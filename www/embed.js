@@ -44,7 +44,8 @@ const CYCLE_KEYS = [
 /** The StackGAN run's keys (after `stk.`; src/stack/config.rs). */
 const STACK_KEYS = [
   'zDim', 'code', 'embed', 'genWidth', 'discWidth', 'klWeight', 'attributeMismatch', 'lrG', 'lrD', 'lrHalfLife',
-  'beta1', 'beta2', 'batchSize', 'stageOneRounds', 'together', 'seed', ...Object.keys(STACK_PAGE_DEFAULTS),
+  'beta1', 'beta2', 'batchSize', 'stageOneRounds', 'together', 'emaDecay', 'seed',
+  ...Object.keys(STACK_PAGE_DEFAULTS),
 ];
 const lower = (keys) => new Map(keys.map((k) => [k.toLowerCase(), k]));
 const BY_LOWER = lower(KEYS);

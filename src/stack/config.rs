@@ -51,6 +51,10 @@ pub struct StackConfig {
     pub stage_one_rounds: usize,
     /// Train both stages in turn from the start instead (a round of each).
     pub together: bool,
+    /// Decay of the moving average of the generators (with their encoders) that the pictures
+    /// and the measures read; 0 shows the last update's weights. It restarts with each stage:
+    /// at its round t the decay is min(emaDecay, (1 + t) / (10 + t)).
+    pub ema_decay: f64,
     /// Seed of every random draw (weights, minibatches, latents, augmentation).
     pub seed: u64,
 }
@@ -73,6 +77,7 @@ impl Default for StackConfig {
             batch_size: 64,
             stage_one_rounds: 10000,
             together: false,
+            ema_decay: 0.99,
             seed: 1,
         }
     }
@@ -104,6 +109,7 @@ impl StackConfig {
             1.0,
             "0 (another digit's caption, as the paper) to 1 (one attribute changed)",
         )?;
+        check_f64("emaDecay", self.ema_decay, 0.0, 0.9999, "0 (off) to 0.9999")?;
         // The matching-aware cost pairs each digit with the next one's caption: two at least.
         check_usize("batchSize", self.batch_size, 2, 256, "2 to 256")?;
         check_usize(

@@ -26,6 +26,7 @@ use crate::data::captions::Caption;
 use crate::data::{Mnist, PIXELS, Split};
 use crate::error::GanError;
 use crate::gan::optim::Optimizer;
+use crate::gan::params::blend;
 use crate::gan::run::{
     Pair, RunConfig, RunCore, read_header, read_vec, restore_pair_with, save_pair_with,
 };
@@ -340,6 +341,7 @@ impl StackTrainer {
             wrong,
         );
         self.update_g(lr_g, cost_d, gan, kl);
+        self.update_average(0);
     }
 
     /// G's step down its GAN cost plus the weighted KL (only the stage that made the graph
@@ -351,6 +353,31 @@ impl StackTrainer {
         self.nets.g = self.nets.opt_g.step(lr_g, self.nets.g.clone(), grads);
         self.core.last_d = Some(cost_d.detach());
         self.core.last_g = Some(gan.detach());
+    }
+
+    /// One step of the moving average of `stage`'s generator and encoder (0: stage I, 1: stage
+    /// II), the other stage's average left as it is (a frozen stage I keeps its pictures).
+    /// The decay restarts with each stage, min(emaDecay, (1 + t) / (10 + t)) after the stage's
+    /// round t, so that stage II's average does not drag its untrained weights along for
+    /// hundreds of rounds.
+    fn update_average(&mut self, stage: usize) {
+        if self.config.ema_decay == 0.0 {
+            return;
+        }
+        let t = self.rounds[stage] as f64;
+        let decay = self.config.ema_decay.min((1.0 + t) / (10.0 + t));
+        let live = self.nets.g.valid();
+        self.nets.ema = Some(match self.nets.ema.take() {
+            None => live,
+            Some(mut avg) => {
+                if stage == 0 {
+                    avg.one = blend(avg.one, &live.one, decay);
+                } else {
+                    avg.two = blend(avg.two, &live.two, decay);
+                }
+                avg
+            }
+        });
     }
 
     fn round_two(&mut self) {
@@ -376,6 +403,7 @@ impl StackTrainer {
             wrong,
         );
         self.update_g(lr_g, cost_d, gan, kl);
+        self.update_average(1);
     }
 
     /// The last round's costs and the schedule, read back asynchronously; a NaN or infinite
@@ -473,7 +501,7 @@ impl StackTrainer {
             let (mu, log_var) = text.gaussian(bags.clone());
             mu + log_var.mul_scalar(0.5).exp() * eps.clone()
         };
-        let nets = self.nets.g.valid();
+        let nets = self.shown_generators();
         let low = nets.one.g.logits(z, code(&nets.one.text));
         let high = nets.two.g.logits(low.clone(), code(&nets.two.text));
         let (low, high) = (
@@ -481,6 +509,15 @@ impl StackTrainer {
             activation::tanh(high).reshape([n, PIXELS]),
         );
         Ok(async move { Ok((read_vec(low).await?, read_vec(high).await?)) })
+    }
+
+    /// The generators the pictures show: their moving average (`emaDecay`), or the last
+    /// update's weights when it is off.
+    pub fn shown_generators(&self) -> Generators {
+        match &self.nets.ema {
+            Some(avg) => avg.clone(),
+            None => self.nets.g.valid(),
+        }
     }
 
     /// The run's settings.

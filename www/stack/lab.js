@@ -59,8 +59,8 @@ export class StackLab extends RunLab {
 
   /**
    * Validates `config` and starts a fresh run: engine keys (zDim, code, embed, genWidth,
-   * discWidth, klWeight, attributeMismatch, lrG, lrD, lrHalfLife, beta1, beta2, batchSize, stageOneRounds,
-   * together, seed) and the page keys backend and caption. Rejects, keeping the current run,
+   * discWidth, klWeight, attributeMismatch, lrG, lrD, lrHalfLife, beta1, beta2, batchSize,
+   * stageOneRounds, together, emaDecay, seed) and the page keys backend and caption. Rejects, keeping the current run,
    * on any bad key.
    * @returns {Promise<object>} the full engine config in force
    */
