@@ -42,9 +42,11 @@ try {
         translateDrawing();
         await new Promise((r) => { setTimeout(r, 1500); });
       }],
-      ['stack', '#lab=stack&stk.stageOneRounds=600&stk.caption=a%20thick%20seven%20slanted%20right', async (pg) => {
+      ['stack', '#lab=stack&stk.stageOneRounds=2000&stk.caption=a%20thick%20seven%20slanted%20right', async (pg) => {
+        // Stage I's shortest schedule, then 300 rounds of stage II (about 2 minutes): a younger
+        // stage I leaves stage II painting stripes.
         const lab = pg.stack;
-        for (let i = 0; i < 8; i++) await lab.step(100);
+        for (let i = 0; i < 23; i++) await lab.step(100);
         await new Promise((r) => { setTimeout(r, 500); });
       }],
     ]) {
