@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! images stack-train [--set JSON] [--rounds-one N] [--rounds-two N] [--both] [--every N] [--measure-every N]
+//!                    [--load FILE.ganstk] [--out FILE.ganstk]
 //! images stack-eval --run FILE.ganstk
 //! ```
 //! Stage I trains first, then stage II with stage I frozen (`--both`: a round of each in turn
@@ -12,7 +13,10 @@
 //! with the caption's; FID of stage II's images and of stage I's upsampled against the test
 //! digits (the evaluation lab's FID on the classifier's 64 features), beside the FID of the
 //! training digits against the test digits (where a perfect generator would stand).
-//! `stack-eval` measures a run saved from the page (or anywhere) the same way.
+//! `stack-eval` measures a run saved from the page (or anywhere) the same way. `--load`
+//! continues a saved run (its own settings; `--set` is refused with it) for the rounds given
+//! beyond those it has, so stage-II variants can share one stage I; `--out` writes the run
+//! at the end.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -114,6 +118,7 @@ pub fn measure(t: &StackTrainer, data: &Mnist, seed: u64) -> Result<Measures, St
 pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
     let (mut json, mut rounds_one, mut rounds_two) = ("{}".to_string(), 2000usize, 2000usize);
     let (mut every, mut measure_every, mut both) = (200usize, 0usize, false);
+    let (mut load, mut save) = (None, None);
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--set" => json = value(&mut it, &flag)?,
@@ -122,17 +127,36 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
             "--every" => every = number(&mut it, &flag)?.max(1),
             "--measure-every" => measure_every = number(&mut it, &flag)?,
             "--both" => both = true,
+            "--load" => load = Some(value(&mut it, &flag)?),
+            "--out" => save = Some(value(&mut it, &flag)?),
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
-    let config = StackConfig::from_json(&json).map_err(|e| e.to_string())?;
     let data = Arc::new(digits()?);
-    let mut t =
-        StackTrainer::new(config, data.clone(), &Device::flex()).map_err(|e| e.to_string())?;
+    let mut t = match load {
+        Some(path) if json != "{}" => {
+            return Err(format!(
+                "--set with --load {path}: a loaded run keeps its settings"
+            ));
+        }
+        Some(path) => {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+            StackTrainer::load(&bytes, data.clone(), &Device::flex())
+                .map_err(|e| format!("{path}: {e}"))?
+        }
+        None => {
+            let config = StackConfig::from_json(&json).map_err(|e| e.to_string())?;
+            StackTrainer::new(config, data.clone(), &Device::flex()).map_err(|e| e.to_string())?
+        }
+    };
     let start = Instant::now();
     let first = if both { Stage::Both } else { Stage::One };
-    for (stage, rounds) in [(first, rounds_one), (Stage::Two, rounds_two)] {
-        let mut done = 0;
+    for (k, (stage, rounds)) in [(first, rounds_one), (Stage::Two, rounds_two)]
+        .into_iter()
+        .enumerate()
+    {
+        // A loaded run counts the rounds it already has.
+        let mut done = t.rounds()[k] as usize;
         while done < rounds {
             let n = every.min(rounds - done);
             let t0 = Instant::now();
@@ -153,6 +177,10 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
     }
     let m = measure(&t, &data, 7)?;
     println!("{}", serde_json::to_string(&m).expect("numbers serialise"));
+    if let Some(path) = save {
+        let bytes = block_on(t.save()).map_err(|e| e.to_string())?;
+        std::fs::write(&path, bytes).map_err(|e| format!("{path}: {e}"))?;
+    }
     Ok(())
 }
 
