@@ -10,6 +10,13 @@ import { runBytes } from './runfile.js';
 /** Most rounds one step() call trains. */
 export const MAX_ROUNDS = 100000;
 
+/**
+ * How long a frame trains while playing (ms). Each frame costs a message each way, a read of the
+ * losses and a wait for the display's next frame (~5 ms here); with the engine's 24 ms a frame
+ * held one round of these labs' 30-150 ms, and playing trained at 85 % of step(n)'s pace.
+ */
+export const RUN_FRAME_MS = 100;
+
 export class RunLab extends LabController {
   /**
    * @param {object} client the engine's client
@@ -125,7 +132,7 @@ export class RunLab extends LabController {
   }
 
   playFrame() {
-    return this.train({ readouts: 'due' });
+    return this.train({ readouts: 'due', budgetMs: RUN_FRAME_MS });
   }
 
   play() {
