@@ -74,7 +74,7 @@ fn the_label_widens_both_networks_and_only_mixtures_have_labels() {
     let err = Toy2dConfig::from_json(r#"{"conditional": "yes"}"#)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("invalid type"), "{err}");
+    assert!(err.contains("conditional: invalid type"), "{err}");
 }
 
 #[test]

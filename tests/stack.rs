@@ -179,6 +179,8 @@ fn settings_are_read_from_json_and_bad_ones_are_refused_by_name() {
         (r#"{"klWeight": -1}"#, "klWeight"),
         (r#"{"attributeMismatch": 1.5}"#, "attributeMismatch"),
         (r#"{"emaDecay": 1}"#, "emaDecay"),
+        (r#"{"seed": 1, "klWeight": "heavy"}"#, "klWeight"),
+        (r#"{"together": 3}"#, "together"),
         (r#"{"batchSize": 1}"#, "batchSize"),
         (r#"{"genWidth": 1000}"#, "genWidth"),
         (r#"{"lrG": 5}"#, "lrG"),

@@ -5,7 +5,7 @@
 // digit named, thickness and slant agreeing with the caption, FID of stage II against stage I
 // upsampled: src/bin/images/stack.rs); then trains the same rounds of each stage natively
 // (release build) and measures that run.
-//   node scripts/bench/stack.mjs [--minutes 10] [--out bench-results] [--from bench-results/stack.json]
+//   node scripts/bench/stack.mjs [--minutes 10] [--seed 1] [--out bench-results] [--from bench-results/stack.json]
 // Prints and writes bench-results/stack.json and the "stack" section of BENCHMARKS.md.
 
 import { execFileSync } from 'node:child_process';
@@ -17,12 +17,13 @@ import { IMAGES_BIN, imagesJson, option } from '../lib/bench-cli.mjs';
 import { header } from '../lib/runfile.mjs';
 
 const minutes = Number(option('minutes', 10));
+const seed = Number(option('seed', 1));
 const out = option('out', 'bench-results');
 mkdirSync(out, { recursive: true });
 
 async function inPage(env) {
   const page = await env.browser.newPage();
-  await page.goto(`${env.url}#lab=stack&stk.seed=1`);
+  await page.goto(`${env.url}#lab=stack&stk.seed=${seed}`);
   await page.waitForFunction(() => window.playground && window.playground.ready && window.playground.stack && window.playground.stack.run, null, { timeout: 60000 });
   // ms per round of each stage through the API, on fresh runs (each remade after).
   const timing = await page.evaluate(async () => {
@@ -34,9 +35,11 @@ async function inPage(env) {
       return (performance.now() - t) / n;
     };
     const one = await time(100);
-    await lab.configure({ stageOneRounds: 0 });
+    // configure() starts a fresh run of the config it is given: the link's keys go with it.
+    const full = { ...lab.full };
+    await lab.configure({ ...full, stageOneRounds: 0 });
     const two = await time(20);
-    await lab.configure({ stageOneRounds: 10000 });
+    await lab.configure(full);
     return { one, two };
   });
   await page.click('#stk-play');
@@ -64,7 +67,8 @@ async function inPage(env) {
 
 /** The same rounds of each stage natively: ms per round of each (median of its chunks) and the measures. */
 function native(roundsOne, roundsTwo) {
-  const text = execFileSync(IMAGES_BIN, ['stack-train', '--rounds-one', String(roundsOne), '--rounds-two', String(roundsTwo), '--every', '200'], { encoding: 'utf8' });
+  const set = JSON.stringify({ seed });
+  const text = execFileSync(IMAGES_BIN, ['stack-train', '--set', set, '--rounds-one', String(roundsOne), '--rounds-two', String(roundsTwo), '--every', '200'], { encoding: 'utf8' });
   const median = (stage) => {
     const ms = [...text.matchAll(new RegExp(`${stage} round +\\d+ .* ([\\d.]+) ms/round`, 'g'))].map((m) => Number(m[1])).sort((a, b) => a - b);
     return ms.length ? ms[Math.floor(ms.length / 2)] : NaN;

@@ -67,8 +67,8 @@ pub trait RunConfig: Clone + Serialize + DeserializeOwned {
 
     /// Reads a JSON value; the result is validated and resolved.
     fn from_value(v: serde_json::Value) -> Result<Self, GanError> {
-        let config: Self =
-            serde_json::from_value(v).map_err(|e| GanError::Config(e.to_string()))?;
+        let config: Self = serde_json::from_value(v.clone())
+            .map_err(|e| GanError::Config(naming_the_key::<Self>(&v, e.to_string())))?;
         config.validate()?;
         Ok(config.resolved())
     }
@@ -100,6 +100,29 @@ pub trait RunConfig: Clone + Serialize + DeserializeOwned {
         let (d, g) = c.learning_rates();
         (*d * factor, *g * factor)
     }
+}
+
+/// A message of serde's with the key it is about named in front, where serde leaves it out
+/// ("invalid type: string \"x\", expected f64"): the first key of `v` that fails to read on
+/// its own. Only for configs whose every key has a default (an empty object reads), so that a
+/// key alone is a whole config; otherwise the message as it is.
+fn naming_the_key<C: DeserializeOwned>(v: &serde_json::Value, message: String) -> String {
+    let Some(map) = v.as_object() else {
+        return message;
+    };
+    if serde_json::from_value::<C>(serde_json::json!({})).is_err() {
+        return message;
+    }
+    for (key, value) in map {
+        let alone = serde_json::Value::Object([(key.clone(), value.clone())].into_iter().collect());
+        if serde_json::from_value::<C>(alone).is_err() {
+            if message.contains(&format!("`{key}`")) {
+                return message;
+            }
+            return format!("{key}: {message}");
+        }
+    }
+    message
 }
 
 /// The state of a run beside its networks and optimisers.
