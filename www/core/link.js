@@ -135,6 +135,10 @@ function sameValue(d, v) {
  */
 export function plainMessage(message, key = null) {
   let m = String(message).replace(/^(invalid config: )+/, '').replace(/ at line \d+ column \d+$/, '');
+  // The engine names the key of a value that did not read ("loss: unknown variant …"); the
+  // page's callers say it themselves (`key`, or the link's "ignored loss = …").
+  const named = /^\w+: ((?:unknown variant|invalid type).*)$/.exec(m);
+  if (named) m = named[1];
   const variant = /^unknown variant `([^`]*)`, expected (?:one of )?(.*)$/.exec(m);
   if (variant) {
     const names = variant[2].replace(/`/g, '');
