@@ -116,6 +116,82 @@ test('on WebGPU the allocator does not grow and the live GPU buffers stay within
   await page.close();
 });
 
+// Calibration ('auto' with a real adapter, issue 27): SwiftShader stands in for a real GPU
+// behind the test-only switch `?calibrate=software`. The 2-D model trains ~100x faster on the
+// CPU than on SwiftShader, so the calibration must pick the CPU and give both figures.
+const CALIBRATED = /calibrated for this model: WebGPU ([\d.]+) ms a step, CPU \(wasm\) ([\d.]+) ms, so training on the CPU \(wasm\)/;
+
+test('calibration: with a GPU adapter, auto times the model on both backends, the faster is used, and both figures are shown', async () => {
+  const { page, problems } = await openPage(env, '?calibrate=software#seed=3&probeEvery=0&theoryEvery=0');
+  const s = await page.evaluate(() => window.playground.stats());
+  assert.match(s.backend, /^cpu/);
+  const m = CALIBRATED.exec(s.backendReason);
+  assert.ok(m, s.backendReason);
+  const [gpuMs, cpuMs] = [Number(m[1]), Number(m[2])];
+  assert.ok(gpuMs > cpuMs && cpuMs > 0, `${gpuMs} > ${cpuMs} > 0`);
+  assert.match(s.backendReason, /software adapter standing in for a real one/);
+  assert.match(await page.textContent('#backend-detail'), CALIBRATED);
+  // Remembered in this browser, keyed by the lab, the model's size and the adapter.
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('gan-playground.backend-calibrations')));
+  const keys = Object.keys(stored);
+  assert.equal(keys.length, 1, JSON.stringify(stored));
+  assert.match(keys[0], /^toy2d .*genWidth=\d+.* @ .+/);
+  assert.doesNotMatch(keys[0], /seed=|lrG=/);
+  assert.equal(stored[keys[0]].backend, 'cpu');
+  assert.equal(Number(fixedMs(stored[keys[0]].cpuMs)), cpuMs);
+  assert.equal((await page.evaluate(() => window.playground.step(5))).step, 5);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** A figure as the status line writes it. */
+function fixedMs(ms) {
+  return ms < 10 ? ms.toFixed(2) : ms.toFixed(0);
+}
+
+test('a remembered calibration is used without timing again; another seed is the same model; the backend menu overrides', async () => {
+  // The calibration above is in this browser's storage; pretend WebGPU had been the faster.
+  const page0 = await env.browser.newPage();
+  await page0.goto(env.url);
+  const key = await page0.evaluate(() => {
+    const all = JSON.parse(localStorage.getItem('gan-playground.backend-calibrations'));
+    const [k] = Object.keys(all);
+    all[k] = { ...all[k], backend: 'webgpu', gpuMs: 0.5 };
+    localStorage.setItem('gan-playground.backend-calibrations', JSON.stringify(all));
+    return k;
+  });
+  await page0.close();
+  const { page, problems } = await openPage(env, '?calibrate=software#seed=8&probeEvery=0&theoryEvery=0');
+  const s = await page.evaluate(() => window.playground.stats());
+  assert.equal(s.backend, 'webgpu', s.backendReason);
+  assert.match(s.backendReason, /training on WebGPU, the faster for this model in this browser's earlier calibration \(WebGPU 0\.50 ms a step, CPU \(wasm\) [\d.]+ ms; the backend menu overrides\)/);
+  assert.equal((await page.evaluate(() => window.playground.step(2))).step, 2);
+  // The backend menu's choice is the user's: no calibration is consulted.
+  await page.evaluate(() => window.playground.configure({ backend: 'cpu' }));
+  const c = await page.evaluate(() => window.playground.stats());
+  assert.match(c.backend, /^cpu/);
+  assert.equal(c.backendReason, 'CPU chosen by the user');
+  // A wider generator is another model: timed afresh, and remembered beside the first.
+  await page.evaluate(() => window.playground.configure({ backend: 'auto', genWidth: 24 }));
+  const w = await page.evaluate(() => window.playground.stats());
+  assert.match(w.backendReason, CALIBRATED);
+  const keys = await page.evaluate(() => Object.keys(JSON.parse(localStorage.getItem('gan-playground.backend-calibrations'))));
+  assert.equal(keys.length, 2);
+  assert.ok(keys.includes(key));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('without the switch, a software adapter is not calibrated: auto trains on the CPU and says why', async () => {
+  const { page, problems } = await openPage(env, '#seed=3&probeEvery=0&theoryEvery=0');
+  const s = await page.evaluate(() => window.playground.stats());
+  assert.match(s.backend, /^cpu/);
+  assert.match(s.backendReason, /software fallback.*training on the CPU \(wasm\)/);
+  assert.doesNotMatch(s.backendReason, /calibrat/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('WebGPU disabled: the page says so, and a run that asks for WebGPU trains on the CPU', async () => {
   const plain = await start({ webgpu: false });
   try {

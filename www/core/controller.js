@@ -1,12 +1,22 @@
 // A lab's controller on the page, written once for every lab: it owns the lab's run in the
 // engine (a session, through the client it is given), queues the calls on it one at a time,
-// and plays by asking the engine for one frame of training per display frame: one request and
+// and plays by asking the engine for one frame of training per display frame (back to back when
+// a frame trains longer than a display frame lasts): one request and
 // one answer each, holding the losses, the readouts that came due and the view. The engine keeps the
 // snapshots and the resume and device-loss policy (www/engine/session.js); the controller says
 // what happened. No DOM and no engine here: events tell the views what changed.
 
 /** Resolves at the display's next frame (at once where there is no display, as in a worker). */
 const nextFrame = () => new Promise((r) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(r) : setTimeout(r, 0)));
+/** Resolves after the tasks already queued (input, drawing): a yield, not a wait. */
+const nextTask = () => new Promise((r) => { setTimeout(r, 0); });
+/**
+ * A frame of play that took at least this long (ms) goes straight on to the next: waiting for
+ * the display's next frame after it would leave the engine idle for half a display frame on
+ * average (the 2-D playground played at 81 % of step(n)'s pace so). A shorter one waits, so
+ * that play never asks for more frames than the display shows.
+ */
+const LONG_FRAME_MS = 12;
 
 /** Whether an error is the loss of the GPU device (the run then moves to the CPU by itself). */
 export const isDeviceLoss = (e) => /the GPU device was lost/.test(e instanceof Error ? e.message : String(e));
@@ -144,8 +154,9 @@ export class LabController extends EventTarget {
     (async () => {
       while (current()) {
         try {
+          const t0 = performance.now();
           await this.exclusive(() => (current() ? this.playFrame() : null));
-          await nextFrame();
+          await (performance.now() - t0 >= LONG_FRAME_MS ? nextTask() : nextFrame());
         } catch (e) {
           // A newer loop reports its own failures.
           if (this.loop === token || this.loop === null) this.fail(e);

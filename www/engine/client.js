@@ -9,7 +9,47 @@
 // reject too, a fresh worker starts and continues every run from the last snapshot the old
 // one rescued ('revived', one per run), and the calls made meanwhile wait for it.
 
-import { SESSION_OPS } from './ops.js';
+import { EVENTS, SESSION_OPS } from './ops.js';
+
+/** Where the page remembers its backend calibrations (www/engine/host.js `calibrated`). */
+export const CHOICES_KEY = 'gan-playground.backend-calibrations';
+
+/** The calibrations this browser remembers ({} where local storage is missing or refused). */
+export function rememberedChoices() {
+  try {
+    const v = JSON.parse(globalThis.localStorage?.getItem(CHOICES_KEY) || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Remembers one calibration (silently not, where storage is refused: embeds, private modes). */
+function remember(key, record) {
+  try {
+    globalThis.localStorage.setItem(CHOICES_KEY, JSON.stringify({ ...rememberedChoices(), [key]: record }));
+  } catch {
+    // The next visit calibrates again.
+  }
+}
+
+/** Forgets every calibration: the next run of each model is timed again. */
+export function forgetChoices() {
+  try {
+    globalThis.localStorage.removeItem(CHOICES_KEY);
+  } catch {
+    // Nothing was remembered.
+  }
+}
+
+/**
+ * The engine's backend preferences: the remembered calibrations, and the test-only switch
+ * (`?calibrate=software` in the page's address) that lets SwiftShader stand in for a real GPU.
+ */
+function prefs() {
+  const search = globalThis.location ? globalThis.location.search : '';
+  return { choices: rememberedChoices(), softwareIsReal: new URLSearchParams(search).get('calibrate') === 'software' };
+}
 
 export class EngineClient extends EventTarget {
   constructor() {
@@ -45,6 +85,8 @@ export class EngineClient extends EventTarget {
       this.workerFailed(e.message || 'the training worker failed to load');
     };
     this.worker = worker;
+    // The first message every fresh worker reads.
+    this.send('prefs', prefs()).catch(() => {});
   }
 
   /**
@@ -77,7 +119,10 @@ export class EngineClient extends EventTarget {
     this.where = `main thread (${why})`;
     if (!this.host) {
       this.host = import('./host.js');
-      this.host.then((h) => h.onEvent((detail) => this.event(detail)));
+      this.host.then((h) => {
+        h.onEvent((detail) => this.event(detail));
+        h.setPrefs(prefs());
+      });
     }
   }
 
@@ -94,6 +139,7 @@ export class EngineClient extends EventTarget {
    * still waiting on it are answered with the reason: a lost device's work may never finish.
    */
   event(detail) {
+    if (detail.event === EVENTS.calibrated) remember(detail.key, detail.record);
     if (detail.event === 'moved' || detail.event === 'lost') {
       for (const [id, p] of this.pending) {
         if (p.args && p.args.id === detail.id && p.op === 'call') {

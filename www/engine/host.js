@@ -110,15 +110,108 @@ export async function lostWithin(ms) {
 const cpuFallback = (e) => ({ build: 'cpu', backend: 'cpu', reason: `${e.message}; training on the CPU (wasm)` });
 
 /**
+ * The page's backend preferences (op `prefs`): the calibrations remembered in its local
+ * storage, by key (`calibrationKey`), and the test-only switch that lets a software adapter
+ * stand in for a real one.
+ */
+const prefs = { choices: {}, softwareIsReal: false };
+
+/** Takes in the page's backend preferences (sent once to every fresh worker). */
+export function setPrefs({ choices = {}, softwareIsReal = false } = {}) {
+  prefs.choices = { ...choices };
+  prefs.softwareIsReal = Boolean(softwareIsReal);
+}
+
+/** How long calibration times a model on each backend, after one warm-up step (ms). */
+export const CALIBRATION_MS = 300;
+/** Config keys that change a model's numbers but not its cost (left out of the calibration key). */
+const NOT_SIZE = /seed|^lr|beta|halflife|decay|weight|lambda|scale|std|caption|dataset|prior|truncation/i;
+
+/** A model's calibration key: its lab, the config keys that set its cost, the adapter. */
+export function calibrationKey(kind, config, adapter) {
+  const size = Object.keys(config).sort().filter((k) => !NOT_SIZE.test(k)).map((k) => `${k}=${JSON.stringify(config[k])}`);
+  return `${kind} ${size.join(' ')} @ ${adapter}`;
+}
+
+/** Frees every engine handle of a run ({main, twin, ...}). */
+const freeRun = (run) => { for (const h of Object.values(run)) if (h) h.free(); };
+
+/**
+ * A run's pace: ms per step (a round of the image labs) on its backend, from one warm-up step
+ * (shaders, first allocations) and then doubling chunks until `CALIBRATION_MS` have passed.
+ * Training a chunk reads its losses back, so the GPU's work is inside the time.
+ */
+async function pace(run) {
+  const main = run.main;
+  const train = (n) => (main.stepPhase ? main.stepPhase(n, 'both') : main.step(n));
+  await train(1);
+  let steps = 0;
+  let ms = 0;
+  for (let n = 1; ms < CALIBRATION_MS; n *= 2) {
+    const t0 = performance.now();
+    await train(n);
+    ms += performance.now() - t0;
+    steps += n;
+  }
+  return ms / steps;
+}
+
+const fixed = (ms) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+/** Both calibration figures, in words. */
+const figures = (c) => `WebGPU ${fixed(c.gpuMs)} ms a step, CPU (wasm) ${fixed(c.cpuMs)} ms`;
+const backendWords = (b) => (b === 'webgpu' ? 'WebGPU' : 'the CPU (wasm)');
+
+/**
+ * 'auto' with a real adapter: the backend this model trains faster on. A calibration this page
+ * remembers for the model and adapter is used as it is; otherwise the model is made on each
+ * backend, timed (`pace`) and freed, the faster is chosen, and the page is told (event
+ * 'calibrated') so that it remembers. Resolves to a choice as `chooseBackend` gives.
+ */
+async function calibrated(choice, make, kind) {
+  const cpuMod = await loadBuild('cpu');
+  const cpuRun = await make(cpuMod, 'cpu');
+  const key = calibrationKey(kind, cpuRun.main.config(), choice.adapter);
+  const known = prefs.choices[key];
+  if (known && (known.backend === 'cpu' || known.backend === 'webgpu')) {
+    freeRun(cpuRun);
+    return { build: known.backend, backend: known.backend, reason: `${choice.reason}; training on ${backendWords(known.backend)}, the faster for this model in this browser's earlier calibration (${figures(known)}; the backend menu overrides)` };
+  }
+  let cpuMs;
+  try {
+    cpuMs = await pace(cpuRun);
+  } finally {
+    freeRun(cpuRun);
+  }
+  let gpuMs;
+  try {
+    const gpuRun = await make(await loadBuild('webgpu'), 'webgpu');
+    try {
+      gpuMs = await pace(gpuRun);
+    } finally {
+      freeRun(gpuRun);
+    }
+  } catch (e) {
+    return cpuFallback(e);
+  }
+  const backend = gpuMs < cpuMs ? 'webgpu' : 'cpu';
+  const record = { backend, cpuMs, gpuMs, at: new Date().toISOString().slice(0, 10) };
+  prefs.choices[key] = record;
+  emit({ event: EVENTS.calibrated, key, record });
+  return { build: backend, backend, reason: `${choice.reason}; calibrated for this model: ${figures(record)}, so training on ${backendWords(backend)} (remembered; the backend menu overrides)` };
+}
+
+/**
  * Makes a run with `make(mod, backend)` (a promise of `{main, ...}` engine handles) on the
- * backend `wanted` resolves to; a WebGPU build or device that fails falls back to the CPU, with
+ * backend `wanted` resolves to (for 'auto' with a real adapter, the calibrated one: `kind`
+ * names the lab for its key); a WebGPU build or device that fails falls back to the CPU, with
  * the reason. Resolves to `{run, info: {backend, reason}}`.
  */
-export async function startRun(wanted, make) {
+export async function startRun(wanted, make, kind = 'run') {
   watchDevices();
-  const choice = gpu.lost && !['cpu', 'flex', 'ndarray'].includes(wanted)
+  let choice = gpu.lost && !['cpu', 'flex', 'ndarray'].includes(wanted)
     ? { build: 'cpu', backend: 'cpu', reason: `${gpu.lost} earlier: training on the CPU (wasm)` }
-    : await chooseBackend(wanted);
+    : await chooseBackend(wanted, prefs);
+  if (choice.calibrate) choice = await calibrated(choice, make, kind);
   let info = choice;
   let mod;
   try {
@@ -282,7 +375,7 @@ export async function trap() {
   (await cpuBuild()).trapForTests();
 }
 
-const HOST = { open, free, call, defaults, loseDevice, theoryCurves, memory, revive, trap };
+const HOST = { open, free, call, defaults, loseDevice, theoryCurves, memory, revive, trap, prefs: setPrefs };
 
 /** Answers one request: a host operation (`call` is a session's). */
 export function handle(op, args) {

@@ -4,7 +4,7 @@
 // operations act on one lab's run in the engine (www/engine/session.js and its labs).
 
 /** Operations of the host: `client.request(op, args)` (`call` runs a session's operation). */
-export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevice', 'theoryCurves', 'revive', 'trap'];
+export const HOST_OPS = ['open', 'free', 'call', 'defaults', 'memory', 'loseDevice', 'theoryCurves', 'revive', 'trap', 'prefs'];
 
 /**
  * Operations of a lab's session: `client.session(kind, id).method(args)`. Every session has
@@ -34,4 +34,9 @@ export const EVENTS = {
    * {id, step, message, ...what open answers} (sent by the page's client, not the worker).
    */
   revived: 'revived',
+  /**
+   * A model was timed on both backends ('auto' with a real adapter): {key, record: {backend,
+   * cpuMs, gpuMs, at}}, for the page to remember in its local storage.
+   */
+  calibrated: 'calibrated',
 };

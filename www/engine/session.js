@@ -45,7 +45,7 @@ export class Session {
    * first snapshot. Subclasses call this from `start`.
    */
   async adopt(wanted, make) {
-    const { run, info } = await this.host.startRun(wanted, make);
+    const { run, info } = await this.host.startRun(wanted, make, this.kind);
     this.free();
     this.run = run;
     this.info = info;
