@@ -18,6 +18,7 @@ use burn::tensor::{Device, Tensor, activation};
 use crate::data::PIXELS;
 use crate::gan::rng::Rng;
 use crate::nn::init::{DCGAN, conv, eager, up};
+use crate::nn::leaky_relu;
 
 /// Side of an image.
 const SIDE: usize = 28;
@@ -118,8 +119,8 @@ impl PatchCritic {
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let b = x.dims()[0];
         let h = x.reshape([b, 1, SIDE, SIDE]);
-        let h = activation::leaky_relu(self.down1.forward(h), 0.2); // [b, c, 14, 14]
-        let h = activation::leaky_relu(instance_norm(self.down2.forward(h)), 0.2); // [b, 2c, 7, 7]
+        let h = leaky_relu(self.down1.forward(h), 0.2); // [b, c, 14, 14]
+        let h = leaky_relu(instance_norm(self.down2.forward(h)), 0.2); // [b, 2c, 7, 7]
         self.head.forward(h).reshape([b * PATCHES, 1])
     }
 }

@@ -24,6 +24,7 @@ use burn::tensor::{Device, Tensor, activation};
 
 use crate::gan::rng::Rng;
 use crate::nn::init::{DCGAN, conv, linear, up};
+use crate::nn::leaky_relu;
 
 /// Side of an image in pixels.
 pub const SIDE: usize = 28;
@@ -185,9 +186,9 @@ impl DcganDiscriminator {
     pub fn features(&self, x: Tensor<2>) -> Tensor<2> {
         let b = x.dims()[0];
         let h = x.reshape([b, 1, SIDE, SIDE]);
-        let h = activation::leaky_relu(self.down1.forward(h), 0.2); // [b, c, 14, 14]
-        let h = activation::leaky_relu(self.bn2.forward(self.down2.forward(h)), 0.2); // [b, 2c, 7, 7]
-        let h = activation::leaky_relu(self.bn3.forward(self.down3.forward(h)), 0.2); // [b, 4c, 4, 4]
+        let h = leaky_relu(self.down1.forward(h), 0.2); // [b, c, 14, 14]
+        let h = leaky_relu(self.bn2.forward(self.down2.forward(h)), 0.2); // [b, 2c, 7, 7]
+        let h = leaky_relu(self.bn3.forward(self.down3.forward(h)), 0.2); // [b, 4c, 4, 4]
         let [_, c4, _, _] = h.dims();
         h.reshape([b, c4 * 4 * 4])
     }

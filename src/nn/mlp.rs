@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gan::rng::Rng;
 use crate::nn::init::{Init, linear};
+use crate::nn::leaky_relu;
 
 /// The nonlinearity between hidden layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +30,7 @@ impl Activation {
     fn apply(self, x: Tensor<2>) -> Tensor<2> {
         match self {
             Activation::Relu => activation::relu(x),
-            Activation::LeakyRelu => activation::leaky_relu(x, 0.2),
+            Activation::LeakyRelu => leaky_relu(x, 0.2),
             Activation::Tanh => activation::tanh(x),
         }
     }

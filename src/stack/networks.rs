@@ -27,6 +27,7 @@ use burn::tensor::{Device, Tensor, activation};
 
 use crate::gan::rng::Rng;
 use crate::nn::init::{DCGAN, Init, conv, eager, linear, up};
+use crate::nn::leaky_relu;
 
 /// A stage's generator and discriminator widths, the noise's and the code's sizes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -160,10 +161,10 @@ impl StageDiscriminator {
         let b = images.dims()[0];
         let mut h = images;
         for conv in &self.downs {
-            h = activation::leaky_relu(conv.forward(h), 0.2);
+            h = leaky_relu(conv.forward(h), 0.2);
         }
         let f = h.reshape([b as i32, -1]); // [b, 2c 16]
-        let h = activation::leaky_relu(self.hidden.forward(f), 0.2); // [b, 4c]
+        let h = leaky_relu(self.hidden.forward(f), 0.2); // [b, 4c]
         let matched = (self.project.forward(code) * h.clone()).sum_dim(1); // [b, 1]
         self.head.forward(h) + matched
     }
