@@ -36,19 +36,19 @@ pub fn leaky_relu<const D: usize>(x: Tensor<D>, slope: f64) -> Tensor<D> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use burn::tensor::{Device, Tensor, TensorData, activation};
-
-    fn read(t: Tensor<2>) -> Vec<f32> {
-        futures_lite::future::block_on(t.into_data_async())
-            .unwrap()
-            .try_to_vec()
-            .unwrap()
-    }
+    use futures_lite::future::block_on;
 
     /// Values and gradients equal burn's LeakyReLU bit for bit on inputs away from 0, and the
     /// gradient is the slope by hand where x < 0.
     #[test]
     fn leaky_relu_matches_burns() {
         let device = Device::flex().autodiff();
+        let read = |t: Tensor<2>| {
+            block_on(t.into_data_async())
+                .unwrap()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
         let xs: Vec<f32> = (0..64)
             .map(|i| ((i * 37 % 64) as f32 - 31.5) * 0.173)
             .collect();
