@@ -178,6 +178,12 @@ test('a remembered calibration is used without timing again; another seed is the
   const keys = await page.evaluate(() => Object.keys(JSON.parse(localStorage.getItem('gan-playground.backend-calibrations'))));
   assert.equal(keys.length, 2);
   assert.ok(keys.includes(key));
+  // The same wider model again (another seed): remembered as the CPU, trained there at once.
+  await page.evaluate(() => window.playground.configure({ backend: 'auto', genWidth: 24, seed: 5 }));
+  const again = await page.evaluate(() => window.playground.stats());
+  assert.match(again.backend, /^cpu/);
+  assert.match(again.backendReason, /training on the CPU \(wasm\), the faster for this model in this browser's earlier calibration/);
+  assert.equal((await page.evaluate(() => window.playground.step(3))).step, 3);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,10 +1,9 @@
 // A lab's controller on the page, written once for every lab: it owns the lab's run in the
 // engine (a session, through the client it is given), queues the calls on it one at a time,
 // and plays by asking the engine for one frame of training per display frame (back to back when
-// a frame trains longer than a display frame lasts): one request and
-// one answer each, holding the losses, the readouts that came due and the view. The engine keeps the
-// snapshots and the resume and device-loss policy (www/engine/session.js); the controller says
-// what happened. No DOM and no engine here: events tell the views what changed.
+// a frame trains longer than a display frame lasts): one request and one answer each, holding
+// the losses, the readouts that came due and the view. The engine keeps the snapshots and the
+// resume and device-loss policy (www/engine/session.js); the controller says what happened. No DOM and no engine here: events tell the views what changed.
 
 /** Resolves at the display's next frame (at once where there is no display, as in a worker). */
 const nextFrame = () => new Promise((r) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(r) : setTimeout(r, 0)));

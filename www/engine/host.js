@@ -165,7 +165,8 @@ const backendWords = (b) => (b === 'webgpu' ? 'WebGPU' : 'the CPU (wasm)');
  * 'auto' with a real adapter: the backend this model trains faster on. A calibration this page
  * remembers for the model and adapter is used as it is; otherwise the model is made on each
  * backend, timed (`pace`) and freed, the faster is chosen, and the page is told (event
- * 'calibrated') so that it remembers. Resolves to a choice as `chooseBackend` gives.
+ * 'calibrated') so that it remembers. Resolves to a choice as `chooseBackend` gives, with `run`
+ * (the run itself) where the remembered backend is the CPU.
  */
 async function calibrated(choice, make, kind) {
   const cpuMod = await loadBuild('cpu');
@@ -173,8 +174,11 @@ async function calibrated(choice, make, kind) {
   const key = calibrationKey(kind, cpuRun.main.config(), choice.adapter);
   const known = prefs.choices[key];
   if (known && (known.backend === 'cpu' || known.backend === 'webgpu')) {
+    const reason = `${choice.reason}; training on ${backendWords(known.backend)}, the faster for this model in this browser's earlier calibration (${figures(known)}; the backend menu overrides)`;
+    // Remembered as the CPU: the run just made (untrained) is the run.
+    if (known.backend === 'cpu') return { build: 'cpu', backend: 'cpu', reason, run: cpuRun };
     freeRun(cpuRun);
-    return { build: known.backend, backend: known.backend, reason: `${choice.reason}; training on ${backendWords(known.backend)}, the faster for this model in this browser's earlier calibration (${figures(known)}; the backend menu overrides)` };
+    return { build: 'webgpu', backend: 'webgpu', reason };
   }
   let cpuMs;
   try {
@@ -212,6 +216,7 @@ export async function startRun(wanted, make, kind = 'run') {
     ? { build: 'cpu', backend: 'cpu', reason: `${gpu.lost} earlier: training on the CPU (wasm)` }
     : await chooseBackend(wanted, prefs);
   if (choice.calibrate) choice = await calibrated(choice, make, kind);
+  if (choice.run) return { run: choice.run, info: { backend: choice.run.main.backend(), reason: choice.reason } };
   let info = choice;
   let mod;
   try {
