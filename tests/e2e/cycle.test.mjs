@@ -160,3 +160,29 @@ test('the settings start new runs, the link follows, and Train plays and pauses'
   await page.screenshot({ path: 'test-results/cycle.png' });
   assert.deepEqual(problems, []);
 });
+
+test('the backend menu in the run bar says which backend trains and why, and a choice there is a new run on it', async () => {
+  await page.click('#cyc-backend-chip');
+  assert.match(await page.textContent('#cyc-backend-chip'), /^backend: cpu/);
+  // This browser has WebGPU turned off: the reason says so, and nothing was timed.
+  assert.match(await page.textContent('#cyc-backend-detail'), /^cpu \(flex\): .*WebGPU.*\. Changing the menu starts a new run\.$/);
+  assert.equal(await page.isHidden('#cyc-recalibrate'), true);
+  assert.equal(await page.inputValue('#cyc-backend'), 'auto');
+  const seed = await page.evaluate(() => window.playground.cycle.full.seed);
+  // WebGPU asked for where there is none: the run trains on the CPU, and the chip warns.
+  await page.selectOption('#cyc-backend', 'webgpu');
+  await page.waitForFunction(() => window.playground.cycle.page.backend === 'webgpu');
+  assert.match(await page.getAttribute('#cyc-backend-chip', 'class'), /warn/);
+  assert.match(await page.textContent('#cyc-backend-detail'), /^cpu \(flex\): /);
+  await page.selectOption('#cyc-backend', 'cpu');
+  await page.waitForFunction(() => window.playground.cycle.page.backend === 'cpu');
+  const s = await page.evaluate(() => window.playground.cycle.stats());
+  assert.equal(s.reason, 'CPU chosen by the user');
+  assert.equal(s.step, 0);
+  assert.doesNotMatch(await page.getAttribute('#cyc-backend-chip', 'class'), /warn/);
+  assert.match(await page.textContent('#cyc-backend-detail'), /^cpu \(flex\): CPU chosen by the user\./);
+  // The run's other settings are kept, and the link carries the choice.
+  assert.equal(await page.evaluate(() => window.playground.cycle.full.seed), seed);
+  await page.waitForFunction(() => /cyc\.backend=cpu/.test(location.hash));
+  assert.deepEqual(problems, []);
+});

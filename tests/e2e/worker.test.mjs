@@ -140,6 +140,25 @@ test('calibration: with a GPU adapter, auto times the model on both backends, th
   assert.equal(stored[keys[0]].backend, 'cpu');
   assert.equal(Number(fixedMs(stored[keys[0]].cpuMs)), cpuMs);
   assert.equal((await page.evaluate(() => window.playground.step(5))).step, 5);
+  // "Time both backends again" forgets every remembered calibration (another model's too) and
+  // times this model afresh, in a new run of the same settings.
+  await page.evaluate(() => {
+    const all = JSON.parse(localStorage.getItem('gan-playground.backend-calibrations'));
+    localStorage.setItem('gan-playground.backend-calibrations', JSON.stringify({ ...all, 'toy2d another model @ x': { backend: 'webgpu', gpuMs: 1, cpuMs: 2 } }));
+  });
+  await page.click('#backend-chip');
+  assert.equal(await page.isVisible('#recalibrate'), true);
+  await page.click('#recalibrate');
+  await page.waitForFunction(() => !localStorage.getItem('gan-playground.backend-calibrations'));
+  await page.waitForFunction(() => localStorage.getItem('gan-playground.backend-calibrations'));
+  const again = await page.evaluate(() => window.playground.stats());
+  assert.match(again.backendReason, CALIBRATED);
+  assert.doesNotMatch(again.backendReason, /earlier calibration/);
+  assert.equal(again.step, 0);
+  assert.equal(await page.evaluate(() => window.playground.config().seed), 3);
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('gan-playground.backend-calibrations')));
+  assert.deepEqual(Object.keys(kept), keys);
+  assert.equal(kept[keys[0]].backend, 'cpu');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -1,8 +1,10 @@
 // The run bar of the one-run labs (CycleGAN, StackGAN): Train / Pause, Step, New run, Save run,
-// Load run…, the settings that start a new run, the error line and the Resume offered after a
-// divergence, wired to the lab's controller (www/core/run-lab.js). The controls' ids are the
-// lab's prefix and a name: `cyc-play`, `stk-save`, ….
+// Load run…, the backend menu (www/app/backend-menu.js), the settings that start a new run, the
+// error line and the Resume offered after a divergence, wired to the lab's controller
+// (www/core/run-lab.js). The controls' ids are the lab's prefix and a name: `cyc-play`,
+// `stk-save`, ….
 
+import { wireBackendMenu } from './backend-menu.js';
 import { download } from './download.js';
 
 /**
@@ -63,5 +65,6 @@ export function wireRunBar(lab, { prefix, fileName, settings, readControls }) {
       showError(`${file.name}: ${err.message}`);
     }
   });
+  wireBackendMenu(lab, { prefix, readControls, showError });
   return { showError };
 }

@@ -197,6 +197,15 @@ export class EngineClient extends EventTarget {
   }
 
   /**
+   * Forgets every backend calibration, here and in the engine: the next run of each model on a
+   * real GPU is timed on both backends again (the backend menus' "Time both backends again").
+   */
+  forgetCalibrations() {
+    forgetChoices();
+    return this.request('prefs', prefs());
+  }
+
+  /**
    * Session `id` of lab `kind` as an object whose methods are the session's operations
    * (ops.js): `client.session('toy2d', 3).frame({steps: 10})`.
    */

@@ -2,6 +2,7 @@
 // the latent pad (pointer, pen or touch) and the filmstrip with its animation. The ImageLab
 // (www/image/lab.js) does the work; this file only draws and forwards input.
 
+import { wireBackendMenu } from '../app/backend-menu.js';
 import { download } from '../app/download.js';
 import { LossChart } from '../views/chart.js';
 import { drawDigits } from '../views/digits.js';
@@ -267,6 +268,7 @@ export function mountImageLab(lab) {
     // As after a pause, the pad's anchor images follow the new G.
     if (await ensureRun()) lab.step(1).then(() => pad.refreshAnchors()).catch(() => {});
   });
+  wireBackendMenu(lab, { prefix: 'img', readControls, showError });
   $('img-new').addEventListener('click', () => {
     lab.configure(readControls()).catch((e) => showError(e.message));
   });

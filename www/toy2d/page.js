@@ -18,6 +18,7 @@ import { mountThumbs } from './thumbs.js';
 import { ALARM_READOUTS, heatmapFor, modesLost, outsideView } from './readouts.js';
 import { goTo, mountModel } from './model.js';
 import { LIVE_KEYS, SLOW_MOTION_MS } from './lab.js';
+import { TIMED } from '../app/backend-menu.js';
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['dataset', 'loss', 'gpWeight', 'r1Weight', 'lrD', 'lrG', 'discOptimizer', 'genOptimizer', 'genLayers', 'genWidth', 'discLayers', 'discWidth', 'batchSize', 'k', 'gSteps', 'pack', 'lrHalfLife', 'dPretrain', 'seed', 'backend', 'compare', 'probeEvery', 'slowMotion', 'stepsPerFrame', 'conditional'];
@@ -182,6 +183,7 @@ export function mountToy2d(pg, app) {
     const where = s.engineThread === 'worker' ? 'in a worker' : `on the ${s.engineThread}`;
     $('backend-chip').textContent = `backend: ${s.backend}`;
     $('backend-detail').textContent = `${s.backend} (${s.backendReason}), ${where}. Changing it applies on restart.`;
+    $('recalibrate').hidden = !TIMED.test(s.backendReason);
   }
 
   function drawStatus(stats) {
@@ -418,6 +420,15 @@ export function mountToy2d(pg, app) {
     showError('');
     app.showNotices([e.detail]);
     renderStatus(pg.statsNow());
+  });
+  // Forgets the remembered calibrations and times both backends again, in a new run.
+  $('recalibrate').addEventListener('click', () => {
+    $('recalibrate').disabled = true;
+    $('backend-detail').textContent = 'Timing both backends…';
+    pg.client.forgetCalibrations()
+      .then(() => apply({ ...pg.config(), backend: 'auto' }))
+      .catch((e) => showError(e.message))
+      .finally(() => { $('recalibrate').disabled = false; });
   });
   $('resume').addEventListener('click', () => {
     $('resume').hidden = true;
