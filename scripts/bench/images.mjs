@@ -21,7 +21,7 @@ for (const [name, cfg] of ARCHS) {
   const steps = cfg.arch === 'dcgan' ? 30 : 100;
   const out = execFileSync(`${target}/release/images`, ['bench', '--steps', String(steps), '--set', JSON.stringify(cfg)]).toString();
   const ms = Number(/ms_per_step=([\d.]+)/.exec(out)[1]);
-  row(`${name}, native CPU (flex, 2 threads), ms per round`, ms.toFixed(1), `images bench --steps ${steps} --set '${JSON.stringify(cfg)}'`);
+  row(`${name}, native CPU (flex, one thread), ms per round`, ms.toFixed(1), `images bench --steps ${steps} --set '${JSON.stringify(cfg)}'`);
 }
 
 /** ms per round of `cfg` on `backend` in a page that loaded `build`, after `warm` untimed rounds. */

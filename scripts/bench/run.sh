@@ -41,6 +41,6 @@ node scripts/bench/cycle.mjs
 # StackGAN: a round of each stage timed in the page, 10 minutes of Train in the page, measured
 # natively, then the same rounds natively (its own section; ~20 minutes).
 node scripts/bench/stack.mjs
-# Playing against stepping: each lab's rounds a second through Play and through step(n) (its own
-# section; ~3 minutes).
-node scripts/bench/play.mjs
+# Every lab on every backend: natively on one core, in the page on the CPU and on WebGPU, Play
+# against step(n), ready times, downloads (its own section; ~6 minutes).
+node scripts/bench/labs.mjs

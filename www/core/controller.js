@@ -71,7 +71,11 @@ export class LabController extends EventTarget {
     return this.session !== null && detail.id === this.session.id;
   }
 
-  /** Runs `fn` after the controller's earlier calls: one at a time, in order. */
+  /**
+   * Runs `fn` after the controller's earlier calls: one at a time, in order. The play loop
+   * passes a second argument, `{ahead: true}`: a frame of play, which may leave the next frame
+   * asked for (the 2-D lab's, www/toy2d/lab.js); other labs ignore it.
+   */
   exclusive(fn) {
     const run = this.busy.then(fn, fn);
     this.busy = run.catch(() => {});
@@ -154,7 +158,7 @@ export class LabController extends EventTarget {
       while (current()) {
         try {
           const t0 = performance.now();
-          await this.exclusive(() => (current() ? this.playFrame() : null));
+          await this.exclusive(() => (current() ? this.playFrame() : null), { ahead: true });
           await (performance.now() - t0 >= LONG_FRAME_MS ? nextTask() : nextFrame());
         } catch (e) {
           // A newer loop reports its own failures.
