@@ -81,6 +81,8 @@ export function wireBackendMenu(lab, { prefix, readControls, showError }) {
     try {
       await lab.client.forgetCalibrations();
       await restart('auto');
+    } catch (e) {
+      showError(e.message);
     } finally {
       again.disabled = false;
       show();

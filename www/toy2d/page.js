@@ -182,7 +182,7 @@ export function mountToy2d(pg, app) {
     $('rate').textContent = pg.playing && now - t0 > 250 ? grouped((1000 * (s.step - s0)) / (now - t0)) : '—';
     const where = s.engineThread === 'worker' ? 'in a worker' : `on the ${s.engineThread}`;
     $('backend-chip').textContent = `backend: ${s.backend}`;
-    $('backend-detail').textContent = `${s.backend} (${s.backendReason}), ${where}. Changing it applies on restart.`;
+    $('backend-detail').textContent = `${s.backend}, ${where}: ${s.backendReason}. Changing it applies on restart.`;
     $('recalibrate').hidden = !TIMED.test(s.backendReason);
   }
 
