@@ -28,7 +28,7 @@ use gan_playground::eval::{DigitClassifier, FEATURES};
 use gan_playground::gan::run::RunConfig;
 use serde::Serialize;
 
-use super::cli::{asset, classifier, digits};
+use super::cli::{asset, classifier, digits, number, run_file, value};
 
 /// The UCI digits at 28 x 28.
 fn uci() -> Result<Mnist, String> {
@@ -38,26 +38,14 @@ fn uci() -> Result<Mnist, String> {
     parse_optdigits(&bytes).map_err(|e| e.to_string())
 }
 
-fn value(it: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
-    it.next().ok_or(format!("{flag} needs a value"))
-}
-
 /// `images cycle-classifiers`: the UCI digit classifier and the domain classifier, trained as
 /// the shipped MNIST one is (`classifier-train`), written to assets/.
 pub fn classifiers(mut it: impl Iterator<Item = String>) -> Result<(), String> {
     let (mut epochs, mut seed) = (15usize, 1u64);
     while let Some(flag) = it.next() {
         match flag.as_str() {
-            "--epochs" => {
-                epochs = value(&mut it, &flag)?
-                    .parse()
-                    .map_err(|e| format!("{flag}: {e}"))?
-            }
-            "--seed" => {
-                seed = value(&mut it, &flag)?
-                    .parse()
-                    .map_err(|e| format!("{flag}: {e}"))?
-            }
+            "--epochs" => epochs = number(&mut it, &flag)?,
+            "--seed" => seed = number(&mut it, &flag)?,
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -200,21 +188,9 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--set" => json = value(&mut it, &flag)?,
-            "--rounds" => {
-                rounds = value(&mut it, &flag)?
-                    .parse()
-                    .map_err(|e| format!("{flag}: {e}"))?
-            }
-            "--every" => {
-                every = value(&mut it, &flag)?
-                    .parse()
-                    .map_err(|e| format!("{flag}: {e}"))?
-            }
-            "--measure-every" => {
-                measure_every = value(&mut it, &flag)?
-                    .parse()
-                    .map_err(|e| format!("{flag}: {e}"))?
-            }
+            "--rounds" => rounds = number(&mut it, &flag)?,
+            "--every" => every = number(&mut it, &flag)?,
+            "--measure-every" => measure_every = number(&mut it, &flag)?,
             "--out" => out = Some(value(&mut it, &flag)?),
             other => return Err(format!("unknown flag `{other}`")),
         }
@@ -259,19 +235,11 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 /// `images cycle-eval --run FILE`: the measures of a saved run (from the page or `cycle-train`).
-pub fn eval(mut it: impl Iterator<Item = String>) -> Result<(), String> {
-    let mut run = None;
-    while let Some(flag) = it.next() {
-        match flag.as_str() {
-            "--run" => run = Some(value(&mut it, &flag)?),
-            other => return Err(format!("unknown flag `{other}`")),
-        }
-    }
-    let path = run.ok_or("cycle-eval needs --run FILE.gancyc")?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+pub fn eval(it: impl Iterator<Item = String>) -> Result<(), String> {
+    let (path, bytes) = run_file(it, "cycle-eval needs --run FILE.gancyc")?;
     let (a, b) = (Arc::new(digits()?), Arc::new(uci()?));
     let t = CycleTrainer::load(&bytes, a.clone(), b.clone(), &Device::flex())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{path}: {e}"))?;
     let m = measure(&t, &a, &b)?;
     println!("{}", serde_json::to_string(&m).expect("numbers serialise"));
     Ok(())

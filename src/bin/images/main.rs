@@ -93,6 +93,42 @@ mod cli {
         format!("{root}/assets/{name}")
     }
 
+    /// The value after `flag`, or a message naming the flag.
+    pub(crate) fn value(
+        it: &mut impl Iterator<Item = String>,
+        flag: &str,
+    ) -> Result<String, String> {
+        it.next().ok_or(format!("{flag} needs a value"))
+    }
+
+    /// The value after `flag`, parsed, or a message naming the flag.
+    pub(crate) fn number<T: std::str::FromStr>(
+        it: &mut impl Iterator<Item = String>,
+        flag: &str,
+    ) -> Result<T, String>
+    where
+        T::Err: std::fmt::Display,
+    {
+        value(it, flag)?.parse().map_err(|e| format!("{flag}: {e}"))
+    }
+
+    /// The one flag of an `…-eval` command, `--run FILE`: the file's path and bytes.
+    pub(crate) fn run_file(
+        mut it: impl Iterator<Item = String>,
+        usage: &str,
+    ) -> Result<(String, Vec<u8>), String> {
+        let mut run = None;
+        while let Some(flag) = it.next() {
+            match flag.as_str() {
+                "--run" => run = Some(value(&mut it, &flag)?),
+                other => return Err(format!("unknown flag `{other}`")),
+            }
+        }
+        let path = run.ok_or(usage)?;
+        let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+        Ok((path, bytes))
+    }
+
     pub(crate) fn digits() -> Result<Mnist, String> {
         let path = asset("mnist.bin");
         let bytes = std::fs::read(&path)
@@ -103,11 +139,10 @@ mod cli {
     fn classifier_train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
         let (mut epochs, mut seed, mut out) = (15usize, 1u64, asset("classifier.bin"));
         while let Some(flag) = it.next() {
-            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
             match flag.as_str() {
-                "--epochs" => epochs = value()?.parse().map_err(|e| format!("--epochs: {e}"))?,
-                "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
-                "--out" => out = value()?,
+                "--epochs" => epochs = number(&mut it, &flag)?,
+                "--seed" => seed = number(&mut it, &flag)?,
+                "--out" => out = value(&mut it, &flag)?,
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }
@@ -141,10 +176,9 @@ mod cli {
     fn score(mut it: impl Iterator<Item = String>) -> Result<(), String> {
         let (mut samples, mut file) = (None, asset("classifier.bin"));
         while let Some(flag) = it.next() {
-            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
             match flag.as_str() {
-                "--samples" => samples = Some(value()?),
-                "--classifier" => file = value()?,
+                "--samples" => samples = Some(value(&mut it, &flag)?),
+                "--classifier" => file = value(&mut it, &flag)?,
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }
@@ -293,22 +327,18 @@ mod cli {
         let mut truncations = vec![None];
         let mut json = "{}".to_string();
         while let Some(flag) = it.next() {
-            let mut value = || it.next().ok_or(format!("{flag} needs a value"));
             match flag.as_str() {
-                "--set" => json = value()?,
-                "--steps" => steps = value()?.parse().map_err(|e| format!("--steps: {e}"))?,
-                "--every" => every = value()?.parse().map_err(|e| format!("--every: {e}"))?,
+                "--set" => json = value(&mut it, &flag)?,
+                "--steps" => steps = number(&mut it, &flag)?,
+                "--every" => every = number(&mut it, &flag)?,
                 "--backend" => {
-                    backend = BackendKind::parse(&value()?).map_err(|e| e.to_string())?
+                    backend =
+                        BackendKind::parse(&value(&mut it, &flag)?).map_err(|e| e.to_string())?
                 }
-                "--grid" => grid = Some(value()?),
-                "--samples" => samples = Some(value()?),
-                "--score-every" => {
-                    score_every = value()?
-                        .parse()
-                        .map_err(|e| format!("--score-every: {e}"))?
-                }
-                "--truncation" => truncations = parse_truncations(&value()?)?,
+                "--grid" => grid = Some(value(&mut it, &flag)?),
+                "--samples" => samples = Some(value(&mut it, &flag)?),
+                "--score-every" => score_every = number(&mut it, &flag)?,
+                "--truncation" => truncations = parse_truncations(&value(&mut it, &flag)?)?,
                 other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
             }
         }

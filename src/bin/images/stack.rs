@@ -35,15 +35,7 @@ use gan_playground::stack::StackConfig;
 use gan_playground::stack::trainer::{StackTrainer, Stage, upsampled};
 use serde::Serialize;
 
-use crate::cli::{asset, classifier, digits};
-
-fn value(it: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, String> {
-    it.next().ok_or(format!("{flag} needs a value"))
-}
-
-fn number(it: &mut impl Iterator<Item = String>, flag: &str) -> Result<usize, String> {
-    value(it, flag)?.parse().map_err(|e| format!("{flag}: {e}"))
-}
+use crate::cli::{asset, classifier, digits, number, run_file, value};
 
 /// Everything a StackGAN run is measured by (see the module's documentation).
 #[derive(Serialize)]
@@ -124,7 +116,7 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
             "--set" => json = value(&mut it, &flag)?,
             "--rounds-one" => rounds_one = number(&mut it, &flag)?,
             "--rounds-two" => rounds_two = number(&mut it, &flag)?,
-            "--every" => every = number(&mut it, &flag)?.max(1),
+            "--every" => every = number::<usize>(&mut it, &flag)?.max(1),
             "--measure-every" => measure_every = number(&mut it, &flag)?,
             "--both" => both = true,
             "--load" => load = Some(value(&mut it, &flag)?),
@@ -185,16 +177,8 @@ pub fn train(mut it: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 /// `images stack-eval --run FILE`: the measures of a saved run (a line of JSON).
-pub fn eval(mut it: impl Iterator<Item = String>) -> Result<(), String> {
-    let mut run = None;
-    while let Some(flag) = it.next() {
-        match flag.as_str() {
-            "--run" => run = Some(value(&mut it, &flag)?),
-            other => return Err(format!("unknown flag `{other}`")),
-        }
-    }
-    let path = run.ok_or("stack-eval needs --run FILE.ganstk")?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?;
+pub fn eval(it: impl Iterator<Item = String>) -> Result<(), String> {
+    let (path, bytes) = run_file(it, "stack-eval needs --run FILE.ganstk")?;
     let data = Arc::new(digits()?);
     let t = StackTrainer::load(&bytes, data.clone(), &Device::flex())
         .map_err(|e| format!("{path}: {e}"))?;
