@@ -18,9 +18,7 @@ use crate::gan::latent::{code_part, latent_batch};
 use crate::gan::loss::cross_entropy;
 use crate::gan::optim::Optimizer;
 use crate::gan::params::step_average;
-use crate::gan::run::{
-    Pair, RunConfig, RunCore, StepStats, read_header, read_vec, restore_pair, save_pair,
-};
+use crate::gan::run::{Pair, RunConfig, RunCore, StepStats, read_header, restore_pair, save_pair};
 use crate::gan::runfile::FileKind;
 use crate::image::conditional;
 use crate::image::config::{ImageConfig, ImageFamily, LABELS};
@@ -447,39 +445,19 @@ impl ImageTrainer {
     pub fn held_out(
         &self,
     ) -> Result<impl Future<Output = Result<HeldOut, GanError>> + 'static, GanError> {
-        let averaged = self.nets.ema_d.is_some();
+        let (step, averaged) = (self.core.step, self.nets.ema_d.is_some());
         let critic = match &self.nets.ema_d {
             Some(avg) => avg.clone(),
             None => self.nets.d.valid(),
         };
-        let Some(baseline) = critic.baseline else {
-            return Err(GanError::Config(
-                "held-out accuracy is an SGAN run's (family \"sgan\"): its D classifies digits"
-                    .into(),
-            ));
-        };
-        let test = self.data.indices(Split::Test);
-        let labels: Vec<u8> = test.iter().map(|&i| self.data.label(i)).collect();
-        let x: Vec<f32> = test
-            .iter()
-            .flat_map(|&i| self.data.image_signed(i))
-            .collect();
-        let x = Tensor::<2>::from_data(TensorData::new(x, [test.len(), PIXELS]), &self.core.plain);
         let heads = self.config.heads();
-        let d = heads.class_logits(critic.d.forward(x.clone()));
-        let base = baseline.forward(x);
-        let (d, base) = (read_vec(d), read_vec(base));
-        let step = self.core.step;
-        Ok(async move {
-            let (d, base) = (d.await?, base.await?);
-            Ok(HeldOut {
-                step,
-                n: labels.len(),
-                sgan: semi::class_score(&d, &labels),
-                baseline: semi::class_score(&base, &labels),
-                averaged,
-            })
-        })
+        semi::held_out(
+            critic,
+            heads,
+            &self.data,
+            &self.core.plain,
+            (step, averaged),
+        )
     }
 
     /// An SGAN run's labelled digits for display: 784 pixels each in [0, 1], flat, and their

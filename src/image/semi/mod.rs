@@ -16,14 +16,16 @@
 //!
 //! [`Heads::k_plus_one`]: crate::nn::Heads
 
-use burn::tensor::Tensor;
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::Serialize;
 
-use crate::data::{Mnist, Split};
+use crate::data::{Mnist, PIXELS, Split};
 use crate::error::GanError;
 use crate::gan::loss::{GanLoss, cross_entropy};
 use crate::gan::rng::Rng;
+use crate::gan::run::read_vec;
 use crate::image::config::LABELS;
+use crate::image::networks::ImageCritic;
 use crate::nn::Heads;
 
 /// The labelled digits of an SGAN run: `per_class` training digits of each class, drawn
@@ -107,6 +109,39 @@ pub struct HeldOut {
     pub baseline: ClassScore,
     /// Whether both were scored as moving averages of their weights (`emaDecay` > 0).
     pub averaged: bool,
+}
+
+/// `critic`'s D (its class logits under `heads`) and its baseline on `data`'s test digits, in
+/// inference mode (one asynchronous read of each), reported as of round `step` and as moving
+/// averages if `averaged`. Refused for a critic without a baseline (a run of another family).
+pub fn held_out(
+    critic: ImageCritic,
+    heads: Heads,
+    data: &Mnist,
+    device: &Device,
+    (step, averaged): (u64, bool),
+) -> Result<impl Future<Output = Result<HeldOut, GanError>> + 'static, GanError> {
+    let Some(baseline) = critic.baseline else {
+        return Err(GanError::Config(
+            "held-out accuracy is an SGAN run's (family \"sgan\"): its D classifies digits".into(),
+        ));
+    };
+    let test = data.indices(Split::Test);
+    let labels: Vec<u8> = test.iter().map(|&i| data.label(i)).collect();
+    let x: Vec<f32> = test.iter().flat_map(|&i| data.image_signed(i)).collect();
+    let x = Tensor::<2>::from_data(TensorData::new(x, [test.len(), PIXELS]), device);
+    let d = read_vec(heads.class_logits(critic.d.forward(x.clone())));
+    let base = read_vec(baseline.forward(x));
+    Ok(async move {
+        let (d, base) = (d.await?, base.await?);
+        Ok(HeldOut {
+            step,
+            n: labels.len(),
+            sgan: class_score(&d, &labels),
+            baseline: class_score(&base, &labels),
+            averaged,
+        })
+    })
 }
 
 /// The score of classifier outputs `logits` (`[n * 10]` flat, row per digit) against `labels`.
